@@ -1,0 +1,123 @@
+"""The document model: input lines, and the decisions the pipeline attaches to them.
+
+Nothing here rewrites text. A document is the tuple of its input lines (each with its own
+line ending) plus a map from line index to the removal that dropped it; the output is the
+kept lines, in order, byte for byte.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+
+import regex
+
+# Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
+# U+2028, and joining those back would change the file.
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One input line: 1-based number in the original input, text without ending, ending."""
+
+    number: int
+    text: str
+    ending: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Why a line was dropped: the rule or heuristic id, where it is defined, and a reason."""
+
+    rule: str
+    source: str
+    reason: str
+    family: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The verdict on one input line, as reported to users and tools."""
+
+    line: int
+    kept: bool
+    text: str
+    rule: str | None = None
+    source: str | None = None
+    reason: str | None = None
+    family: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "kept": self.kept,
+            "rule": self.rule,
+            "source": self.source,
+            "reason": self.reason,
+            "family": self.family,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Lines plus removals so far; stages return a new Document with more removals."""
+
+    lines: tuple[Line, ...]
+    removed: Mapping[int, Removal] = field(default_factory=dict)
+    site: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_text(cls, text: str) -> "Document":
+        return cls(tuple(split_lines(text)))
+
+    def is_kept(self, index: int) -> bool:
+        return index not in self.removed
+
+    def kept_indices(self) -> list[int]:
+        return [i for i in range(len(self.lines)) if i not in self.removed]
+
+    def remove(self, removals: Mapping[int, Removal]) -> "Document":
+        """Return a copy with `removals` added; a line keeps the first reason it was given."""
+        if not removals:
+            return self
+        merged = dict(self.removed)
+        for index, why in removals.items():
+            merged.setdefault(index, why)
+        return replace(self, removed=merged)
+
+    def with_site(self, site: str | None) -> "Document":
+        return replace(self, site=site)
+
+    def warn(self, messages: Iterable[str]) -> "Document":
+        new = tuple(messages)
+        return replace(self, warnings=self.warnings + new) if new else self
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on LF, CRLF or CR only, keeping each line's own ending."""
+    if "\r" not in text:  # the common case, several times faster than the regex
+        parts = text.split("\n")
+        last = parts.pop()
+        lines = [Line(n, part, "\n") for n, part in enumerate(parts, start=1)]
+        if last:
+            lines.append(Line(len(parts) + 1, last, ""))
+        return lines
+    out: list[Line] = []
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        chunk = match.group()
+        if chunk.endswith("\r\n"):
+            out.append(Line(number, chunk[:-2], "\r\n"))
+        elif chunk.endswith(("\n", "\r")):
+            out.append(Line(number, chunk[:-1], chunk[-1]))
+        else:
+            out.append(Line(number, chunk, ""))
+    return out

@@ -1,0 +1,11 @@
+"""The heuristics: what rules cannot say, each with an id, a family and a reason per removal."""
+from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.credits import CREDIT_TAIL
+from cleaner.heuristics.duplicates import SECOND_COPY
+from cleaner.heuristics.teasers import TEASER_TAIL
+
+# In pipeline order; SECOND_COPY runs last, on what the others kept.
+CONTENT_HEURISTICS: tuple[Heuristic, ...] = (TEASER_TAIL, CREDIT_TAIL)
+ALL: tuple[Heuristic, ...] = CONTENT_HEURISTICS + (SECOND_COPY,)
+
+__all__ = ["Heuristic", "ALL", "CONTENT_HEURISTICS", "SECOND_COPY", "TEASER_TAIL", "CREDIT_TAIL"]

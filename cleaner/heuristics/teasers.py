@@ -1,0 +1,57 @@
+"""Teaser lists at the tail: short headline-like lines after the last body paragraph.
+
+After the article, pages list other stories: a run of short lines shaped like headlines (no
+sentence punctuation at the end, few words), often each headline twice (title, then a
+shortened title or a dek). No header may announce the list, so no rule can find it; what
+marks it is its shape and its place after the last paragraph of prose.
+"""
+from __future__ import annotations
+
+from cleaner.document import Document, Removal
+from cleaner.heuristics.base import Heuristic
+from cleaner.prose import Features, features
+
+# A teaser list has at least this many items; two headline-shaped closing lines are as
+# likely a sign-off and a subheading as a list.
+MIN_ITEMS = 3
+# Longest teaser item, in characters. Headlines and their one-line decks in the seeds and
+# the Multi-News dev split run to ~150 characters; body paragraphs run longer.
+MAX_ITEM_CHARS = 200
+# The paragraph that ends the body: prose at least this long with sentence punctuation.
+BODY_MIN_CHARS = 120
+
+
+def is_headline_like(f: Features) -> bool:
+    """Headline shape: a few words, no closing sentence punctuation, not a long paragraph."""
+    return 2 <= f.words and f.chars <= MAX_ITEM_CHARS and not f.sentence_end
+
+
+def is_body_paragraph(f: Features) -> bool:
+    return f.chars >= BODY_MIN_CHARS and f.sentence_end
+
+
+def _teaser_tail(doc: Document) -> dict[int, Removal]:
+    kept = [i for i in doc.kept_indices() if not doc.lines[i].blank]
+    tail: list[int] = []
+    headline_like = 0
+    for i in reversed(kept):
+        f = features(doc.lines[i].stripped)
+        if is_body_paragraph(f):
+            break
+        tail.append(i)
+        headline_like += is_headline_like(f)
+    else:
+        return {}  # no body paragraph at all: nothing to call a tail
+    if len(tail) < MIN_ITEMS or headline_like * 4 < len(tail) * 3:
+        return {}
+    reason = (f"{len(tail)} short lines after the last body paragraph, "
+              f"{headline_like} of them headline-shaped (no sentence end, <= {MAX_ITEM_CHARS} chars)")
+    return {i: TEASER_TAIL.removal(reason) for i in tail}
+
+
+TEASER_TAIL = Heuristic(
+    id="heuristic/teaser-tail",
+    family="teaser",
+    summary=__doc__ or "",
+    run=_teaser_tail,
+)

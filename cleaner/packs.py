@@ -1,0 +1,271 @@
+"""Rule packs: TOML files of rules, validated and compiled once on load.
+
+A pack is a `[pack]` table (name, description, and for a site pack the `fingerprints` that
+recognise the site from the text itself) and a list of `[[rule]]` tables. Every error names
+the file, the rule and the line, so a user fixing their own pack knows where to look.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+
+from cleaner.errors import RulePackError
+from cleaner.kinds import (
+    COMMON_KEYS,
+    FAMILIES,
+    KIND_KEYS,
+    MATCH_TIMEOUT_S,
+    PATTERN_KEYS,
+    Pattern,
+    PatternTimeout,
+    Rule,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PACK_KEYS = {"name": str, "description": str, "fingerprints": list, "min_fingerprints": int}
+_NAME = regex.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# Strings on which a well-behaved pattern answers at once; a pattern with nested
+# quantifiers that backtracks catastrophically times out on at least one of them.
+_PROBES = (
+    "a" * 3000 + "!",
+    "A " * 1500 + "!",
+    "1" * 3000 + "x",
+    ". " * 1500,
+    "ab" * 1500 + "\x00",
+)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded pack: general (always on) unless it has fingerprints, then a site pack."""
+
+    name: str
+    description: str
+    source: str
+    rules: tuple[Rule, ...]
+    fingerprints: tuple[Pattern, ...] = ()
+    min_fingerprints: int = 1
+
+    @property
+    def is_site(self) -> bool:
+        return bool(self.fingerprints)
+
+    def recognises(self, lines: Iterable[str]) -> bool:
+        """True when at least `min_fingerprints` distinct fingerprints match some line."""
+        hits: set[int] = set()
+        for text in lines:
+            for k, fp in enumerate(self.fingerprints):
+                if k not in hits and fp.search(text):
+                    hits.add(k)
+                    if len(hits) >= self.min_fingerprints:
+                        return True
+        return False
+
+
+def builtin_dir() -> Path:
+    """Where the shipped packs are: inside the installed package, or `rules/` in a checkout."""
+    try:
+        path = Path(str(resources.files("cleaner._packs")))
+        if path.is_dir() and any(path.glob("*.toml")):
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_dir(directory: Path) -> list[Pack]:
+    """Load every `*.toml` pack in a directory, in name order."""
+    if not directory.is_dir():
+        raise RulePackError(str(directory), "not a directory of rule packs")
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise RulePackError(str(directory), "no *.toml rule packs in this directory")
+    return [load_file(f) for f in files]
+
+
+def load_file(path: Path, display: str | None = None) -> Pack:
+    """Load and validate one pack file."""
+    shown = display or _display(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(shown, f"cannot read: {exc}") from None
+    return parse_pack(raw, shown)
+
+
+def parse_pack(raw: str, shown: str) -> Pack:
+    """Validate and compile a pack from its TOML text; `shown` names it in errors."""
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        m = regex.search(r"line (\d+)", str(exc))
+        raise RulePackError(shown, f"invalid TOML: {exc}", line=int(m.group(1)) if m else None) from None
+    locator = _Locator(raw)
+    unknown = set(data) - {"pack", "rule"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RulePackError(shown, f"unknown top-level key '{key}' (expected [pack] and [[rule]])",
+                            line=locator.key_line(key))
+    head = data.get("pack")
+    if not isinstance(head, dict):
+        raise RulePackError(shown, "missing [pack] table with at least `name`", line=1)
+    for key, value in head.items():
+        if key not in PACK_KEYS:
+            raise RulePackError(shown, f"unknown key '{key}' in [pack]", line=locator.key_line(key))
+        if not isinstance(value, PACK_KEYS[key]):
+            raise RulePackError(shown, f"[pack] {key} must be a {PACK_KEYS[key].__name__}",
+                                line=locator.key_line(key))
+    name = head.get("name")
+    if not name or not _NAME.match(name):
+        raise RulePackError(shown, "[pack] name must be lower-case letters, digits, '-' or '_'",
+                            line=locator.key_line("name"))
+    fingerprints = tuple(
+        _compile(fp, False, shown, None, locator.key_line("fingerprints"), "fingerprint")
+        for fp in _strings(head.get("fingerprints", []), shown, None, locator.key_line("fingerprints"),
+                           "fingerprints")
+    )
+    rules_raw = data.get("rule", [])
+    if not isinstance(rules_raw, list):
+        raise RulePackError(shown, "`rule` must be an array of tables ([[rule]])")
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for index, table in enumerate(rules_raw):
+        line = locator.rule_line(index)
+        rule = _parse_rule(table, name, shown, line, locator, index)
+        if rule.id in seen:
+            raise RulePackError(shown, f"duplicate rule id (first defined on line {seen[rule.id]})",
+                                rule=rule.id.split("/", 1)[1], line=line)
+        seen[rule.id] = line or 0
+        rules.append(rule)
+    return Pack(
+        name=name,
+        description=head.get("description", ""),
+        source=shown,
+        rules=tuple(rules),
+        fingerprints=fingerprints,
+        min_fingerprints=head.get("min_fingerprints", 1),
+    )
+
+
+def _parse_rule(table: Any, pack: str, shown: str, line: int | None, loc: "_Locator", index: int) -> Rule:
+    if not isinstance(table, dict):
+        raise RulePackError(shown, "each [[rule]] must be a table", line=line)
+    rid = table.get("id")
+    label = rid if isinstance(rid, str) else f"#{index + 1}"
+
+    def fail(msg: str, key: str | None = None) -> RulePackError:
+        return RulePackError(shown, msg, rule=label, line=loc.key_line(key, index) if key else line)
+
+    kind = table.get("kind")
+    if kind not in KIND_KEYS:
+        raise fail(f"unknown kind {kind!r} (expected one of: {', '.join(KIND_KEYS)})", "kind")
+    allowed = {**COMMON_KEYS, **KIND_KEYS[kind]}
+    for key, value in table.items():
+        if key not in allowed:
+            raise fail(f"unknown key '{key}' for kind '{kind}' (allowed: {', '.join(allowed)})", key)
+        typ, _ = allowed[key]
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise fail(f"'{key}' must be a {getattr(typ, '__name__', typ)}, not {type(value).__name__}", key)
+    for key, (_, required) in allowed.items():
+        if required and key not in table:
+            raise fail(f"missing required key '{key}'")
+    if not _NAME.match(rid):
+        raise fail("id must be lower-case letters, digits, '-' or '_'", "id")
+    if table["family"] not in FAMILIES:
+        raise fail(f"unknown family {table['family']!r} (expected one of: {', '.join(FAMILIES)})", "family")
+    for key in ("max_chars", "caption_lines", "max_lines"):
+        if key in table and table[key] < 0:
+            raise fail(f"'{key}' must not be negative", key)
+    ignore_case = table.get("ignore_case", False)
+    options: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in PATTERN_KEYS:
+            options[key] = _compile(value, ignore_case, shown, label, loc.key_line(key, index), key)
+        elif key in KIND_KEYS[kind]:
+            options[key] = value
+    examples = tuple(_strings(table.get("examples", []), shown, label, loc.key_line("examples", index), "examples"))
+    counter = tuple(_strings(table.get("counterexamples", []), shown, label,
+                             loc.key_line("counterexamples", index), "counterexamples"))
+    return Rule(
+        id=f"{pack}/{rid}",
+        kind=kind,
+        message=table["message"],
+        family=table["family"],
+        source=shown,
+        line=line,
+        options=options,
+        examples=examples,
+        counterexamples=counter,
+    )
+
+
+def _strings(value: Any, shown: str, rule: str | None, line: int | None, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulePackError(shown, f"'{key}' must be a list of strings", rule=rule, line=line)
+    return value
+
+
+def _compile(source: str, ignore_case: bool, shown: str, rule: str | None, line: int | None, key: str) -> Pattern:
+    """Compile with `regex`; reject empty, invalid and catastrophically backtracking patterns."""
+    if not source:
+        raise RulePackError(shown, f"'{key}' is an empty pattern (it would match every line)", rule=rule, line=line)
+    flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
+    try:
+        compiled = regex.compile(source, flags)
+    except regex.error as exc:
+        raise RulePackError(shown, f"invalid pattern in '{key}': {exc}", rule=rule, line=line) from None
+    pattern = Pattern(source, compiled)
+    for probe in _PROBES:
+        try:
+            pattern.search(probe)
+        except PatternTimeout:
+            raise RulePackError(
+                shown,
+                f"pattern in '{key}' backtracks catastrophically (over {MATCH_TIMEOUT_S * 1000:.0f} ms "
+                f"on a {len(probe)}-character probe line); simplify its nested repetition",
+                rule=rule, line=line,
+            ) from None
+    return pattern
+
+
+class _Locator:
+    """Finds the line of a rule, or of a key inside it, in the raw TOML text."""
+
+    def __init__(self, raw: str):
+        self.lines = raw.splitlines()
+        self.rule_starts = [i + 1 for i, ln in enumerate(self.lines) if ln.strip().startswith("[[rule]]")]
+
+    def rule_line(self, index: int) -> int | None:
+        return self.rule_starts[index] if index < len(self.rule_starts) else None
+
+    def key_line(self, key: str | None, index: int | None = None) -> int | None:
+        if key is None:
+            return None
+        lo = self.rule_starts[index] if index is not None and index < len(self.rule_starts) else 1
+        hi = (self.rule_starts[index + 1] if index is not None and index + 1 < len(self.rule_starts)
+              else len(self.lines) + 1)
+        pat = regex.compile(rf"^\s*{regex.escape(key)}\s*=|^\s*\[{regex.escape(key)}\]")
+        for n in range(lo, hi):
+            if pat.search(self.lines[n - 1]):
+                return n
+        return lo if index is not None else None
+
+
+def _display(path: Path) -> str:
+    """A short name for messages: `rules/<file>` for shipped packs, the path as given otherwise."""
+    try:
+        if path.resolve().parent == builtin_dir().resolve():
+            return f"rules/{path.name}"
+    except OSError:
+        pass
+    return str(path)

@@ -1,0 +1,235 @@
+"""The whole flow, as a short list of stages.
+
+    text ─ split into lines
+         ─ detect site        which site packs apply (fingerprints, or the user's hint)
+         ─ apply rule packs   line / label / section rules from rules/*.toml
+         ─ heuristics         teaser tails, credit tails, ... (cleaner/heuristics/)
+         ─ second copies      drop repeats of text already kept
+         ─ tidy blank lines   drop the blank lines that framed removed text
+         ─ assemble           the kept lines, byte for byte, in order
+
+Each stage takes the Document and returns it with more removals attached; nothing is ever
+rewritten. Removing lines can expose new chrome (a teaser list that a widget line hid), so
+the pipeline runs again on its own output until nothing more goes: that is what makes
+`clean(clean(x)) == clean(x)` hold by construction, and the property tests check it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from cleaner.document import Decision, Document, Line, Removal
+from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
+from cleaner.kinds import PatternTimeout, Rule, apply_rule
+from cleaner.packs import Pack, builtin_dir, load_dir
+
+Stage = Callable[[Document], Document]
+
+TIDY = Removal(rule="layout/blank", source="layout",
+               reason="blank line that framed removed text", family="layout")
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What `clean` returns: the cleaned text and one decision per input line."""
+
+    text: str
+    decisions: tuple[Decision, ...]
+    site: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def removed(self) -> list[Decision]:
+        return [d for d in self.decisions if not d.kept]
+
+    @property
+    def changed(self) -> bool:
+        return any(not d.kept for d in self.decisions)
+
+    def counts(self, *, blank: bool = False) -> Counter[str]:
+        """Removed lines per rule id (blank lines left out unless asked for)."""
+        return Counter(d.rule or "?" for d in self.removed if blank or d.text.strip())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Cleaner:
+    """Rule packs loaded and compiled once; `clean` many documents with it.
+
+    rule_dirs:  extra directories of `*.toml` packs, loaded after the built-in ones.
+    disabled:   rule or heuristic ids to switch off (e.g. "general/byline",
+                "heuristic/teaser-tail"); a whole pack or family with "general/*", "family:teaser".
+    site:       a site pack name: use it (and no other site pack) without detection.
+    builtin:    load the packs shipped in rules/ (default True).
+    """
+
+    rule_dirs: Sequence[Path | str] = ()
+    disabled: Iterable[str] = ()
+    site: str | None = None
+    builtin: bool = True
+    packs: tuple[Pack, ...] = field(init=False)
+    heuristics: tuple[Heuristic, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        dirs = ([builtin_dir()] if self.builtin else []) + [Path(d) for d in self.rule_dirs]
+        packs: list[Pack] = []
+        for d in dirs:
+            packs.extend(load_dir(d))
+        names = Counter(p.name for p in packs)
+        dup = [n for n, c in names.items() if c > 1]
+        if dup:
+            from cleaner.errors import RulePackError
+            where = [p.source for p in packs if p.name == dup[0]]
+            raise RulePackError(where[-1], f"pack name '{dup[0]}' is already used by {where[0]}")
+        self.disabled = frozenset(self.disabled)
+        if self.site is not None and self.site not in {p.name for p in packs if p.is_site}:
+            from cleaner.errors import CleanerError
+            known = ", ".join(sorted(p.name for p in packs if p.is_site)) or "none"
+            raise CleanerError(f"unknown site '{self.site}' (site packs: {known})")
+        self.packs = tuple(
+            Pack(p.name, p.description, p.source,
+                 tuple(r for r in p.rules if self._enabled(r.id, r.family)),
+                 p.fingerprints, p.min_fingerprints)
+            for p in packs
+        )
+        self.heuristics = tuple(h for h in ALL_HEURISTICS if self._enabled(h.id, h.family))
+
+    def _enabled(self, rule_id: str, family: str) -> bool:
+        pack = rule_id.split("/", 1)[0]
+        return not ({rule_id, f"{pack}/*", f"family:{family}"} & self.disabled)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for p in self.packs for r in p.rules]
+
+    # --- the stages -----------------------------------------------------------------------
+
+    def stages(self) -> list[Stage]:
+        content = [h for h in self.heuristics if h in CONTENT_HEURISTICS]
+        copies = [h for h in self.heuristics if h is SECOND_COPY]
+        return [self.detect_site, self.apply_rules, *content, *copies, tidy_blank_lines]
+
+    def detect_site(self, doc: Document) -> Document:
+        """Name the site whose fingerprints the text carries (or the user's hint)."""
+        if self.site is not None:
+            return doc.with_site(self.site)
+        texts = [ln.stripped for ln in doc.lines if not ln.blank]
+        for pack in self.packs:
+            if pack.is_site and pack.recognises(texts):
+                return doc.with_site(pack.name)
+        return doc.with_site(None)
+
+    def apply_rules(self, doc: Document) -> Document:
+        """The detected site's pack first (its explanations are the most specific), then the
+        general packs; the first rule to claim a line is the one reported."""
+        warnings: list[str] = []
+        active = [p for p in self.packs if p.is_site and p.name == doc.site]
+        active += [p for p in self.packs if not p.is_site]
+        for pack in active:
+            for rule in pack.rules:
+                try:
+                    doc = doc.remove(apply_rule(rule, doc, set(doc.removed)))
+                except PatternTimeout:
+                    warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
+        return doc.warn(warnings)
+
+    # --- the whole run ----------------------------------------------------------------------
+
+    def run_once(self, doc: Document) -> Document:
+        for stage in self.stages():
+            doc = stage(doc)
+        return doc
+
+    def clean(self, text: str) -> CleanResult:
+        """Clean one document; see the module docstring for the flow."""
+        lines = Document.from_text(text).lines
+        removed: dict[int, Removal] = {}  # by original line number
+        site: str | None = None
+        warnings: list[str] = []
+        current: tuple[Line, ...] = lines
+        while True:
+            doc = self.run_once(Document(current))
+            site = site or doc.site
+            warnings.extend(w for w in doc.warnings if w not in warnings)
+            if not doc.removed:
+                break
+            for i, why in doc.removed.items():
+                removed[current[i].number] = why
+            current = tuple(ln for i, ln in enumerate(current) if i not in doc.removed)
+            if not any(not current[i].blank for i in range(len(current))) or all(
+                why is TIDY for why in doc.removed.values()
+            ):
+                break
+        return CleanResult(
+            text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
+            decisions=tuple(
+                Decision(ln.number, False, ln.text, r.rule, r.source, r.reason, r.family)
+                if (r := removed.get(ln.number)) else Decision(ln.number, True, ln.text)
+                for ln in lines
+            ),
+            site=site,
+            warnings=tuple(warnings),
+        )
+
+
+def tidy_blank_lines(doc: Document) -> Document:
+    """Drop blank lines at the edges of removed text, keeping the body's own spacing.
+
+    In a gap between two kept lines that held removed text, the blank lines before the first
+    removed line stay (the paragraph break) and the rest go; at the start and end of the
+    document every blank line of such a gap goes. Gaps with nothing removed are untouched.
+    """
+    lines, removed = doc.lines, doc.removed
+    out: dict[int, Removal] = {}
+    n = len(lines)
+    i = 0
+    while i < n:
+        if i not in removed and not lines[i].blank:
+            i += 1
+            continue
+        j = i
+        while j < n and (j in removed or lines[j].blank):
+            j += 1
+        gap = range(i, j)
+        if any(k in removed and not lines[k].blank for k in gap):
+            interior = i > 0 and j < n
+            seen_removed = False
+            for k in gap:
+                if k in removed:
+                    seen_removed = True
+                elif not interior or seen_removed:
+                    out[k] = TIDY
+        i = j
+    return doc.remove(out)
+
+
+def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
+    """The kept lines joined with their own endings; the input's final newline (or its
+    absence) is kept."""
+    text = "".join(ln.text + ln.ending for ln in lines)
+    if not final_newline and lines and lines[-1].ending:
+        text = text[: -len(lines[-1].ending)]
+    return text
+
+
+_DEFAULT: Cleaner | None = None
+
+
+def default_cleaner() -> Cleaner:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Cleaner()
+    return _DEFAULT
+
+
+def clean(text: str, *, rule_dirs: Sequence[Path | str] = (), disabled: Iterable[str] = (),
+          site: str | None = None) -> CleanResult:
+    """Clean one document with the built-in packs (plus any `rule_dirs`)."""
+    disabled = tuple(disabled)
+    if not rule_dirs and not disabled and site is None:
+        return default_cleaner().clean(text)
+    return Cleaner(rule_dirs=rule_dirs, disabled=disabled, site=site).clean(text)

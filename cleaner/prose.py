@@ -1,0 +1,75 @@
+"""Line features shared by rules and heuristics: how much a line reads like body prose.
+
+jusText judges paragraphs by length, stopword density and link density; a scraped text file
+has no links left, so a line is judged by its length, word count, stopword density, sentence
+punctuation and headline shape. The stopword lists are data (`cleaner/data/stopwords-*.txt`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
+# A line that ends like a sentence: terminal punctuation, possibly inside quotes/brackets.
+_SENTENCE_END = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_SENTENCE_INNER = regex.compile(r"\w[.!?][\"'”’)]*\s+[\"'“‘(]?\p{Lu}")
+_HAS_LETTER = regex.compile(r"\p{L}")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """All stopwords of the shipped languages, lower-cased (one list per language file)."""
+    words: set[str] = set()
+    for entry in resources.files("cleaner.data").iterdir():
+        if entry.name.startswith("stopwords-") and entry.name.endswith(".txt"):
+            for raw in entry.read_text(encoding="utf-8").splitlines():
+                word = raw.strip().lower()
+                if word and not word.startswith("#"):
+                    words.add(word)
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the heuristics look at in one line; all cheap to compute."""
+
+    chars: int
+    words: int
+    stopword_ratio: float
+    capitalised_ratio: float
+    digit_ratio: float
+    letter_ratio: float
+    sentence_end: bool
+    sentences: int
+    cjk: bool
+
+
+def features(text: str) -> Features:
+    """Measure one (stripped) line."""
+    tokens = _WORD.findall(text)
+    n = len(tokens)
+    stop = stopwords()
+    n_stop = sum(1 for t in tokens if t.lower() in stop)
+    n_cap = sum(1 for t in tokens if t[:1].isupper())
+    chars = len(text)
+    digits = sum(1 for c in text if c.isdigit())
+    letters = sum(1 for c in text if c.isalpha())
+    return Features(
+        chars=chars,
+        words=n,
+        stopword_ratio=n_stop / n if n else 0.0,
+        capitalised_ratio=n_cap / n if n else 0.0,
+        digit_ratio=digits / chars if chars else 0.0,
+        letter_ratio=letters / chars if chars else 0.0,
+        sentence_end=bool(_SENTENCE_END.search(text)),
+        sentences=1 + len(_SENTENCE_INNER.findall(text)),
+        cjk=bool(_CJK.search(text)),
+    )
+
+
+def has_letters(text: str) -> bool:
+    return bool(_HAS_LETTER.search(text))
