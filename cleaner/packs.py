@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -73,14 +72,13 @@ class Pack:
 
 
 def builtin_dir() -> Path:
-    """Where the shipped packs are: inside the installed package, or `rules/` in a checkout."""
-    try:
-        path = Path(str(resources.files("cleaner._packs")))
-        if path.is_dir() and any(path.glob("*.toml")):
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    """Where the shipped packs are: `cleaner/_packs` in an installed package (pyproject.toml
+    maps `rules/` there), or `rules/` beside the package in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_packs"
+    if installed.is_dir() and any(installed.glob("*.toml")):
+        return installed
+    return here.parent / "rules"
 
 
 def load_dir(directory: Path) -> list[Pack]:

@@ -1,0 +1,100 @@
+"""Batch mode, pre-commit style: `fix` rewrites files in place, `check` only lists them.
+
+The convention is pre-commit's: exit 1 when a file was (or would be) changed, 0 when all were
+clean already, so a hook run fails until the cleaned files are staged. Errors (unreadable or
+binary files) are reported one line each and make the exit status 2.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence, TextIO
+
+from cleaner.errors import InputError
+from cleaner.fileio import decode, encode, remove_stale_temps, write_atomic
+from cleaner.pipeline import Cleaner
+
+DEFAULT_GLOB = "*.txt"
+
+
+@dataclass
+class BatchReport:
+    changed: int = 0
+    clean: int = 0
+    skipped: int = 0
+    errors: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.errors else (1 if self.changed else 0)
+
+
+def iter_files(paths: Sequence[str], pattern: str, err: TextIO) -> Iterator[Path]:
+    """Files named on the command line as they are; directories recursed for `pattern`."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if fnmatch.fnmatch(name, pattern) and not name.startswith(".cleaner-"):
+                        yield Path(root) / name
+        else:
+            yield p
+
+
+def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = DEFAULT_GLOB,
+        invalid: str = "fail", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> BatchReport:
+    report = BatchReport()
+    swept: set[Path] = set()
+    for path in iter_files(paths, pattern, err):
+        if write and path.parent not in swept:
+            swept.add(path.parent)
+            remove_stale_temps(path.parent)
+        try:
+            changed, removed = _one(path, cleaner, write=write, invalid=invalid)
+        except InputError as exc:
+            print(f"cleaner: {exc}", file=err)
+            report.errors += 1
+            continue
+        except OSError as exc:
+            print(f"cleaner: {path}: cannot write: {exc.strerror or exc}; original left untouched", file=err)
+            report.errors += 1
+            continue
+        if changed is None:
+            report.skipped += 1
+        elif changed:
+            report.changed += 1
+            verb = "fixed" if write else "would fix"
+            print(f"{verb} {path} ({removed} line{'s' if removed != 1 else ''} removed)", file=out)
+        else:
+            report.clean += 1
+    return report
+
+
+def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str) -> tuple[bool | None, int]:
+    """(changed?, lines removed) for one file; None when it was skipped (empty or a link)."""
+    if path.is_symlink() and not path.exists():
+        raise InputError(f"{path}: broken symbolic link")
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not data:
+        return None, 0
+    decoded = decode(data, str(path), invalid=invalid)
+    result = cleaner.clean(decoded.text)
+    new = encode(result.text, bom=decoded.bom)
+    if not result.changed or new == data:
+        return False, 0
+    removed = sum(1 for d in result.removed if d.text.strip())
+    if write:
+        write_atomic(path, new)
+    return True, removed

@@ -1,0 +1,167 @@
+"""The `cleaner` command.
+
+    cleaner clean FILE|- [-o OUT] [--explain | --diff | --format json]
+    cleaner fix PATH... [--glob PATTERN]      rewrite in place; exit 1 if anything changed
+    cleaner check PATH... [--glob PATTERN]    list what fix would change; exit 1 if any
+    cleaner rules list | validate DIR | show ID
+
+Exit status: 0 done (nothing to fix), 1 files changed or would change, 2 an error, which is
+reported as one line on stderr, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from cleaner import __version__
+from cleaner.errors import CleanerError, InputError
+
+EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", default=[], metavar="DIR",
+                   help="extra directory of *.toml rule packs (repeatable)")
+    p.add_argument("--disable", action="append", default=[], metavar="ID",
+                   help="switch off a rule or heuristic: 'general/byline', 'general/*', 'family:teaser' (repeatable)")
+    p.add_argument("--site", metavar="NAME", help="use this site pack instead of detecting the site")
+    p.add_argument("--no-builtin", action="store_true", help="do not load the shipped rule packs")
+    p.add_argument("--invalid-utf8", choices=("fail", "replace"), default="fail",
+                   help="invalid UTF-8 input: refuse it (default) or replace bad bytes with U+FFFD")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="cleaner", description="Strip site chrome from scraped article text.")
+    ap.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("clean", help="clean one file (or stdin) and write the body")
+    c.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (default)")
+    c.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
+    show = c.add_mutually_exclusive_group()
+    show.add_argument("--explain", action="store_true", help="list every removed line with its rule and reason")
+    show.add_argument("--diff", action="store_true", help="print a unified diff of input against output")
+    c.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: print the decisions (line, kept, rule, reason) for tools")
+    _common(c)
+
+    for name, help_ in (("fix", "clean files in place (exit 1 if any changed)"),
+                        ("check", "list files that fix would change (exit 1 if any)")):
+        b = sub.add_parser(name, help=help_)
+        b.add_argument("paths", nargs="+", help="files, or directories to recurse")
+        b.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
+        _common(b)
+
+    r = sub.add_parser("rules", help="list, validate or show rules")
+    rsub = r.add_subparsers(dest="rules_command", required=True)
+    rl = rsub.add_parser("list", help="list the loaded packs, rules and heuristics")
+    _common(rl)
+    rv = rsub.add_parser("validate", help="check a directory of rule packs (and their examples)")
+    rv.add_argument("directory")
+    rs = rsub.add_parser("show", help="print what one rule or heuristic does and why")
+    rs.add_argument("id")
+    _common(rs)
+    return ap
+
+
+def _cleaner(args: argparse.Namespace):
+    from cleaner.pipeline import Cleaner
+    return Cleaner(rule_dirs=args.rules, disabled=args.disable, site=args.site, builtin=not args.no_builtin)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from cleaner import report
+    from cleaner.fileio import encode, read_path, write_atomic
+
+    cleaner = _cleaner(args)
+    src = read_path(args.input, invalid=args.invalid_utf8)
+    name = "<stdin>" if args.input == "-" else args.input
+    if src.replaced:
+        print(f"cleaner: {name}: replaced {src.replaced} invalid UTF-8 sequence(s) with U+FFFD", file=sys.stderr)
+    if not src.text.strip():
+        raise InputError(f"{name}: empty input, nothing to clean")
+    result = cleaner.clean(src.text)
+    for w in result.warnings:
+        print(f"cleaner: warning: {w}", file=sys.stderr)
+    data = encode(result.text, bom=src.bom)
+    side: str | None = None
+    if args.format == "json":
+        side = report.as_json(result, name)
+    elif args.explain:
+        side = report.explain(result, name)
+    elif args.diff:
+        side = report.diff(src.text, result.text, name)
+    if args.output != "-":
+        out = Path(args.output)
+        if out.is_dir():
+            raise InputError(f"{args.output}: is a directory, cannot write the output there")
+        try:
+            write_atomic(out, data)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if side is not None:
+        sys.stdout.write(side)
+    elif args.output == "-":
+        sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
+    from cleaner import batch
+
+    rep = batch.run(args.paths, _cleaner(args), write=write, pattern=args.glob, invalid=args.invalid_utf8)
+    return rep.exit_code
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from cleaner import report
+
+    if args.rules_command == "list":
+        sys.stdout.write(report.rules_table(_cleaner(args)))
+        return EXIT_OK
+    if args.rules_command == "show":
+        text = report.describe(_cleaner(args), args.id)
+        if text is None:
+            raise CleanerError(f"no rule or heuristic with id '{args.id}' (see 'cleaner rules list')")
+        sys.stdout.write(text)
+        return EXIT_OK
+    from cleaner.validate import validate_dir
+
+    problems, count = validate_dir(Path(args.directory))
+    for p in problems:
+        print(f"cleaner: {p}", file=sys.stderr)
+    if problems:
+        return EXIT_ERROR
+    print(f"{args.directory}: {count} rules OK (patterns compile, examples match, counterexamples do not)")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "clean":
+            return cmd_clean(args)
+        if args.command in ("fix", "check"):
+            return cmd_batch(args, write=args.command == "fix")
+        return cmd_rules(args)
+    except CleanerError as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cleaner: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("cleaner: out of memory", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

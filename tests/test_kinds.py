@@ -1,0 +1,69 @@
+"""One positive and one negative test per rule kind."""
+from __future__ import annotations
+
+from cleaner.document import Document
+from cleaner.kinds import apply_rule
+from cleaner.packs import parse_pack
+
+BODY = "The minister said the talks would resume next week, after a pause of several months."
+
+
+def rule(kind_body: str):
+    return parse_pack(f'[pack]\nname = "t"\n\n[[rule]]\nid = "r"\nfamily = "other"\nmessage = "m"\n{kind_body}', "t.toml").rules[0]
+
+
+def removed(r, text: str) -> list[int]:
+    return sorted(apply_rule(r, Document.from_text(text), set()))
+
+
+def test_line_rule_drops_matching_line_only():
+    r = rule("kind = \"line\"\npattern = '^Advertisement$'\n")
+    assert removed(r, f"{BODY}\nAdvertisement\n{BODY}x\n") == [1]
+
+
+def test_line_rule_leaves_lines_that_do_not_match():
+    r = rule("kind = \"line\"\npattern = '^Advertisement$'\n")
+    assert removed(r, "Advertisement revenue rose.\n advertisement \n") == []
+
+
+def test_line_rule_max_chars_protects_long_lines():
+    r = rule("kind = \"line\"\npattern = 'Subscribe'\nmax_chars = 20\n")
+    assert removed(r, "Subscribe now\nSubscribers to the paper rose to a record this year.\n") == [0]
+
+
+def test_label_glued_caption_goes_with_the_label():
+    r = rule("kind = \"label\"\nlabel = 'image caption'\ncaption_lines = 1\n")
+    assert removed(r, f"{BODY}\nimage captionA man walks past\n{BODY}y\n") == [1]
+
+
+def test_label_alone_takes_the_next_caption_lines():
+    r = rule("kind = \"label\"\nlabel = 'image caption'\ncaption_lines = 1\n")
+    assert removed(r, f"image caption\n\nA man walks past\n{BODY}\n") == [0, 2]
+
+
+def test_label_must_start_the_line():
+    r = rule("kind = \"label\"\nlabel = 'image caption'\n")
+    assert removed(r, "The image caption was wrong, the editor said.\n") == []
+
+
+def test_section_runs_to_end_by_default():
+    r = rule("kind = \"section\"\nstart = '^Related$'\n")
+    assert removed(r, f"{BODY}\nRelated\nA story\n\n{BODY}\n") == [1, 2, 4]
+
+
+def test_section_stops_at_end_pattern_and_max_lines():
+    r = rule("kind = \"section\"\nstart = '^Read more$'\nend = '^END$'\ninclude_end = true\n")
+    assert removed(r, f"Read more\nitem\nEND\n{BODY}\n") == [0, 1, 2]
+    r2 = rule("kind = \"section\"\nstart = '^Read more$'\nmax_lines = 1\n")
+    assert removed(r2, f"Read more\nitem one\nitem two\n") == [0, 1]
+
+
+def test_section_stop_at_body_keeps_following_prose():
+    r = rule("kind = \"section\"\nstart = '^Read more:$'\nstop_at_body = true\n")
+    long_body = BODY + " " + BODY
+    assert removed(r, f"Read more:\nLions raised to be killed\nClimate change and a town\n{long_body}\n") == [0, 1, 2]
+
+
+def test_section_without_header_removes_nothing():
+    r = rule("kind = \"section\"\nstart = '^Related$'\n")
+    assert removed(r, f"{BODY}\nRelated stories are below.\n") == []

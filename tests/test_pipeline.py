@@ -1,0 +1,63 @@
+"""Layout around removals, line endings, options of the library call."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner, CleanerError, clean
+
+P1 = "The council voted on Tuesday to close the library, despite a petition signed by residents."
+P2 = "Officials said the building needed repairs that would cost far more than the town could afford."
+
+
+def test_blank_lines_framing_removed_text_go_and_paragraph_break_stays():
+    text = f"{P1}\n\nAdvertisement\n\n{P2}\n"
+    assert clean(text).text == f"{P1}\n\n{P2}\n"
+
+
+def test_blank_runs_in_untouched_body_are_kept():
+    text = f"{P1}\n\n\n{P2}\n"
+    assert clean(text).text == text
+
+
+def test_leading_and_trailing_chrome_take_their_blank_lines():
+    text = f"Advertisement\n\n{P1}\n\n{P2}\n\nAdvertisement\n"
+    assert clean(text).text == f"{P1}\n\n{P2}\n"
+
+
+def test_line_endings_are_kept_per_line():
+    text = f"{P1}\r\nAdvertisement\r\n{P2}\r{P1} again\n"
+    assert clean(text).text == f"{P1}\r\n{P2}\r{P1} again\n"
+
+
+def test_final_newline_not_added_when_absent():
+    assert clean(f"{P1}\n{P2}\nAdvertisement").text == f"{P1}\n{P2}"
+    assert clean(f"{P1}\n{P2}\nAdvertisement\n").text == f"{P1}\n{P2}\n"
+
+
+def test_empty_input_gives_empty_output():
+    assert clean("").text == "" and clean("").decisions == ()
+
+
+def test_disable_by_id_pack_and_family():
+    text = f"{P1}\nAdvertisement\nPhoto\n"
+    assert clean(text, disabled=["general/ad-marker"]).text == f"{P1}\nAdvertisement\n"
+    assert clean(text, disabled=["general/*"]).text == text
+    assert clean(text, disabled=["family:widget"]).text == f"{P1}\nAdvertisement\n"
+
+
+def test_site_hint_applies_that_site_pack():
+    text = f"{P1}\nBy clicking 'Search' you\nare agreeing to our\nTerms of Use.\n"
+    assert clean(text).site is None
+    result = clean(text, site="independent")
+    assert result.site == "independent" and result.text == f"{P1}\n"
+
+
+def test_unknown_site_is_an_error():
+    with pytest.raises(CleanerError, match="unknown site"):
+        Cleaner(site="nowhere")
+
+
+def test_cleaner_object_is_reusable():
+    c = Cleaner()
+    assert c.clean(f"{P1}\nAdvertisement").text == P1
+    assert c.clean(f"Share\n{P2}").text == P2

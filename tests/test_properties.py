@@ -1,0 +1,91 @@
+"""Invariants of the policy, checked by hypothesis on generated documents:
+cleaning is idempotent, the output is a subsequence of the input lines (nothing rewritten,
+order kept), no kept line appears twice, and nothing raises on arbitrary text."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from cleaner import Cleaner, clean
+from cleaner.document import split_lines
+from conftest import SEEDS
+
+# Real lines (body and chrome) from the seeds and the rule examples, so the generated
+# documents exercise the rules and heuristics rather than only random noise.
+_SEED_LINES = sorted({ln for p in SEEDS.glob("*.txt") for ln in p.read_text(encoding="utf-8").split("\n")})
+_RULE_LINES = sorted({e for r in Cleaner().rules for e in (*r.examples, *r.counterexamples)})
+
+line_text = st.one_of(
+    st.sampled_from(_SEED_LINES),
+    st.sampled_from(_RULE_LINES),
+    st.just(""),
+    st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=80),
+    st.text(alphabet=st.characters(blacklist_characters="\r\n"), min_size=2000, max_size=6000),
+)
+ending = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r"])
+
+
+@st.composite
+def documents(draw):
+    lines = draw(st.lists(line_text, max_size=40))
+    if draw(st.booleans()) and lines:  # a body pasted twice
+        lines = lines + lines[: draw(st.integers(1, len(lines)))]
+    ends = [draw(ending) for _ in lines]
+    text = "".join(t + e for t, e in zip(lines, ends))
+    if text and draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(s == b for b in it) for s in small)
+
+
+@SETTINGS
+@given(documents())
+def test_cleaning_is_idempotent(text):
+    once = clean(text).text
+    assert clean(once).text == once
+
+
+@SETTINGS
+@given(documents())
+def test_output_is_a_subsequence_of_input_lines(text):
+    out = clean(text).text
+    assert _subsequence([ln.text for ln in split_lines(out)], [ln.text for ln in split_lines(text)])
+
+
+@SETTINGS
+@given(documents())
+def test_no_kept_line_appears_twice(text):
+    kept = [ln.stripped for ln in split_lines(clean(text).text) if not ln.blank]
+    assert len(kept) == len(set(kept))
+
+
+@SETTINGS
+@given(documents())
+def test_decisions_cover_every_input_line_and_match_output(text):
+    result = clean(text)
+    lines = split_lines(text)
+    assert [d.line for d in result.decisions] == [ln.number for ln in lines]
+    kept = [d.text for d in result.decisions if d.kept]
+    assert kept == [ln.text for ln in split_lines(result.text)]
+    assert all(d.rule and d.reason for d in result.decisions if not d.kept)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_arbitrary_unicode_never_raises(text):
+    result = clean(text)
+    assert isinstance(result.text, str)
+    assert clean(result.text).text == result.text
+
+
+def test_huge_line_and_many_empty_lines():
+    big = "word " * 200_000
+    assert clean(big).text == big
+    empties = "\n" * 100_000
+    assert clean(empties).text == empties
