@@ -1,0 +1,40 @@
+"""All-capitals blocks: broadcast transcripts and promo text pasted above or below a story.
+
+TV station pages put the on-air script, in capitals, next to the web story; the policy drops
+it. News prose is never set in capitals for a whole long line (a shouted quote or a
+"DEAR ABBY:" opening is a few words), so a long line that is almost all capitals is not body.
+"""
+from __future__ import annotations
+
+from cleaner.document import Document, Removal
+from cleaner.heuristics.base import Heuristic
+
+# A line needs at least this many words: headlines and short shouted quotes stay.
+MIN_WORDS = 15
+# Share of cased letters that are capitals; 0.9 leaves room for "McDONALD" or "iPhone".
+MIN_UPPER_SHARE = 0.9
+
+
+def upper_share(text: str) -> float:
+    """Share of capitals among cased letters; 0 for text mostly in an uncased script (Korean,
+    Chinese), where a few Latin acronyms would otherwise count as shouting."""
+    letters = [c for c in text if c.isalpha()]
+    cased = [c for c in letters if c.isupper() or c.islower()]
+    if not cased or len(cased) * 2 < len(letters):
+        return 0.0
+    return sum(c.isupper() for c in cased) / len(cased)
+
+
+def _shouting(doc: Document) -> dict[int, Removal]:
+    out: dict[int, Removal] = {}
+    for i in doc.kept_indices():
+        text = doc.lines[i].stripped
+        if len(text.split()) < MIN_WORDS:
+            continue
+        share = upper_share(text)
+        if share >= MIN_UPPER_SHARE:
+            out[i] = SHOUTING.removal(f"{len(text.split())} words, {share:.0%} of letters in capitals (a transcript or promo block)")
+    return out
+
+
+SHOUTING = Heuristic(id="heuristic/all-caps", family="other", summary=__doc__ or "", run=_shouting)
