@@ -184,6 +184,8 @@ def _parse_rule(table: Any, pack: str, shown: str, line: int | None, loc: "_Loca
     for key in ("max_chars", "caption_lines", "max_lines"):
         if key in table and table[key] < 0:
             raise fail(f"'{key}' must not be negative", key)
+    if "after_share" in table and not 0.0 <= table["after_share"] < 1.0:
+        raise fail("'after_share' must be a share between 0.0 and 1.0", "after_share")
     ignore_case = table.get("ignore_case", False)
     options: dict[str, Any] = {}
     for key, value in table.items():

@@ -34,6 +34,8 @@ PROSE_MIN_CJK_CHARS = 40
 # Chrome-shaped: at most this many words, no sentence end, and stopwords below this share.
 CHROME_MAX_WORDS = 6
 CHROME_MAX_STOPWORDS = 0.15
+# A short line with a date or time in it is a stamp, chrome-shaped whatever its stopwords.
+DATE_MAX_WORDS = 8
 
 # --- second pass: the body span ---------------------------------------------------------------
 # Score per line: prose counts its characters; a chrome-shaped line costs CHROME_COST, a
@@ -70,6 +72,8 @@ def classify(f: Features, text: str) -> str:
         return PROSE
     if f.words <= CHROME_MAX_WORDS and not f.sentence_end and f.stopword_ratio <= CHROME_MAX_STOPWORDS:
         return CHROME
+    if f.words <= DATE_MAX_WORDS and _DATEISH.search(text) and not f.sentence_end:
+        return CHROME  # a date or time stamp ("Tuesday November 19, 2019", "Updated 2 hours ago")
     return NEUTRAL
 
 
