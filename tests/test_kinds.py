@@ -60,8 +60,20 @@ def test_section_stops_at_end_pattern_and_max_lines():
 
 def test_section_stop_at_body_keeps_following_prose():
     r = rule("kind = \"section\"\nstart = '^Read more:$'\nstop_at_body = true\n")
-    long_body = BODY + " " + BODY
-    assert removed(r, f"Read more:\nLions raised to be killed\nClimate change and a town\n{long_body}\n") == [0, 1, 2]
+    text = f"Read more:\nLions raised to be killed\nClimate change and a town\n\n{BODY}\n\n{BODY} Again.\n"
+    assert removed(r, text) == [0, 1, 2]
+
+
+def test_section_stop_at_body_passes_a_lone_teaser_summary():
+    r = rule("kind = \"section\"\nstart = '^More Example News$'\nstop_at_body = true\n")
+    text = f"More Example News\nA teaser headline\nJane Doe\n{BODY}\nAnother headline\n"
+    assert removed(r, text) == [0, 1, 2, 3, 4]
+
+
+def test_section_after_share_only_fires_late_in_the_document():
+    r = rule("kind = \"section\"\nstart = '^Comments$'\nafter_share = 0.5\n")
+    assert removed(r, f"Comments\n{BODY}\n{BODY}1\n") == []
+    assert removed(r, f"{BODY}\n{BODY}1\nComments\nGreat piece!\n") == [2, 3]
 
 
 def test_section_without_header_removes_nothing():
