@@ -60,13 +60,15 @@ def test_section_stops_at_end_pattern_and_max_lines():
 
 def test_section_stop_at_body_keeps_following_prose():
     r = rule("kind = \"section\"\nstart = '^Read more:$'\nstop_at_body = true\n")
-    text = f"Read more:\nLions raised to be killed\nClimate change and a town\n\n{BODY}\n\n{BODY} Again.\n"
+    para = BODY + " It was the longest pause since the talks began."
+    text = f"Read more:\nLions raised to be killed\nClimate change and a town\n\n{para}\n\n{para} Again.\n"
     assert removed(r, text) == [0, 1, 2]
 
 
 def test_section_stop_at_body_passes_a_lone_teaser_summary():
     r = rule("kind = \"section\"\nstart = '^More Example News$'\nstop_at_body = true\n")
-    text = f"More Example News\nA teaser headline\nJane Doe\n{BODY}\nAnother headline\n"
+    dek = BODY + " It was the longest pause since the talks began."
+    text = f"More Example News\nA teaser headline\nJane Doe\n{dek}\nAnother headline\n"
     assert removed(r, text) == [0, 1, 2, 3, 4]
 
 
