@@ -62,3 +62,52 @@ def test_heuristic_can_be_disabled():
     text = "\n".join([P1, P2, P1])
     assert clean(text).text == "\n".join([P1, P2])
     assert Cleaner(disabled=["heuristic/second-copy"]).clean(text).text == text
+
+
+# --- layout: outside-body and chrome-run ------------------------------------------------------
+
+from cleaner.heuristics import CHROME_RUN, OUTSIDE_BODY, SHOUTING  # noqa: E402
+
+MENU = ["Home", "News", "Sport", "Weather", "Business", "Culture"]
+TITLE = "Library closure approved despite petition"
+
+
+def test_outside_body_drops_menus_but_keeps_the_headline():
+    lines = MENU + [TITLE, P1, P2, P3] + ["About us", "Contact", "Careers", "Privacy"]
+    got = ids(OUTSIDE_BODY, "\n".join(lines))
+    assert got == [0, 1, 2, 3, 4, 5, 10, 11, 12, 13]
+
+
+def test_outside_body_leaves_a_plain_article_alone():
+    lines = [TITLE, "A short standfirst about the vote", P1, P2, P3, "He declined to comment."]
+    assert ids(OUTSIDE_BODY, "\n".join(lines)) == []
+
+
+def test_outside_body_reason_names_the_features():
+    doc = Document.from_text("\n".join(MENU + [TITLE, P1, P2, P3]))
+    why = OUTSIDE_BODY.run(doc)[0].reason
+    assert "before the main body" in why and "menu-like lines" in why
+
+
+def test_chrome_run_drops_a_tag_list_inside_the_body():
+    lines = [P1, P2, "Opinion", "China", "Hong Kong", "Protests", "Beijing", P3, P1 + " Again."]
+    assert ids(CHROME_RUN, "\n".join(lines)) == [2, 3, 4, 5, 6]
+
+
+def test_chrome_run_keeps_a_single_subheading():
+    lines = [P1, "Russian visit", P2, "Regime change", P3]
+    assert ids(CHROME_RUN, "\n".join(lines)) == []
+
+
+# --- all-caps ---------------------------------------------------------------------------------
+
+def test_all_caps_drops_a_long_shouted_transcript():
+    shout = ("WE CHECKED THE SHERIFF'S OFFICE AND ALL THEY WOULD SAY IS THIS CASE IS ACTIVE AND OPEN. "
+             "NEW AT 5:00, A MOM IS ACCUSED OF TAKING HER DAUGHTER")
+    assert ids(SHOUTING, f"{shout}\n{P1}\n") == [0]
+
+
+def test_all_caps_keeps_short_shouts_and_uncased_scripts():
+    assert ids(SHOUTING, f"WAIT REALLY? — Dan Hon\n{P1}\n") == []
+    korean = "다만 MBC <숨바꼭질>은 방영을 시작한 지 얼마 되지 않았지만 벌써 지쳐가는 인상이다 SBS KBS 여주인공 이유리의 연기는 그녀의 막장 히트작 연민정처럼 감정펀치"
+    assert ids(SHOUTING, korean) == []
