@@ -23,14 +23,11 @@ class Line:
     number: int
     text: str
     ending: str
+    blank: bool = False  # only whitespace (set by split_lines; checked without copying the text)
 
     @property
     def stripped(self) -> str:
         return self.text.strip()
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +71,7 @@ class Document:
     removed: Mapping[int, Removal] = field(default_factory=dict)
     site: str | None = None
     warnings: tuple[str, ...] = ()
+    rerun: bool = False  # a later pass over the pipeline's own output (see pipeline.Cleaner.clean)
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -107,17 +105,18 @@ def split_lines(text: str) -> list[Line]:
     if "\r" not in text:  # the common case, several times faster than the regex
         parts = text.split("\n")
         last = parts.pop()
-        lines = [Line(n, part, "\n") for n, part in enumerate(parts, start=1)]
+        lines = [Line(n, part, "\n", not part or part.isspace()) for n, part in enumerate(parts, start=1)]
         if last:
-            lines.append(Line(len(parts) + 1, last, ""))
+            lines.append(Line(len(parts) + 1, last, "", last.isspace()))
         return lines
     out: list[Line] = []
     for number, match in enumerate(_LINE.finditer(text), start=1):
         chunk = match.group()
         if chunk.endswith("\r\n"):
-            out.append(Line(number, chunk[:-2], "\r\n"))
+            text, ending = chunk[:-2], "\r\n"
         elif chunk.endswith(("\n", "\r")):
-            out.append(Line(number, chunk[:-1], chunk[-1]))
+            text, ending = chunk[:-1], chunk[-1]
         else:
-            out.append(Line(number, chunk, ""))
+            text, ending = chunk, ""
+        out.append(Line(number, text, ending, not text or text.isspace()))
     return out

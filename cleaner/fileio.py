@@ -20,6 +20,8 @@ from cleaner.errors import InputError
 BOM = "\ufeff"
 # A NUL byte in the first this-many bytes marks a binary file (the heuristic git and grep use).
 BINARY_SNIFF_BYTES = 8192
+# Temporary files are named .cleaner-<pid>-<random>.tmp: a later run removes those whose
+# process is gone (killed mid-write), never those of a run still going.
 TEMP_PREFIX = ".cleaner-"
 TEMP_SUFFIX = ".tmp"
 
@@ -88,7 +90,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = None
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -117,18 +119,37 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         pass
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_stale_temps(directory: Path) -> int:
-    """Delete temporary files a killed run left in `directory`; returns how many."""
+    """Delete temporary files that a killed run left in `directory`; returns how many.
+
+    Only files whose writing process no longer exists are removed, so two runs side by side
+    never delete each other's work in progress."""
     n = 0
     try:
         entries = list(directory.iterdir())
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
-            try:
+        name = entry.name
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        pid_text = name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+            continue
+        try:
+            if entry.is_file() and not entry.is_symlink():
                 entry.unlink()
                 n += 1
-            except OSError:
-                pass
+        except OSError:
+            pass
     return n

@@ -31,6 +31,10 @@ from cleaner.prose import features
 # microseconds; 50 ms leaves a margin of four orders of magnitude.
 MATCH_TIMEOUT_S = 0.05
 
+# No chrome line is this long; rules skip longer lines (a 500 MB one-line file would
+# otherwise cost every pattern a full scan).
+RULE_MAX_LINE_CHARS = 100_000
+
 FAMILIES = (
     "nav", "byline", "share", "legal", "widget", "teaser", "caption",
     "footer", "credit", "duplicate", "separator", "other",
@@ -92,7 +96,7 @@ class Rule:
 
 # --- application -------------------------------------------------------------------------
 
-Applier = Callable[[Rule, Document, set], dict]
+Applier = Callable[..., dict]
 
 
 def _apply_line(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
@@ -100,8 +104,9 @@ def _apply_line(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]
     max_chars = rule.options.get("max_chars")
     out: dict[int, Removal] = {}
     why = rule.removal()
-    for i, line in enumerate(doc.lines):
-        if i in skip or line.blank:
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
             continue
         text = line.stripped
         if max_chars is not None and len(text) > max_chars:
@@ -118,7 +123,7 @@ def _apply_label(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal
     why = rule.removal()
     lines = doc.lines
     for i, line in enumerate(lines):
-        if i in skip or line.blank:
+        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
             continue
         text = line.stripped
         end = pat.match_end(text)
@@ -150,7 +155,7 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Remov
     i = 0
     while i < len(lines):
         line = lines[i]
-        if i in skip or line.blank or not start.search(line.stripped) or (
+        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped) or (
                 after_share is not None and prefix[i] < after_share * prefix[-1]):
             i += 1
             continue
@@ -161,7 +166,7 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Remov
             if nxt.blank:
                 j += 1
                 continue
-            text = nxt.stripped
+            text = nxt.stripped[:RULE_MAX_LINE_CHARS]
             if end is not None and end.search(text):
                 if include_end:
                     out[j] = why
@@ -201,6 +206,12 @@ APPLIERS: dict[str, Applier] = {
 def apply_rule(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
     """The removals one rule makes on a document, ignoring lines in `skip`."""
     return APPLIERS[rule.kind](rule, doc, skip)
+
+
+def position_dependent(rule: Rule) -> bool:
+    """Can this rule fire on a line it passed over before, once other lines are gone?
+    Only a section guarded by `after_share` (its header's position is a share of the text)."""
+    return rule.kind == "section" and "after_share" in rule.options
 
 
 # --- schema ---------------------------------------------------------------------------------

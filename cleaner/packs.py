@@ -155,6 +155,7 @@ def parse_pack(raw: str, shown: str) -> Pack:
     )
 
 
+
 def _parse_rule(table: Any, pack: str, shown: str, line: int | None, loc: "_Locator", index: int) -> Rule:
     if not isinstance(table, dict):
         raise RulePackError(shown, "each [[rule]] must be a table", line=line)

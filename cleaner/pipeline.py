@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 from cleaner.document import Decision, Document, Line, Removal
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
-from cleaner.kinds import PatternTimeout, Rule, apply_rule
+from cleaner.kinds import RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir
 
 Stage = Callable[[Document], Document]
@@ -117,7 +117,9 @@ class Cleaner:
         """Name the site whose fingerprints the text carries (or the user's hint)."""
         if self.site is not None:
             return doc.with_site(self.site)
-        texts = [ln.stripped for ln in doc.lines if not ln.blank]
+        if doc.rerun:
+            return doc  # the site found in the first pass stands
+        texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         for pack in self.packs:
             if pack.is_site and pack.recognises(texts):
                 return doc.with_site(pack.name)
@@ -129,13 +131,19 @@ class Cleaner:
         warnings: list[str] = []
         active = [p for p in self.packs if p.is_site and p.name == doc.site]
         active += [p for p in self.packs if not p.is_site]
+        removed: dict[int, Removal] = dict(doc.removed)
         for pack in active:
             for rule in pack.rules:
+                if doc.rerun and not position_dependent(rule):
+                    continue  # it saw these very lines in the first pass and passed them over
                 try:
-                    doc = doc.remove(apply_rule(rule, doc, set(doc.removed)))
+                    found = apply_rule(rule, doc, set(removed))
                 except PatternTimeout:
                     warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
-        return doc.warn(warnings)
+                    continue
+                for i, why in found.items():
+                    removed.setdefault(i, why)
+        return doc.remove(removed).warn(warnings)
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -151,8 +159,10 @@ class Cleaner:
         site: str | None = None
         warnings: list[str] = []
         current: tuple[Line, ...] = lines
+        rerun = False
         while True:
-            doc = self.run_once(Document(current))
+            doc = self.run_once(Document(current, site=site, rerun=rerun))
+            rerun = True
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:

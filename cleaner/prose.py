@@ -41,31 +41,47 @@ class Features:
     words: int
     stopword_ratio: float
     capitalised_ratio: float
-    digit_ratio: float
-    letter_ratio: float
     sentence_end: bool
     sentences: int
     cjk: bool
 
 
+# Word statistics of a line are taken from at most this many characters: enough to tell
+# prose from chrome, and it bounds time and memory on a single-line file of hundreds of MB.
+SAMPLE_CHARS = 20_000
+
+
+# Lines up to this length are cached (several heuristics measure the same lines, and chrome
+# repeats across documents); longer ones are measured afresh so the cache stays small.
+CACHE_MAX_CHARS = 2_000
+
+
 def features(text: str) -> Features:
-    """Measure one (stripped) line."""
+    """Measure one (stripped) line; `chars` is the whole length, the rest from a sample."""
+    return _cached_features(text) if len(text) <= CACHE_MAX_CHARS else _measure(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_features(text: str) -> Features:
+    return _measure(text)
+
+
+def _measure(text: str) -> Features:
+    full_len = len(text)
+    tail = text[-8:]
+    if full_len > SAMPLE_CHARS:
+        text = text[:SAMPLE_CHARS]
     tokens = _WORD.findall(text)
     n = len(tokens)
     stop = stopwords()
     n_stop = sum(1 for t in tokens if t.lower() in stop)
     n_cap = sum(1 for t in tokens if t[:1].isupper())
-    chars = len(text)
-    digits = sum(1 for c in text if c.isdigit())
-    letters = sum(1 for c in text if c.isalpha())
     return Features(
-        chars=chars,
+        chars=full_len,
         words=n,
         stopword_ratio=n_stop / n if n else 0.0,
         capitalised_ratio=n_cap / n if n else 0.0,
-        digit_ratio=digits / chars if chars else 0.0,
-        letter_ratio=letters / chars if chars else 0.0,
-        sentence_end=bool(_SENTENCE_END.search(text)),
+        sentence_end=bool(_SENTENCE_END.search(tail)),
         sentences=1 + len(_SENTENCE_INNER.findall(text)),
         cjk=bool(_CJK.search(text)),
     )

@@ -20,6 +20,8 @@ NEAR_MIN_CHARS = 40
 # Containment is checked against at most this many earlier long lines, which bounds the
 # cost on huge inputs (a news body has a few dozen such lines).
 CONTAIN_MAX_LINES = 400
+# Lines longer than this are compared exactly only (folding copies the text).
+FOLD_MAX_CHARS = 100_000
 
 _FOLD = regex.compile(r"[^\w]+")
 
@@ -39,7 +41,7 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
         if line.blank:
             continue
         text = line.stripped
-        key = fold(text)
+        key = fold(text) if len(text) <= FOLD_MAX_CHARS else ""
         if text in exact:
             out[i] = SECOND_COPY.removal(f"exact second copy of line {exact[text]}")
             continue

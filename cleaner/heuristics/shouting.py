@@ -6,6 +6,8 @@ it. News prose is never set in capitals for a whole long line (a shouted quote o
 """
 from __future__ import annotations
 
+import regex
+
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
 
@@ -15,21 +17,26 @@ MIN_WORDS = 15
 MIN_UPPER_SHARE = 0.9
 
 
+_UPPER = regex.compile(r"\p{Lu}")
+_LOWER = regex.compile(r"\p{Ll}")
+_LETTER = regex.compile(r"\p{L}")
+
+
 def upper_share(text: str) -> float:
     """Share of capitals among cased letters; 0 for text mostly in an uncased script (Korean,
     Chinese), where a few Latin acronyms would otherwise count as shouting."""
-    letters = [c for c in text if c.isalpha()]
-    cased = [c for c in letters if c.isupper() or c.islower()]
-    if not cased or len(cased) * 2 < len(letters):
+    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    cased = upper + lower
+    if not cased or cased * 2 < len(_LETTER.findall(text)):
         return 0.0
-    return sum(c.isupper() for c in cased) / len(cased)
+    return upper / cased
 
 
 def _shouting(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
     for i in doc.kept_indices():
         text = doc.lines[i].stripped
-        if len(text.split()) < MIN_WORDS:
+        if len(text) < MIN_WORDS * 2 or text.count(" ") + 1 < MIN_WORDS:
             continue
         share = upper_share(text)
         if share >= MIN_UPPER_SHARE:
