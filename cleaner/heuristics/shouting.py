@@ -10,6 +10,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.prose import SAMPLE_CHARS
 
 # A line needs at least this many words: headlines and short shouted quotes stay.
 MIN_WORDS = 15
@@ -24,7 +25,9 @@ _LETTER = regex.compile(r"\p{L}")
 
 def upper_share(text: str) -> float:
     """Share of capitals among cased letters; 0 for text mostly in an uncased script (Korean,
-    Chinese), where a few Latin acronyms would otherwise count as shouting."""
+    Chinese), where a few Latin acronyms would otherwise count as shouting. Measured on the
+    first SAMPLE_CHARS characters, which bounds the work on a huge line."""
+    text = text[:SAMPLE_CHARS]
     upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
     cased = upper + lower
     if not cased or cased * 2 < len(_LETTER.findall(text)):
