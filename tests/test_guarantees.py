@@ -260,3 +260,16 @@ def test_cli_never_crashes_and_output_is_a_clean_subsequence(data: bytes):
     assert again.returncode in (0, 2)
     if again.returncode == 0:
         assert again.stdout == r.stdout
+
+
+def test_stale_temp_sweep_spares_a_live_run_and_removes_a_dead_ones(tmp_path: Path):
+    from cleaner.fileio import remove_stale_temps
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = tmp_path / f".cleaner-{os.getpid()}-live.tmp"
+    gone = tmp_path / f".cleaner-{dead.pid}-dead.tmp"
+    live.write_bytes(b"in progress")
+    gone.write_bytes(b"left by a killed run")
+    assert remove_stale_temps(tmp_path) == 1
+    assert live.exists() and not gone.exists()
