@@ -71,7 +71,8 @@ class Document:
     removed: Mapping[int, Removal] = field(default_factory=dict)
     site: str | None = None
     warnings: tuple[str, ...] = ()
-    rerun: bool = False  # a later pass over the pipeline's own output (see pipeline.Cleaner.clean)
+    # Packs whose rules already ran over these lines in an earlier pass (see pipeline.Cleaner.clean).
+    applied: frozenset[str] = frozenset()
 
     @classmethod
     def from_text(cls, text: str) -> "Document":

@@ -11,12 +11,15 @@
 Each stage takes the Document and returns it with more removals attached; nothing is ever
 rewritten. Removing lines can expose new chrome (a teaser list that a widget line hid), so
 the pipeline runs again on its own output until nothing more goes: that is what makes
-`clean(clean(x)) == clean(x)` hold by construction, and the property tests check it.
+`clean(clean(x)) == clean(x)` hold by construction, and the property tests check it. (A later
+pass skips the rules that already passed over the same lines, since a rule that did not fire
+on a line cannot fire on it now; only position-dependent sections and the packs of a newly
+recognised site run again.)
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -117,8 +120,6 @@ class Cleaner:
         """Name the site whose fingerprints the text carries (or the user's hint)."""
         if self.site is not None:
             return doc.with_site(self.site)
-        if doc.rerun:
-            return doc  # the site found in the first pass stands
         texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         for pack in self.packs:
             if pack.is_site and pack.recognises(texts):
@@ -134,8 +135,8 @@ class Cleaner:
         removed: dict[int, Removal] = dict(doc.removed)
         for pack in active:
             for rule in pack.rules:
-                if doc.rerun and not position_dependent(rule):
-                    continue  # it saw these very lines in the first pass and passed them over
+                if pack.name in doc.applied and not position_dependent(rule):
+                    continue  # it saw these very lines in an earlier pass and passed them over
                 try:
                     found = apply_rule(rule, doc, set(removed))
                 except PatternTimeout:
@@ -143,7 +144,7 @@ class Cleaner:
                     continue
                 for i, why in found.items():
                     removed.setdefault(i, why)
-        return doc.remove(removed).warn(warnings)
+        return replace(doc.remove(removed).warn(warnings), applied=doc.applied | {p.name for p in active})
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -159,10 +160,10 @@ class Cleaner:
         site: str | None = None
         warnings: list[str] = []
         current: tuple[Line, ...] = lines
-        rerun = False
+        applied: frozenset[str] = frozenset()
         while True:
-            doc = self.run_once(Document(current, site=site, rerun=rerun))
-            rerun = True
+            doc = self.run_once(Document(current, applied=applied))
+            applied = doc.applied
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:

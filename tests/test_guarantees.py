@@ -273,3 +273,30 @@ def test_stale_temp_sweep_spares_a_live_run_and_removes_a_dead_ones(tmp_path: Pa
     gone.write_bytes(b"left by a killed run")
     assert remove_stale_temps(tmp_path) == 1
     assert live.exists() and not gone.exists()
+
+
+def _mount_small_tmpfs(where: Path, size: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True)
+    return r.returncode == 0
+
+
+def test_disk_full_leaves_original_untouched(tmp_path: Path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not _mount_small_tmpfs(disk, "64k"):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        f = disk / "a.txt"
+        body = "".join(f"Paragraph {i}: the council met again on day {i} to discuss the budget.\n" for i in range(520))
+        original = ("Advertisement\n" + body).encode()  # ~40 KB: the cleaned copy does not fit beside it
+        f.write_bytes(original)
+        r = fix(f)
+        assert r.returncode == 2, r.stderr
+        err = r.stderr.decode()
+        assert "No space left on device" in err and "original left untouched" in err and err.count("\n") == 1
+        assert f.read_bytes() == original
+        assert sorted(os.listdir(disk)) == ["a.txt"]
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)

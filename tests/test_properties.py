@@ -89,3 +89,10 @@ def test_huge_line_and_many_empty_lines():
     assert clean(big).text == big
     empties = "\n" * 100_000
     assert clean(empties).text == empties
+
+
+def test_idempotent_when_removing_one_sites_fingerprint_reveals_another():
+    text = ("(Additional reporting by Ben Blanchard in Beijing; Writing by Alistair Lyon; editing by Peter Millership)\n"
+            "Based on reporting by RFE/RL's Russian Service\n")
+    once = clean(text).text
+    assert clean(once).text == once
