@@ -15,6 +15,7 @@ from typing import Iterator, Sequence, TextIO
 
 from cleaner.errors import InputError
 from cleaner.fileio import decode, encode, remove_stale_temps, write_atomic
+from cleaner.parallel import ordered_map
 from cleaner.pipeline import Cleaner
 
 DEFAULT_GLOB = "*.txt"
@@ -47,24 +48,27 @@ def iter_files(paths: Sequence[str], pattern: str, err: TextIO) -> Iterator[Path
 
 
 def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = DEFAULT_GLOB,
-        invalid: str = "fail", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> BatchReport:
+        invalid: str = "fail", out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+        workers: int = 1, options: dict | None = None) -> BatchReport:
+    """Clean every file; with workers > 1 the files are spread over processes (each builds
+    its own Cleaner from `options`), and the report lines still come in file order."""
     report = BatchReport()
-    swept: set[Path] = set()
-    for path in iter_files(paths, pattern, err):
-        if write and path.parent not in swept:
-            swept.add(path.parent)
-            remove_stale_temps(path.parent)
-        try:
-            changed, removed = _one(path, cleaner, write=write, invalid=invalid)
-        except InputError as exc:
-            print(f"cleaner: {exc}", file=err)
+    files = list(iter_files(paths, pattern, err))
+    if write:
+        for directory in sorted({p.parent for p in files}):
+            remove_stale_temps(directory)
+    global _WORKER
+    _WORKER = (cleaner, write, invalid)
+    if workers > 1 and len(files) > 1:
+        outcomes = ordered_map(_one_outcome, files, workers=workers, initializer=_init_worker,
+                               initargs=(options or {}, write, invalid))
+    else:
+        outcomes = map(_one_outcome, files)
+    for path, (changed, removed, error) in zip(files, outcomes):
+        if error is not None:
+            print(f"cleaner: {error}", file=err)
             report.errors += 1
-            continue
-        except OSError as exc:
-            print(f"cleaner: {path}: cannot write: {exc.strerror or exc}; original left untouched", file=err)
-            report.errors += 1
-            continue
-        if changed is None:
+        elif changed is None:
             report.skipped += 1
         elif changed:
             report.changed += 1
@@ -73,6 +77,27 @@ def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = D
         else:
             report.clean += 1
     return report
+
+
+_WORKER: tuple[Cleaner, bool, str] | None = None
+
+
+def _init_worker(options: dict, write: bool, invalid: str) -> None:
+    global _WORKER
+    _WORKER = (Cleaner(**options), write, invalid)
+
+
+def _one_outcome(path: Path) -> tuple[bool | None, int, str | None]:
+    """(changed?, lines removed, error message) for one file, errors caught."""
+    assert _WORKER is not None
+    cleaner, write, invalid = _WORKER
+    try:
+        changed, removed = _one(path, cleaner, write=write, invalid=invalid)
+    except InputError as exc:
+        return None, 0, str(exc)
+    except OSError as exc:
+        return None, 0, f"{path}: cannot write: {exc.strerror or exc}; original left untouched"
+    return changed, removed, None
 
 
 def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str) -> tuple[bool | None, int]:

@@ -11,6 +11,7 @@ reported as one line on stderr, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -45,6 +46,17 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--diff", action="store_true", help="print a unified diff of input against output")
     c.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: print the decisions (line, kept, rule, reason) for tools")
+    j = c.add_argument_group("JSONL streams (one JSON object per line; .gz and .zst by extension)")
+    j.add_argument("--jsonl", action="store_true", help="the input is JSONL: clean one field of each record")
+    j.add_argument("--field", default="text", help="the field to clean (default: text)")
+    j.add_argument("--split-docs", metavar="SEP",
+                   help="the field holds several documents joined by SEP (Multi-News: '|||||'); clean each")
+    j.add_argument("--explain-field", metavar="NAME", help="add the removals (rule per removed line) to each record")
+    j.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
+                   help="a bad record: stop (default; the output file is not written), drop it, or keep it as is")
+    c.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes for --jsonl (default: the number of cores); output is identical for any N")
+    c.add_argument("--quiet", action="store_true", help="no progress line and no summary on stderr")
     _common(c)
 
     for name, help_ in (("fix", "clean files in place (exit 1 if any changed)"),
@@ -52,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
         b = sub.add_parser(name, help=help_)
         b.add_argument("paths", nargs="+", help="files, or directories to recurse")
         b.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
+        b.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes (default: the number of cores); same output for any N")
         _common(b)
 
     r = sub.add_parser("rules", help="list, validate or show rules")
@@ -71,7 +85,47 @@ def _cleaner(args: argparse.Namespace):
     return Cleaner(rule_dirs=args.rules, disabled=args.disable, site=args.site, builtin=not args.no_builtin)
 
 
+def _options(args: argparse.Namespace) -> dict:
+    return {"rule_dirs": list(args.rules), "disabled": list(args.disable), "site": args.site,
+            "builtin": not args.no_builtin}
+
+
+def _workers(args: argparse.Namespace) -> int:
+    from cleaner.parallel import default_workers
+    if args.workers is None:
+        return default_workers()
+    if args.workers < 1:
+        raise CleanerError("--workers must be at least 1")
+    return args.workers
+
+
+def cmd_jsonl(args: argparse.Namespace) -> int:
+    from cleaner import jsonl, streams
+
+    _cleaner(args)  # load and check the rule packs once, before any worker starts
+    settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
+                              on_error=args.on_error, cleaner_options=_options(args))
+    name = "<stdin>" if args.input == "-" else args.input
+    size = streams.input_size(args.input)
+    if size is not None and args.input.lower().endswith((".gz", ".zst", ".zstd")):
+        size = None  # compressed: the byte count read is not comparable to the file size
+    progress = jsonl.Progress(sys.stderr, size, enabled=sys.stderr.isatty() and not args.quiet)
+    stream = streams.open_input(args.input)
+    try:
+        with streams.AtomicOutput(args.output) as out:
+            summary = jsonl.run(stream, out, settings, workers=_workers(args), name=name, progress=progress)
+    except (EOFError, OSError) as exc:
+        raise InputError(f"{name}: cannot read: {exc}") from None
+    finally:
+        stream.close()
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return cmd_jsonl(args)
     from cleaner import report
     from cleaner.fileio import encode, read_path, write_atomic
 
@@ -112,7 +166,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
     from cleaner import batch
 
-    rep = batch.run(args.paths, _cleaner(args), write=write, pattern=args.glob, invalid=args.invalid_utf8)
+    rep = batch.run(args.paths, _cleaner(args), write=write, pattern=args.glob, invalid=args.invalid_utf8,
+                    workers=_workers(args), options=_options(args))
     return rep.exit_code
 
 
@@ -160,6 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except MemoryError:
         print("cleaner: out of memory", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line, and CLEANER_DEBUG=1 shows the traceback
+        if os.environ.get("CLEANER_DEBUG"):
+            raise
+        print(f"cleaner: internal error: {type(exc).__name__}: {exc} (set CLEANER_DEBUG=1 for details)",
+              file=sys.stderr)
         return EXIT_ERROR
 
 

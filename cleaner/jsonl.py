@@ -1,0 +1,209 @@
+"""JSONL mode: stream records, clean one string field, keep everything else.
+
+One output record per input record, in input order. A record whose text is unchanged is
+written back byte for byte; a changed one is re-serialised with only that field (and the
+optional explanation field) different. With `split_docs`, the field holds several documents
+joined by a separator (Multi-News uses "|||||"): each is cleaned on its own and the
+separators stay where they were.
+
+Bad records (malformed JSON, no such field, a field that is not a string) are reported with
+their line number; `on_error` says whether to stop ("fail"), drop the record ("skip") or
+write it unchanged ("keep").
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field as dc_field
+from typing import BinaryIO, Iterator, TextIO
+
+from cleaner.errors import InputError
+from cleaner.parallel import ordered_map
+from cleaner.pipeline import Cleaner, CleanResult
+
+# Records are sent to workers in batches of about this many bytes: large enough that the
+# cost of passing a batch between processes is small next to cleaning it.
+BATCH_BYTES = 1 << 20
+BATCH_MAX_RECORDS = 512
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to do with each record; sent once to each worker."""
+
+    field: str = "text"
+    split_docs: str | None = None
+    explain_field: str | None = None
+    on_error: str = "fail"
+    cleaner_options: dict = dc_field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """One record's result: the bytes to write (None: skipped), an error, what was removed."""
+
+    line: int
+    data: bytes | None
+    size_in: int = 0
+    error: str | None = None
+    removed: Counter = dc_field(default_factory=Counter)
+    changed: bool = False
+
+
+def clean_field(cleaner: Cleaner, text: str, split_docs: str | None) -> tuple[str, list[tuple[int, CleanResult]]]:
+    """Clean a field's text, document by document when it holds several."""
+    if split_docs is None:
+        result = cleaner.clean(text)
+        return result.text, [(0, result)]
+    parts = text.split(split_docs)
+    results = [(k, cleaner.clean(part)) for k, part in enumerate(parts)]
+    return split_docs.join(r.text for _, r in results), results
+
+
+def process_record(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> Outcome:
+    outcome = _process(cleaner, settings, line_no, raw)
+    outcome.size_in = len(raw)
+    return outcome
+
+
+def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> Outcome:
+    if not raw.strip():
+        return Outcome(line_no, raw)  # a blank line is not a record: passed through
+    try:
+        record = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _bad(settings, line_no, raw, f"malformed JSON ({exc.msg if hasattr(exc, 'msg') else exc})")
+    if not isinstance(record, dict):
+        return _bad(settings, line_no, raw, f"a JSON {type(record).__name__}, not an object")
+    if settings.field not in record:
+        return _bad(settings, line_no, raw, f"no field '{settings.field}'")
+    value = record[settings.field]
+    if not isinstance(value, str):
+        kind = {"int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null",
+                "list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
+        return _bad(settings, line_no, raw, f"field '{settings.field}' is {kind}, not a string")
+    cleaned, results = clean_field(cleaner, value, settings.split_docs)
+    removed: Counter = Counter()
+    for _, r in results:
+        removed.update(d.family or "other" for d in r.removed if d.text.strip())
+    changed = cleaned != value
+    if not changed and settings.explain_field is None:
+        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed)
+    record[settings.field] = cleaned
+    if settings.explain_field is not None:
+        record[settings.explain_field] = [
+            {**({"doc": k} if settings.split_docs is not None else {}),
+             "line": d.line, "rule": d.rule, "reason": d.reason}
+            for k, r in results for d in r.removed if d.text.strip()
+        ]
+    out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    return Outcome(line_no, out, removed=removed, changed=changed)
+
+
+def _bad(settings: Settings, line_no: int, raw: bytes, message: str) -> Outcome:
+    keep = raw if raw.endswith(b"\n") else raw + b"\n"
+    return Outcome(line_no, None if settings.on_error == "skip" else keep, error=message)
+
+
+# --- the worker side ----------------------------------------------------------------------------
+
+_WORKER: tuple[Cleaner, Settings] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = (Cleaner(**settings.cleaner_options), settings)
+
+
+def _process_batch(batch: list[tuple[int, bytes]]) -> list[Outcome]:
+    assert _WORKER is not None
+    cleaner, settings = _WORKER
+    out: list[Outcome] = []
+    for line_no, raw in batch:
+        o = process_record(cleaner, settings, line_no, raw)
+        out.append(o)
+        if o.error and settings.on_error == "fail":
+            break
+    return out
+
+
+def batches(stream: BinaryIO) -> Iterator[list[tuple[int, bytes]]]:
+    batch: list[tuple[int, bytes]] = []
+    size = 0
+    for line_no, raw in enumerate(stream, start=1):
+        batch.append((line_no, raw))
+        size += len(raw)
+        if size >= BATCH_BYTES or len(batch) >= BATCH_MAX_RECORDS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    records: int = 0
+    changed: int = 0
+    errors: int = 0
+    removed: Counter = dc_field(default_factory=Counter)
+    bytes_in: int = 0
+    started: float = dc_field(default_factory=time.monotonic)
+
+    def line(self) -> str:
+        took = time.monotonic() - self.started
+        fams = ", ".join(f"{k} {v}" for k, v in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0])))
+        return (f"cleaner: {self.records} records, {self.changed} changed, {self.errors} bad; "
+                f"removed lines: {sum(self.removed.values())}" + (f" ({fams})" if fams else "")
+                + f"; {took:.1f}s, {self.bytes_in / 1e6 / took if took else 0:.1f} MB/s")
+
+
+class Progress:
+    """A one-line progress report on a terminal: records, MB/s and, when the size is known, ETA."""
+
+    def __init__(self, err: TextIO, total_bytes: int | None, enabled: bool):
+        self.err, self.total, self.enabled = err, total_bytes, enabled
+        self.last = 0.0
+
+    def update(self, s: Summary, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not final and now - self.last < 0.2):
+            return
+        self.last = now
+        took = max(now - s.started, 1e-9)
+        rate = s.bytes_in / took
+        eta = ""
+        if self.total and rate > 0 and s.bytes_in < self.total:
+            eta = f", ETA {max(self.total - s.bytes_in, 0) / rate:.0f}s"
+        self.err.write(f"\r{s.records} records, {rate / 1e6:.1f} MB/s{eta}   ")
+        if final:
+            self.err.write("\n")
+        self.err.flush()
+
+
+def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, name: str,
+        progress: Progress, total_bytes: int | None = None) -> Summary:
+    """Clean every record of `stream` into `out`; raises InputError on a bad record with
+    on_error="fail" (the caller then leaves the output file as it was)."""
+    s = Summary()
+    for results in ordered_map(_process_batch, batches(stream), workers=workers,
+                               initializer=_init_worker, initargs=(settings,)):
+        for o in results:
+            if o.error:
+                s.errors += 1
+                if settings.on_error == "fail":
+                    raise InputError(f"{name}:{o.line}: {o.error} (use --on-error skip or keep to go on)")
+                print(f"cleaner: {name}:{o.line}: {o.error}; record "
+                      f"{'skipped' if settings.on_error == 'skip' else 'kept as it was'}", file=sys.stderr)
+            s.records += 1
+            s.changed += o.changed
+            s.removed.update(o.removed)
+            s.bytes_in += o.size_in
+            if o.data is not None:
+                out.write(o.data)
+        progress.update(s)
+    progress.update(s, final=True)
+    return s
