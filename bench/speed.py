@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Speed and memory of cleaner, side by side with its peers, on one deterministic corpus.
+
+    python bench/speed.py [--mb 50] [--stream-mb 0] [--bench ../shared/bench]
+
+The corpus is the seeds and the shared dev inputs, repeated in a fixed order to about --mb
+megabytes, as JSONL records. Measured in one run:
+
+- read + split lines only (the floor: nothing can clean faster than it reads);
+- cleaner in-process, one worker, decisions recorded (the library call);
+- cleaner with 2 workers (the JSONL stream path, `--workers 2`);
+- jusText on each line wrapped as a paragraph, and datatrove's C4 line filter, when installed;
+- start-up: `cleaner clean` of one small file, wall time, best of 5;
+- with --stream-mb N: peak RSS of `cleaner clean --jsonl` streaming an N MB file.
+
+Targets are in docs/performance.md; this script only measures and prints.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def corpus(bench: Path, megabytes: float) -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))
+             if ".expected" not in p.name]
+    for d in sorted(bench.glob("*/dev")):
+        texts += [p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt")) if not p.name.endswith(".gold.txt")]
+    out, size, i = [], 0, 0
+    while size < megabytes * 1e6:
+        t = texts[i % len(texts)]
+        out.append(t)
+        size += len(t.encode("utf-8"))
+        i += 1
+    return out
+
+
+def timed(label: str, fn, nbytes: int, records: int) -> dict:
+    start = time.perf_counter()
+    fn()
+    took = time.perf_counter() - start
+    row = {"what": label, "seconds": took, "mb_s": nbytes / 1e6 / took, "records_s": records / took}
+    print(f"  {label:48s} {row['mb_s']:8.2f} MB/s {row['records_s']:9.0f} records/s  ({took:.1f}s)", flush=True)
+    return row
+
+
+def run_split(docs: list[str]) -> None:
+    for d in docs:
+        d.split("\n")
+
+
+def run_cleaner(docs: list[str]) -> None:
+    from cleaner import Cleaner
+    c = Cleaner()
+    for d in docs:
+        c.clean(d).decisions  # noqa: B018 - decisions are recorded as part of the result
+
+
+def run_workers(jsonl_bytes: bytes, workers: int) -> None:
+    from cleaner import jsonl
+    settings = jsonl.Settings(field="text")
+    out = io.BytesIO()
+    jsonl.run(io.BytesIO(jsonl_bytes), out, settings, workers=workers, name="bench",
+              progress=jsonl.Progress(sys.stderr, None, enabled=False))
+
+
+def run_justext(docs: list[str]) -> None:
+    import justext
+    stop = justext.get_stoplist("English")
+    for d in docs:
+        html = "".join(f"<p>{line}</p>" for line in d.split("\n") if line.strip()) or "<p></p>"
+        justext.justext(html.encode("utf-8"), stop)
+
+
+def run_c4(docs: list[str]) -> None:
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+    f = C4QualityFilter(filter_no_terminal_punct=False)
+    for i, d in enumerate(docs):
+        f.filter(Document(text=d, id=str(i)))
+
+
+def startup(seed: Path) -> float:
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cleaner", "clean", str(seed), "-o", "/dev/null"], check=True,
+                       cwd=tempfile.gettempdir())
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def stream_rss(docs: list[str], megabytes: int) -> tuple[float, float]:
+    """Peak RSS (MB) and MB/s of `cleaner clean --jsonl` streaming a file of `megabytes`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "big.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            size, i = 0, 0
+            while size < megabytes * 1e6:
+                line = json.dumps({"id": i, "text": docs[i % len(docs)]}) + "\n"
+                fh.write(line)
+                size += len(line)
+                i += 1
+        code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                "subprocess.run(sys.argv[1:], check=True); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t)")
+        r = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "cleaner", "clean", "--jsonl",
+                            str(src), "-o", str(Path(tmp) / "out.jsonl"), "--quiet"],
+                           capture_output=True, text=True, check=True, cwd=tempfile.gettempdir())
+        kb, secs = r.stdout.split()
+        return int(kb) / 1024, size / 1e6 / float(secs)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (default 50)")
+    ap.add_argument("--stream-mb", type=int, default=0, help="also measure peak RSS streaming a file this big")
+    ap.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
+    args = ap.parse_args()
+
+    docs = corpus(args.bench, args.mb)
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
+    jsonl_bytes = "".join(json.dumps({"text": d}) + "\n" for d in docs).encode("utf-8")
+    print(f"corpus: {len(docs)} documents, {nbytes / 1e6:.1f} MB (seeds + shared dev inputs, repeated)")
+    rows = [timed("read + split lines only", lambda: run_split(docs), nbytes, len(docs))]
+    one = timed("cleaner, in-process, 1 worker, with decisions", lambda: run_cleaner(docs), nbytes, len(docs))
+    two = timed("cleaner, JSONL path, 2 workers", lambda: run_workers(jsonl_bytes, 2), nbytes, len(docs))
+    rows += [one, two]
+    peers = []
+    for label, fn, mod in (("jusText (lines as paragraphs)", run_justext, "justext"),
+                           ("datatrove C4 line filter", run_c4, "datatrove")):
+        try:
+            __import__(mod)
+            fn(docs[:1])  # the peer's own dependencies (datatrove's C4 filter needs spacy)
+        except ImportError as exc:
+            print(f"  {label:48s} not available: {exc}")
+            continue
+        peers.append(timed(label, lambda fn=fn: fn(docs), nbytes, len(docs)))
+    print(f"  2 workers / 1 worker: {two['mb_s'] / one['mb_s']:.2f}x; "
+          f"read+split / cleaner: {rows[0]['mb_s'] / one['mb_s']:.1f}x")
+    for p in peers:
+        print(f"  cleaner / {p['what']}: {one['mb_s'] / p['mb_s']:.2f}x")
+    print(f"  peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    seed = ROOT / "seeds" / "004_8b3e18fa1e927333.txt"
+    print(f"  start-up, `cleaner clean` of one small file: {startup(seed):.3f}s (best of 5)")
+    if args.stream_mb:
+        rss, rate = stream_rss(docs, args.stream_mb)
+        print(f"  streaming a {args.stream_mb} MB JSONL file: peak RSS {rss:.0f} MB, {rate:.2f} MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
