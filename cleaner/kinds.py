@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import regex
 
@@ -99,13 +99,18 @@ class Rule:
 Applier = Callable[..., dict]
 
 
-def _apply_line(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
+def _indices(n: int, only: set[int] | None) -> Iterable[int]:
+    return range(n) if only is None else sorted(only)
+
+
+def _apply_line(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
     pat: Pattern = rule.options["pattern"]
     max_chars = rule.options.get("max_chars")
     out: dict[int, Removal] = {}
     why = rule.removal()
     lines = doc.lines
-    for i, line in enumerate(lines):
+    for i in _indices(len(lines), only):
+        line = lines[i]
         if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
             continue
         text = line.stripped
@@ -116,13 +121,14 @@ def _apply_line(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]
     return out
 
 
-def _apply_label(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
+def _apply_label(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
     pat: Pattern = rule.options["label"]
     follow = rule.options.get("caption_lines", 0)
     out: dict[int, Removal] = {}
     why = rule.removal()
     lines = doc.lines
-    for i, line in enumerate(lines):
+    for i in _indices(len(lines), only):
+        line = lines[i]
         if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
             continue
         text = line.stripped
@@ -141,7 +147,7 @@ def _apply_label(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal
     return out
 
 
-def _apply_section(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
+def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
     start: Pattern = rule.options["start"]
     end: Pattern | None = rule.options.get("end")
     include_end = rule.options.get("include_end", False)
@@ -155,7 +161,8 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Remov
     i = 0
     while i < len(lines):
         line = lines[i]
-        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped) or (
+        if (only is not None and i not in only) or i in skip or line.blank \
+                or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped) or (
                 after_share is not None and prefix[i] < after_share * prefix[-1]):
             i += 1
             continue
@@ -203,9 +210,23 @@ APPLIERS: dict[str, Applier] = {
 }
 
 
-def apply_rule(rule: Rule, doc: Document, skip: set[int]) -> dict[int, Removal]:
-    """The removals one rule makes on a document, ignoring lines in `skip`."""
-    return APPLIERS[rule.kind](rule, doc, skip)
+def apply_rule(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
+    """The removals one rule makes on a document, ignoring lines in `skip`; with `only`,
+    just those lines can trigger it (a prefilter's candidates)."""
+    return APPLIERS[rule.kind](rule, doc, skip, only)
+
+
+def trigger(rule: Rule) -> tuple[str, bool] | None:
+    """The start-anchored form of the pattern that triggers this rule, with its case flag,
+    for the pack's prefilter; None when the trigger is not anchored at the line start."""
+    from cleaner.prefilter import anchored_body
+
+    key = {"line": "pattern", "label": "label", "section": "start"}[rule.kind]
+    pat: Pattern = rule.options[key]
+    body = anchored_body(pat.source, implicit=rule.kind == "label")
+    if body is None:
+        return None
+    return body, bool(pat.compiled.flags & regex.IGNORECASE)
 
 
 def position_dependent(rule: Rule) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import regex
 
@@ -23,7 +23,9 @@ from cleaner.kinds import (
     Pattern,
     PatternTimeout,
     Rule,
+    trigger,
 )
+from cleaner.prefilter import AnchoredSet, anchored_body
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,19 +57,33 @@ class Pack:
     fingerprints: tuple[Pattern, ...] = ()
     min_fingerprints: int = 1
 
+    def __post_init__(self) -> None:
+        # The rules whose trigger is anchored at the line start share one prefilter.
+        triggers = {r.id: trigger(r) for r in self.rules}
+        object.__setattr__(self, "anchored", frozenset(k for k, t in triggers.items() if t is not None))
+        object.__setattr__(self, "prefilter", AnchoredSet([t for t in triggers.values() if t is not None]))
+
     @property
     def is_site(self) -> bool:
         return bool(self.fingerprints)
 
-    def recognises(self, lines: Iterable[str]) -> bool:
-        """True when at least `min_fingerprints` distinct fingerprints match some line."""
+    def anchored_fingerprints(self) -> list[tuple[str, bool]]:
+        bodies = [anchored_body(fp.source) for fp in self.fingerprints]
+        return [(b, bool(fp.compiled.flags & regex.IGNORECASE))
+                for b, fp in zip(bodies, self.fingerprints) if b is not None]
+
+    def recognises(self, lines: Sequence[str], candidates: set[int] | None = None) -> bool:
+        """True when at least `min_fingerprints` distinct fingerprints match some line.
+        `candidates` (from a prefilter of the start-anchored fingerprints) are the only
+        lines such a fingerprint can match; the others are tried on every line."""
         hits: set[int] = set()
-        for text in lines:
-            for k, fp in enumerate(self.fingerprints):
-                if k not in hits and fp.search(text):
-                    hits.add(k)
-                    if len(hits) >= self.min_fingerprints:
-                        return True
+        for k, fp in enumerate(self.fingerprints):
+            anchored = candidates is not None and anchored_body(fp.source) is not None
+            where = (lines[i] for i in sorted(candidates)) if anchored else lines
+            if any(fp.search(text) for text in where):
+                hits.add(k)
+                if len(hits) >= self.min_fingerprints:
+                    return True
         return False
 
 

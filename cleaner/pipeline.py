@@ -27,6 +27,7 @@ from cleaner.document import Decision, Document, Line, Removal
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir
+from cleaner.prefilter import AnchoredSet
 
 Stage = Callable[[Document], Document]
 
@@ -76,6 +77,7 @@ class Cleaner:
     builtin: bool = True
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
+    fingerprint_filter: AnchoredSet = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         dirs = ([builtin_dir()] if self.builtin else []) + [Path(d) for d in self.rule_dirs]
@@ -100,6 +102,7 @@ class Cleaner:
             for p in packs
         )
         self.heuristics = tuple(h for h in ALL_HEURISTICS if self._enabled(h.id, h.family))
+        self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
 
     def _enabled(self, rule_id: str, family: str) -> bool:
         pack = rule_id.split("/", 1)[0]
@@ -121,8 +124,9 @@ class Cleaner:
         if self.site is not None:
             return doc.with_site(self.site)
         texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+        candidates = self.fingerprint_filter.candidates(enumerate(texts))
         for pack in self.packs:
-            if pack.is_site and pack.recognises(texts):
+            if pack.is_site and pack.recognises(texts, candidates):
                 return doc.with_site(pack.name)
         return doc.with_site(None)
 
@@ -133,12 +137,21 @@ class Cleaner:
         active = [p for p in self.packs if p.is_site and p.name == doc.site]
         active += [p for p in self.packs if not p.is_site]
         removed: dict[int, Removal] = dict(doc.removed)
+        texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
+                 if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         for pack in active:
-            for rule in pack.rules:
-                if pack.name in doc.applied and not position_dependent(rule):
-                    continue  # it saw these very lines in an earlier pass and passed them over
+            rerun = pack.name in doc.applied
+            rules = [r for r in pack.rules if not rerun or position_dependent(r)]
+            if not rules:
+                continue  # they saw these very lines in an earlier pass and passed them over
+            try:
+                candidates = pack.prefilter.candidates(texts)
+            except TimeoutError:
+                candidates = None
+            for rule in rules:
+                only = candidates if rule.id in pack.anchored else None
                 try:
-                    found = apply_rule(rule, doc, set(removed))
+                    found = apply_rule(rule, doc, set(removed), only)
                 except PatternTimeout:
                     warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
                     continue

@@ -39,8 +39,8 @@ def _shouting(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
     for i in doc.kept_indices():
         text = doc.lines[i].stripped
-        if len(text) < MIN_WORDS * 2 or text.count(" ") + 1 < MIN_WORDS:
-            continue
+        if len(text) < MIN_WORDS * 2 or len(_LOWER.findall(text, 0, 60)) > 6 or text.count(" ") + 1 < MIN_WORDS:
+            continue  # short, or plainly lower-case from the start (the cheap tests first)
         share = upper_share(text)
         if share >= MIN_UPPER_SHARE:
             out[i] = SHOUTING.removal(f"{len(text.split())} words, {share:.0%} of letters in capitals (a transcript or promo block)")

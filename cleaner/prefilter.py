@@ -1,0 +1,75 @@
+"""One match per line for many start-anchored patterns.
+
+Most rules are anchored at the start of the line (`^Advertisement$`, `^(?:Share|Tweet)...`).
+Trying each on each line costs a call per rule; joined into one `^(?:a|b|...)` the regex
+engine tries all of them at position 0 in a single call, and a line that matches none of
+them (most body lines) is done. The joined pattern is a prefilter: it only says which lines
+some anchored pattern might claim; the rules themselves then decide on those lines.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import regex
+
+_BACKREF = regex.compile(r"(?<!\\)\\[1-9]|\(\?P=|\\g<|(?<!\\)\(\?\(")
+
+
+def top_level_alternatives(source: str) -> list[str]:
+    """Split a pattern on its top-level `|` (not inside groups or character classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def anchored_body(source: str, *, implicit: bool = False) -> str | None:
+    """The pattern without its leading `^`s when every alternative starts with one (or when
+    the pattern is matched at the start anyway, `implicit`); None otherwise."""
+    if _BACKREF.search(source):
+        return None
+    if implicit:
+        return source
+    alts = top_level_alternatives(source)
+    if not all(a.startswith("^") for a in alts):
+        return None
+    return "|".join(a[1:] for a in alts)
+
+
+class AnchoredSet:
+    """Start-anchored patterns joined into one; `candidates` lists the lines any may match."""
+
+    def __init__(self, bodies: Sequence[tuple[str, bool]]):
+        parts = [f"(?i:{b})" if icase else f"(?:{b})" for b, icase in bodies]
+        self.compiled = None
+        if parts:
+            try:
+                self.compiled = regex.compile("(?:" + "|".join(parts) + ")", regex.V0)
+            except regex.error:
+                self.compiled = None
+
+    def candidates(self, texts: Iterable[tuple[int, str]]) -> set[int] | None:
+        """Indices whose text some pattern may match at the start (None: no prefilter)."""
+        if self.compiled is None:
+            return None
+        match = self.compiled.match
+        return {i for i, t in texts if match(t)}

@@ -1,0 +1,34 @@
+"""The anchored prefilter is an optimisation only: it must never change a decision."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from cleaner import Cleaner
+from cleaner.document import Document
+from cleaner.kinds import apply_rule
+from cleaner.prefilter import anchored_body, top_level_alternatives
+
+CLEANER = Cleaner()
+EXAMPLES = sorted({e for r in CLEANER.rules for e in (*r.examples, *r.counterexamples)})
+
+
+def test_top_level_split_ignores_groups_classes_and_escapes():
+    assert top_level_alternatives(r"^a|^(b|c)|^[|]x|^\|y") == ["^a", "^(b|c)", "^[|]x", r"^\|y"]
+
+
+def test_anchored_only_when_every_alternative_is():
+    assert anchored_body(r"^Ad$|^Sponsored$") == "Ad$|Sponsored$"
+    assert anchored_body(r"^Ad$|\bcookies\b") is None
+    assert anchored_body(r"^(a)\1") is None  # back-references are never joined
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(EXAMPLES), st.text(max_size=60)), min_size=1, max_size=12))
+def test_prefiltered_rules_decide_exactly_as_unfiltered(lines):
+    doc = Document.from_text("\n".join(lines))
+    texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines) if not ln.blank]
+    for pack in CLEANER.packs:
+        candidates = pack.prefilter.candidates(texts)
+        for rule in pack.rules:
+            only = candidates if rule.id in pack.anchored else None
+            assert apply_rule(rule, doc, set(), only) == apply_rule(rule, doc, set()), rule.id
