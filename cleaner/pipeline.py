@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Sequence
 
 from cleaner.document import Decision, Document, Line, Removal
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
-from cleaner.kinds import RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
+from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir
 from cleaner.prefilter import AnchoredSet
 
@@ -124,7 +124,7 @@ class Cleaner:
         if self.site is not None:
             return doc.with_site(self.site)
         texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-        candidates = self.fingerprint_filter.candidates(enumerate(texts))
+        candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
         for pack in self.packs:
             if pack.is_site and pack.recognises(texts, candidates):
                 return doc.with_site(pack.name)
@@ -144,10 +144,7 @@ class Cleaner:
             rules = [r for r in pack.rules if not rerun or position_dependent(r)]
             if not rules:
                 continue  # they saw these very lines in an earlier pass and passed them over
-            try:
-                candidates = pack.prefilter.candidates(texts)
-            except TimeoutError:
-                candidates = None
+            candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
             for rule in rules:
                 only = candidates if rule.id in pack.anchored else None
                 try:

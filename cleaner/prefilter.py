@@ -67,9 +67,13 @@ class AnchoredSet:
             except regex.error:
                 self.compiled = None
 
-    def candidates(self, texts: Iterable[tuple[int, str]]) -> set[int] | None:
-        """Indices whose text some pattern may match at the start (None: no prefilter)."""
+    def candidates(self, texts: Iterable[tuple[int, str]], timeout: float | None = None) -> set[int] | None:
+        """Indices whose text some pattern may match at the start (None: no prefilter, or it
+        ran out of time on some line, so every line is a candidate)."""
         if self.compiled is None:
             return None
         match = self.compiled.match
-        return {i for i, t in texts if match(t)}
+        try:
+            return {i for i, t in texts if match(t, timeout=timeout)}
+        except TimeoutError:
+            return None
