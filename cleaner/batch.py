@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
 from cleaner.errors import InputError
-from cleaner.fileio import decode, encode, remove_stale_temps, write_atomic
+from cleaner.fileio import decode, encode, read_regular, remove_stale_temps, write_atomic
 from cleaner.parallel import ordered_map
 from cleaner.pipeline import Cleaner
 
@@ -101,17 +101,8 @@ def _one_outcome(path: Path) -> tuple[bool | None, int, str | None]:
 
 
 def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str) -> tuple[bool | None, int]:
-    """(changed?, lines removed) for one file; None when it was skipped (empty or a link)."""
-    if path.is_symlink() and not path.exists():
-        raise InputError(f"{path}: broken symbolic link")
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    """(changed?, lines removed) for one file; None when it was skipped (empty)."""
+    data = read_regular(path)
     if not data:
         return None, 0
     decoded = decode(data, str(path), invalid=invalid)

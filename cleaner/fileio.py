@@ -59,11 +59,11 @@ def encode(text: str, *, bom: bool = False) -> bytes:
     return ((BOM if bom else "") + text).encode("utf-8")
 
 
-def read_path(path: str, *, invalid: str = "fail") -> Input:
-    """Read a file (or stdin for "-") with a one-line error for each way it can fail."""
-    if path == "-":
-        return decode(sys.stdin.buffer.read(), "<stdin>", invalid=invalid)
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file (through a symlink), or a one-line InputError saying why not."""
     p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise InputError(f"{path}: broken symbolic link")
     if not p.exists():
         raise InputError(f"{path}: no such file")
     if p.is_dir():
@@ -71,10 +71,16 @@ def read_path(path: str, *, invalid: str = "fail") -> Input:
     if not p.is_file():
         raise InputError(f"{path}: not a regular file")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(data, path, invalid=invalid)
+
+
+def read_path(path: str, *, invalid: str = "fail") -> Input:
+    """Read a file (or stdin for "-") with a one-line error for each way it can fail."""
+    if path == "-":
+        return decode(sys.stdin.buffer.read(), "<stdin>", invalid=invalid)
+    return decode(read_regular(path), path, invalid=invalid)
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

@@ -16,7 +16,6 @@ _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 # A line that ends like a sentence: terminal punctuation, possibly inside quotes/brackets.
 _SENTENCE_END = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENTENCE_INNER = regex.compile(r"\w[.!?][\"'”’)]*\s+[\"'“‘(]?\p{Lu}")
-_HAS_LETTER = regex.compile(r"\p{L}")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
@@ -86,6 +85,3 @@ def _measure(text: str) -> Features:
         cjk=bool(_CJK.search(text)),
     )
 
-
-def has_letters(text: str) -> bool:
-    return bool(_HAS_LETTER.search(text))
