@@ -23,11 +23,13 @@ class Line:
     number: int
     text: str
     ending: str
-    blank: bool = False  # only whitespace (set by split_lines; checked without copying the text)
+    stripped: str = ""   # the text without outer whitespace (what rules and heuristics look at)
+    blank: bool = False  # only whitespace
 
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
+    @classmethod
+    def of(cls, number: int, text: str, ending: str) -> "Line":
+        stripped = text.strip()  # the same object when there is nothing to strip: no copy
+        return cls(number, text, ending, stripped, not stripped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,9 @@ def split_lines(text: str) -> list[Line]:
     if "\r" not in text:  # the common case, several times faster than the regex
         parts = text.split("\n")
         last = parts.pop()
-        lines = [Line(n, part, "\n", not part or part.isspace()) for n, part in enumerate(parts, start=1)]
+        lines = [Line.of(n, part, "\n") for n, part in enumerate(parts, start=1)]
         if last:
-            lines.append(Line(len(parts) + 1, last, "", last.isspace()))
+            lines.append(Line.of(len(parts) + 1, last, ""))
         return lines
     out: list[Line] = []
     for number, match in enumerate(_LINE.finditer(text), start=1):
@@ -119,5 +121,5 @@ def split_lines(text: str) -> list[Line]:
             text, ending = chunk[:-1], chunk[-1]
         else:
             text, ending = chunk, ""
-        out.append(Line(number, text, ending, not text or text.isspace()))
+        out.append(Line.of(number, text, ending))
     return out

@@ -62,15 +62,16 @@ class Pack:
         triggers = {r.id: trigger(r) for r in self.rules}
         object.__setattr__(self, "anchored", frozenset(k for k, t in triggers.items() if t is not None))
         object.__setattr__(self, "prefilter", AnchoredSet([t for t in triggers.values() if t is not None]))
+        object.__setattr__(self, "fingerprint_anchored",
+                           tuple(anchored_body(fp.source) is not None for fp in self.fingerprints))
 
     @property
     def is_site(self) -> bool:
         return bool(self.fingerprints)
 
     def anchored_fingerprints(self) -> list[tuple[str, bool]]:
-        bodies = [anchored_body(fp.source) for fp in self.fingerprints]
-        return [(b, bool(fp.compiled.flags & regex.IGNORECASE))
-                for b, fp in zip(bodies, self.fingerprints) if b is not None]
+        return [(anchored_body(fp.source), bool(fp.compiled.flags & regex.IGNORECASE))  # type: ignore[misc]
+                for fp, anchored in zip(self.fingerprints, self.fingerprint_anchored) if anchored]
 
     def recognises(self, lines: Sequence[str], candidates: set[int] | None = None) -> bool:
         """True when at least `min_fingerprints` distinct fingerprints match some line.
@@ -78,7 +79,7 @@ class Pack:
         lines such a fingerprint can match; the others are tried on every line."""
         hits: set[int] = set()
         for k, fp in enumerate(self.fingerprints):
-            anchored = candidates is not None and anchored_body(fp.source) is not None
+            anchored = candidates is not None and self.fingerprint_anchored[k]
             where = (lines[i] for i in sorted(candidates)) if anchored else lines
             if any(fp.search(text) for text in where):
                 hits.add(k)
