@@ -33,7 +33,7 @@ class BatchReport:
         return 2 if self.errors else (1 if self.changed else 0)
 
 
-def iter_files(paths: Sequence[str], pattern: str, err: TextIO) -> Iterator[Path]:
+def iter_files(paths: Sequence[str], pattern: str) -> Iterator[Path]:
     """Files named on the command line as they are; directories recursed for `pattern`."""
     for raw in paths:
         p = Path(raw)
@@ -53,7 +53,7 @@ def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = D
     """Clean every file; with workers > 1 the files are spread over processes (each builds
     its own Cleaner from `options`), and the report lines still come in file order."""
     report = BatchReport()
-    files = list(iter_files(paths, pattern, err))
+    files = list(iter_files(paths, pattern))
     if write:
         for directory in sorted({p.parent for p in files}):
             remove_stale_temps(directory)

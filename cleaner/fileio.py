@@ -83,6 +83,24 @@ def read_path(path: str, *, invalid: str = "fail") -> Input:
     return decode(read_regular(path), path, invalid=invalid)
 
 
+def make_temp(directory: Path) -> tuple[int, str]:
+    """A new temporary file beside the target, named so a later run can tell whose it is."""
+    return tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory)
+
+
+def replace_with(tmp: str, target: Path) -> None:
+    """Give `tmp` the target's permission bits (or the umask's for a new file) and rename it
+    over the target in one step."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+    os.replace(tmp, target)
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` via a temporary file in the same directory and a rename.
 
@@ -92,23 +110,13 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     """
     target = Path(os.path.realpath(path))
     directory = target.parent
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory)
+    fd, tmp = make_temp(directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        replace_with(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)

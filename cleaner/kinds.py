@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping
 import regex
 
 from cleaner.document import Document, Removal
+from cleaner.prefilter import anchored_body
 from cleaner.prose import features
 
 # A pattern search that takes longer than this on one line is abandoned and the rule is
@@ -219,8 +220,6 @@ def apply_rule(rule: Rule, doc: Document, skip: set[int], only: set[int] | None 
 def trigger(rule: Rule) -> tuple[str, bool] | None:
     """The start-anchored form of the pattern that triggers this rule, with its case flag,
     for the pack's prefilter; None when the trigger is not anchored at the line start."""
-    from cleaner.prefilter import anchored_body
-
     key = {"line": "pattern", "label": "label", "section": "start"}[rule.kind]
     pat: Pattern = rule.options[key]
     body = anchored_body(pat.source, implicit=rule.kind == "label")

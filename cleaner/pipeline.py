@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from cleaner.document import Decision, Document, Line, Removal
+from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir
@@ -87,12 +88,10 @@ class Cleaner:
         names = Counter(p.name for p in packs)
         dup = [n for n, c in names.items() if c > 1]
         if dup:
-            from cleaner.errors import RulePackError
             where = [p.source for p in packs if p.name == dup[0]]
             raise RulePackError(where[-1], f"pack name '{dup[0]}' is already used by {where[0]}")
         self.disabled = frozenset(self.disabled)
         if self.site is not None and self.site not in {p.name for p in packs if p.is_site}:
-            from cleaner.errors import CleanerError
             known = ", ".join(sorted(p.name for p in packs if p.is_site)) or "none"
             raise CleanerError(f"unknown site '{self.site}' (site packs: {known})")
         self.packs = tuple(
@@ -137,6 +136,7 @@ class Cleaner:
         active = [p for p in self.packs if p.is_site and p.name == doc.site]
         active += [p for p in self.packs if not p.is_site]
         removed: dict[int, Removal] = dict(doc.removed)
+        skip = set(removed)
         texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
                  if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         for pack in active:
@@ -148,12 +148,13 @@ class Cleaner:
             for rule in rules:
                 only = candidates if rule.id in pack.anchored else None
                 try:
-                    found = apply_rule(rule, doc, set(removed), only)
+                    found = apply_rule(rule, doc, skip, only)
                 except PatternTimeout:
                     warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
                     continue
                 for i, why in found.items():
                     removed.setdefault(i, why)
+                skip.update(found)
         return replace(doc.remove(removed).warn(warnings), applied=doc.applied | {p.name for p in active})
 
     # --- the whole run ----------------------------------------------------------------------
@@ -181,9 +182,7 @@ class Cleaner:
             for i, why in doc.removed.items():
                 removed[current[i].number] = why
             current = tuple(ln for i, ln in enumerate(current) if i not in doc.removed)
-            if not any(not current[i].blank for i in range(len(current))) or all(
-                why is TIDY for why in doc.removed.values()
-            ):
+            if all(ln.blank for ln in current) or all(why is TIDY for why in doc.removed.values()):
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),

@@ -10,12 +10,11 @@ import gzip
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 from cleaner.errors import InputError
-from cleaner.fileio import TEMP_PREFIX, TEMP_SUFFIX
+from cleaner.fileio import make_temp, replace_with
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -94,8 +93,7 @@ class AtomicOutput:
         if target.is_dir():
             raise InputError(f"{self.path}: is a directory, cannot write the output there")
         try:
-            fd, self._tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX,
-                                             dir=target.parent)
+            fd, self._tmp = make_temp(target.parent)
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         self._raw = os.fdopen(fd, "wb")
@@ -108,7 +106,7 @@ class AtomicOutput:
             self.stream = self._raw
         return self.stream
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type, exc_value, tb) -> None:
         if self.path == "-":
             self.stream.flush()
             return
@@ -120,14 +118,7 @@ class AtomicOutput:
                 self._raw.flush()
                 os.fsync(self._raw.fileno())
                 self._raw.close()
-                target = Path(os.path.realpath(self.path))
-                if target.exists():
-                    os.chmod(self._tmp, target.stat().st_mode & 0o7777)
-                else:
-                    umask = os.umask(0)
-                    os.umask(umask)
-                    os.chmod(self._tmp, 0o666 & ~umask)
-                os.replace(self._tmp, target)
+                replace_with(self._tmp, Path(os.path.realpath(self.path)))
                 self._tmp = None
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}; nothing was replaced") from None

@@ -55,7 +55,7 @@ def test_section_stops_at_end_pattern_and_max_lines():
     r = rule("kind = \"section\"\nstart = '^Read more$'\nend = '^END$'\ninclude_end = true\n")
     assert removed(r, f"Read more\nitem\nEND\n{BODY}\n") == [0, 1, 2]
     r2 = rule("kind = \"section\"\nstart = '^Read more$'\nmax_lines = 1\n")
-    assert removed(r2, f"Read more\nitem one\nitem two\n") == [0, 1]
+    assert removed(r2, "Read more\nitem one\nitem two\n") == [0, 1]
 
 
 def test_section_stop_at_body_keeps_following_prose():
