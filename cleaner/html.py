@@ -1,0 +1,387 @@
+"""HTML in: turn a page into text blocks, then let the text pipeline decide.
+
+    page ─ visible blocks     every block of visible text, in reading order (lxml)
+         ─ extraction         trafilatura, recall-oriented: the blocks it takes for the body
+         ─ headline           the page's <h1> above the body, which extractors leave out
+         ─ recovery           prose the extractor lost, when it lost a section (see below)
+         ─ text pipeline      rule packs and heuristics, as for text, without the body-span
+                              heuristic (choosing the body span is what the extractor did)
+
+The extractor is good at finding the article's container and poor at what sits inside it
+(captions, credits, "Read more" teasers, share prompts): the pipeline's rules are the reverse.
+Extractors also stop early on some pages (a pull quote or a widget in the middle of the body
+ends their walk): when the visible text holds far more prose after the extraction than the
+extraction itself, the extraction is judged truncated and the lost prose paragraphs are put
+back in reading order. When trafilatura finds nothing, all visible blocks go through the full
+text pipeline instead.
+
+Every step is reported: what the extraction left out (summarised), what was recovered and
+why, and what the pipeline removed (line by line, as for text).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from cleaner.errors import InputError
+from cleaner.pipeline import Cleaner, CleanResult, default_cleaner
+from cleaner.prose import features
+
+# File names taken for HTML without looking inside (a compressed page keeps its inner suffix).
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# A text is HTML when it opens (after blanks and comments) with one of these tags.
+_HTML_START = re.compile(r"\A(?:\s|<!--.*?-->)*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
+# A page declares its charset in the first KB or so; only used when it is not UTF-8.
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+CHARSET_SNIFF_BYTES = 4096
+
+# Elements whose text is never shown, and elements that start a new block of text.
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "svg", "math", "iframe",
+                        "object", "embed", "canvas", "select", "option", "button", "datalist"})
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hr", "label", "legend", "li", "main", "menu", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+# trafilatura marks list items with this prefix; it is not part of the page's text.
+_LIST_MARK = re.compile(r"^- ")
+
+# Recovery. A lost paragraph is prose: at least this many words and a sentence end (jusText's
+# "long" paragraph is 200 characters, about 30 English words; 25 leaves room for short
+# sentences), or for CJK text at least this many characters.
+RECOVER_PARAGRAPH_WORDS = 25
+RECOVER_PARAGRAPH_CJK_CHARS = 80
+# After the extraction's last block, recovery walks on past at most this many kept lines that
+# are not prose (a subheading, a pull quote); a longer stretch is the page's tail.
+RECOVER_MAX_GAP = 3
+# The extraction is judged truncated only when the prose found after it is at least this share
+# of its own words and at least this many words: two or three paragraphs, more than an author
+# bio or a "more stories" blurb. (On the html-articles dev pages, one page in 92 qualifies: an
+# extraction that stopped at a pull quote, with 55% of the article lost.)
+RECOVER_MIN_SHARE = 0.2
+RECOVER_MIN_WORDS = 200
+# Lines at least this many words long match an extracted block by containment (the extractor
+# may join or split blocks); shorter ones only by equality, so "Share" never matches.
+CONTAINED_MIN_WORDS = 4
+# Left-out blocks shown in an explanation.
+SHOW_LEFT_OUT = 5
+
+OUTSIDE_BODY = "heuristic/outside-body"
+
+
+def is_html_name(name: str) -> bool:
+    lowered = name.lower()
+    for comp in (".gz", ".zst", ".zstd"):
+        if lowered.endswith(comp):
+            lowered = lowered[: -len(comp)]
+    return lowered.endswith(HTML_SUFFIXES)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text opens like an HTML document (a doctype, <html>, <head> or <body>)."""
+    return bool(_HTML_START.match(text[:CHARSET_SNIFF_BYTES]))
+
+
+def decode_html(data: bytes, name: str, *, invalid: str = "fail") -> str:
+    """Page bytes to text: UTF-8, else the charset the page declares, else an error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        declared = _CHARSET.search(data[:CHARSET_SNIFF_BYTES])
+        if declared:
+            try:
+                return data.decode(declared.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        if invalid == "replace":
+            return data.decode("utf-8", errors="replace")
+        raise InputError(f"{name}: HTML is neither valid UTF-8 nor in a charset it declares "
+                         f"(bad byte at {exc.start}); use --invalid-utf8 replace") from None
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+# --- stage 1: the page's blocks ------------------------------------------------------------------
+
+def _parse(markup: str):
+    from lxml import etree, html as lxml_html
+
+    try:
+        return lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"cannot parse the HTML: {exc}") from None
+
+
+def visible_blocks(markup: str) -> list[str]:
+    """Every block of visible text in reading order, whitespace collapsed: what a reader of the
+    page sees, before any judgement of what is body."""
+    root = _parse(markup)
+    blocks: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", "".join(pending)).strip()
+        if text:
+            blocks.append(text)
+        pending.clear()
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        hidden = tag is None or tag in _INVISIBLE or el.get("hidden") is not None \
+            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        if not hidden:
+            block = tag in _BLOCK
+            if block:
+                flush()
+            if el.text:
+                pending.append(el.text)
+            for child in el:
+                walk(child)
+            if block:
+                flush()
+        if el.tail:
+            pending.append(el.tail)
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    flush()
+    return blocks
+
+
+def _first_h1(markup: str) -> str | None:
+    root = _parse(markup)
+    for h1 in root.iter("h1"):
+        text = _SPACE.sub(" ", h1.text_content()).strip()
+        if text:
+            return text
+    return None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """trafilatura's view of the page: its body blocks, one per line, as it wrote them."""
+
+    blocks: tuple[str, ...]
+
+
+def trafilatura_extract(markup: str) -> Extracted:
+    """The body blocks trafilatura finds, recall-oriented (it keeps borderline blocks: the
+    pipeline removes the chrome among them)."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError("HTML input needs trafilatura: pip install 'cleaner[html]'") from None
+    text = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True,
+                               include_images=False, deduplicate=False) or ""
+    return Extracted(tuple(ln for ln in text.splitlines() if ln.strip()))
+
+
+# --- stage 2: headline and recovery --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """One line handed to the text pipeline, with where it came from."""
+
+    text: str
+    origin: str  # "headline", "extracted", "recovered", "visible" (fallback)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ExtractionReport:
+    """What stage 1 did, for explanations: counts, what it left out, what was put back."""
+
+    visible_blocks: int
+    visible_words: int
+    extracted_blocks: int
+    extracted_words: int
+    left_out: tuple[str, ...]  # visible blocks in neither the extraction nor the recovery
+    left_out_words: int
+    recovered: tuple[Block, ...] = ()
+    headline: str | None = None
+    fallback: str | None = None  # why all visible blocks were used, if they were
+
+    def summary_lines(self) -> list[str]:
+        out = [f"extraction (trafilatura, recall-oriented): kept {self.extracted_blocks} of "
+               f"{self.visible_blocks} visible blocks ({self.extracted_words} of {self.visible_words} words)"]
+        if self.fallback:
+            out.append(f"  fallback: {self.fallback}")
+        if self.headline:
+            out.append(f"  headline added from the page's <h1>: {self.headline}")
+        for b in self.recovered:
+            out.append(f"  recovered: {_shorten(b.text)}")
+            out.append(f"      because {b.reason}")
+        out.append(f"  left out: {len(self.left_out)} blocks, {self.left_out_words} words; the longest:")
+        for text in sorted(self.left_out, key=len, reverse=True)[:SHOW_LEFT_OUT]:
+            out.append(f"    | {_shorten(text)}")
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "visible_blocks": self.visible_blocks, "visible_words": self.visible_words,
+            "extracted_blocks": self.extracted_blocks, "extracted_words": self.extracted_words,
+            "left_out_blocks": len(self.left_out), "left_out_words": self.left_out_words,
+            "headline": self.headline, "fallback": self.fallback,
+            "recovered": [{"text": b.text, "reason": b.reason} for b in self.recovered],
+        }
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_prose(text: str) -> bool:
+    f = features(text)
+    long_enough = f.words >= RECOVER_PARAGRAPH_WORDS or (f.cjk and f.chars >= RECOVER_PARAGRAPH_CJK_CHARS)
+    return long_enough and f.sentence_end
+
+
+def match_blocks(visible: list[str], extracted: tuple[str, ...]) -> list[int | None]:
+    """For each visible block, the index of the extracted block that holds it (or None)."""
+    norm_ex = [_norm(_LIST_MARK.sub("", b)) for b in extracted]
+    exact: dict[str, int] = {}
+    for j, b in enumerate(norm_ex):
+        exact.setdefault(b, j)
+    out: list[int | None] = []
+    for line in visible:
+        n = _norm(line)
+        j = exact.get(n) if n else None
+        if j is None and n and len(n.split()) >= CONTAINED_MIN_WORDS:
+            j = next((k for k, b in enumerate(norm_ex) if n in b), None)
+        out.append(j)
+    return out
+
+
+def recover(visible: list[str], hits: list[int | None], body_kept: list[bool],
+            extracted_words: int) -> dict[int, list[Block]]:
+    """Prose paragraphs after the extraction's last block that the text pipeline keeps, keyed
+    by the extracted block they follow; empty unless they add up to a lost section."""
+    found = [i for i, j in enumerate(hits) if j is not None]
+    if not found:
+        return {}
+    last_hit = found[-1]
+    after = max(j for j in hits if j is not None)
+    lost: list[str] = []
+    gap = 0
+    for i in range(last_hit + 1, len(visible)):
+        if not body_kept[i]:
+            continue
+        if _is_prose(visible[i]):
+            lost.append(visible[i])
+            gap = 0
+        else:
+            gap += 1
+            if gap > RECOVER_MAX_GAP:
+                break
+    words = sum(_words(t) for t in lost)
+    if words < RECOVER_MIN_WORDS or words < RECOVER_MIN_SHARE * max(extracted_words, 1):
+        return {}
+    why = (f"the extraction looks truncated: {words} words of prose follow its last block "
+           f"({words / max(extracted_words, 1):.0%} of the {extracted_words} it kept), and the text pipeline keeps them")
+    return {after: [Block(t, "recovered", why) for t in lost]}
+
+
+def page_blocks(markup: str, text_cleaner: Cleaner) -> tuple[list[Block], ExtractionReport]:
+    """The lines the text pipeline will see, and the report of how they were chosen."""
+    visible = visible_blocks(markup)
+    extracted = trafilatura_extract(markup)
+    visible_words = sum(_words(b) for b in visible)
+    extracted_words = sum(_words(b) for b in extracted.blocks)
+    if not extracted.blocks:
+        report = ExtractionReport(len(visible), visible_words, 0, 0, (), 0,
+                                  fallback="trafilatura found no body; all visible blocks go to the text pipeline")
+        return [Block(b, "visible") for b in visible], report
+    hits = match_blocks(visible, extracted.blocks)
+    body_kept = [d.kept for d in text_cleaner.clean("\n".join(visible) + "\n").decisions][: len(visible)]
+    inserts = recover(visible, hits, body_kept, extracted_words)
+
+    blocks: list[Block] = []
+    headline = _first_h1(markup)
+    first = next((i for i, j in enumerate(hits) if j is not None), len(visible))
+    h1_before = headline is not None and any(_norm(v) == _norm(headline) for v in visible[:first])
+    if headline and h1_before and _norm(headline) != _norm(_LIST_MARK.sub("", extracted.blocks[0])):
+        blocks.append(Block(headline, "headline"))
+    else:
+        headline = None
+    for j, text in enumerate(extracted.blocks):
+        blocks.append(Block(text, "extracted"))
+        blocks.extend(inserts.get(j, ()))
+
+    recovered = tuple(b for bs in inserts.values() for b in bs)
+    taken = {_norm(b.text) for b in blocks}
+    left = tuple(v for v, j in zip(visible, hits) if j is None and _norm(v) not in taken)
+    report = ExtractionReport(len(visible), visible_words, len(extracted.blocks), extracted_words,
+                              left, sum(_words(t) for t in left), recovered, headline)
+    return blocks, report
+
+
+# --- the whole run ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HtmlResult:
+    """The cleaned text, the extraction report, and the text pipeline's result on the blocks
+    (its decisions are numbered by line of `extracted_text`)."""
+
+    text: str
+    extraction: ExtractionReport
+    result: CleanResult
+    extracted_text: str
+
+    @property
+    def decisions(self):
+        return self.result.decisions
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class HtmlCleaner:
+    """A text Cleaner used twice: in full on the visible blocks (to judge recovery and for the
+    fallback), and without the body-span heuristic on the extracted blocks."""
+
+    cleaner: Cleaner = field(default_factory=default_cleaner)
+    _inside: Cleaner = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._inside = without_heuristics(self.cleaner, {OUTSIDE_BODY})
+
+    def clean(self, markup: str) -> HtmlResult:
+        blocks, report = page_blocks(markup, self.cleaner)
+        text = "".join(b.text + "\n" for b in blocks)
+        stage2 = self.cleaner if report.fallback else self._inside
+        result = stage2.clean(text)
+        return HtmlResult(result.text, report, result, text)
+
+
+def without_heuristics(cleaner: Cleaner, ids: set[str]) -> Cleaner:
+    """The same packs (already compiled) with some heuristics left out."""
+    twin = copy.copy(cleaner)
+    twin.heuristics = tuple(h for h in cleaner.heuristics if h.id not in ids)
+    return twin
+
+
+_DEFAULT: HtmlCleaner | None = None
+
+
+def clean_html(markup: str, cleaner: Cleaner | None = None) -> HtmlResult:
+    """Clean one HTML page with the built-in packs (or the given Cleaner's)."""
+    global _DEFAULT
+    if cleaner is not None:
+        return HtmlCleaner(cleaner).clean(markup)
+    if _DEFAULT is None:
+        _DEFAULT = HtmlCleaner()
+    return _DEFAULT.clean(markup)
+
