@@ -15,6 +15,7 @@ from typing import Iterator, Sequence, TextIO
 
 from cleaner.errors import InputError
 from cleaner.fileio import decode, encode, read_regular, remove_stale_temps, write_atomic
+from cleaner.html import is_html_name, looks_like_html
 from cleaner.parallel import ordered_map
 from cleaner.pipeline import Cleaner
 
@@ -106,6 +107,9 @@ def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str) -> tuple[bo
     if not data:
         return None, 0
     decoded = decode(data, str(path), invalid=invalid)
+    if is_html_name(str(path)) or looks_like_html(decoded.text):
+        raise InputError(f"{path}: an HTML page, left untouched (fix and check clean text files in place; "
+                         f"write its text with 'cleaner clean {path} -o OUT.txt', or use --jsonl --html-field)")
     result = cleaner.clean(decoded.text)
     new = encode(result.text, bom=decoded.bom)
     if not result.changed or new == data:

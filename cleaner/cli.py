@@ -46,9 +46,14 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--diff", action="store_true", help="print a unified diff of input against output")
     c.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: print the decisions (line, kept, rule, reason) for tools")
+    c.add_argument("--html", action=argparse.BooleanOptionalAction, default=None,
+                   help="the input is an HTML page (default: detected from the name, *.html/*.htm, "
+                        "or from a doctype/<html> at the start); --no-html reads it as text")
     j = c.add_argument_group("JSONL streams (one JSON object per line; .gz and .zst by extension)")
     j.add_argument("--jsonl", action="store_true", help="the input is JSONL: clean one field of each record")
     j.add_argument("--field", default="text", help="the field to clean (default: text)")
+    j.add_argument("--html-field", metavar="NAME",
+                   help="read an HTML page from this field and write the cleaned text into --field")
     j.add_argument("--split-docs", metavar="SEP",
                    help="the field holds several documents joined by SEP (Multi-News: '|||||'); clean each")
     j.add_argument("--explain-field", metavar="NAME", help="add the removals (rule per removed line) to each record")
@@ -103,8 +108,10 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     from cleaner import jsonl, streams
 
     _cleaner(args)  # load and check the rule packs once, before any worker starts
+    if args.html_field is not None and args.split_docs is not None:
+        raise CleanerError("--html-field and --split-docs cannot be combined (one page per record)")
     settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
-                              on_error=args.on_error, cleaner_options=_options(args))
+                              on_error=args.on_error, cleaner_options=_options(args), html_field=args.html_field)
     name = "<stdin>" if args.input == "-" else args.input
     size = streams.input_size(args.input)
     if size is not None and args.input.lower().endswith((".gz", ".zst", ".zstd")):
@@ -123,23 +130,46 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_input(path: str, html_by_name: bool) -> bytes:
+    """The input's bytes; an HTML page named *.html.gz / *.html.zst is decompressed."""
+    from cleaner import streams
+    from cleaner.fileio import read_regular
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    if html_by_name and path.lower().endswith((".gz", ".zst", ".zstd")):
+        read_regular(path)  # the same one-line errors as for any file
+        stream = streams.open_input(path)
+        try:
+            return stream.read()
+        except (EOFError, OSError) as exc:
+            raise InputError(f"{path}: cannot decompress: {exc}") from None
+        finally:
+            stream.close()
+    return read_regular(path)
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     if args.jsonl:
         return cmd_jsonl(args)
     from cleaner import report
-    from cleaner.fileio import encode, read_path, write_atomic
+    from cleaner.fileio import decode, encode
+    from cleaner.html import is_html_name, looks_like_html
 
     cleaner = _cleaner(args)
-    src = read_path(args.input, invalid=args.invalid_utf8)
     name = "<stdin>" if args.input == "-" else args.input
+    by_name = args.html is None and args.input != "-" and is_html_name(args.input)
+    raw = _read_input(args.input, by_name or bool(args.html))
+    html = args.html if args.html is not None else (
+        by_name or looks_like_html(raw[:4096].decode("utf-8", errors="replace")))
+    if html:
+        return _clean_html(args, cleaner, raw, name)
+    src = decode(raw, name, invalid=args.invalid_utf8)
     if src.replaced:
         print(f"cleaner: {name}: replaced {src.replaced} invalid UTF-8 sequence(s) with U+FFFD", file=sys.stderr)
     if not src.text.strip():
         raise InputError(f"{name}: empty input, nothing to clean")
     result = cleaner.clean(src.text)
-    for w in result.warnings:
-        print(f"cleaner: warning: {w}", file=sys.stderr)
-    data = encode(result.text, bom=src.bom)
     side: str | None = None
     if args.format == "json":
         side = report.as_json(result, name)
@@ -147,6 +177,36 @@ def cmd_clean(args: argparse.Namespace) -> int:
         side = report.explain(result, name)
     elif args.diff:
         side = report.diff(src.text, result.text, name)
+    return _emit(args, result.warnings, encode(result.text, bom=src.bom), side)
+
+
+def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int:
+    from cleaner import report
+    from cleaner.fileio import encode
+    from cleaner.html import HtmlCleaner, decode_html
+
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{name}: looks like a binary file (NUL byte), not an HTML page; not cleaned")
+    markup = decode_html(raw, name, invalid=args.invalid_utf8)
+    if not markup.strip():
+        raise InputError(f"{name}: empty input, nothing to clean")
+    res = HtmlCleaner(cleaner).clean(markup)
+    side: str | None = None
+    if args.format == "json":
+        side = report.html_as_json(res, name)
+    elif args.explain:
+        side = report.html_explain(res, name)
+    elif args.diff:
+        side = report.diff(res.extracted_text, res.text, name)
+    return _emit(args, res.result.warnings, encode(res.text), side)
+
+
+def _emit(args: argparse.Namespace, warnings, data: bytes, side: str | None) -> int:
+    """Write the cleaned bytes (atomically to a file, or to stdout) and any report."""
+    from cleaner.fileio import write_atomic
+
+    for w in warnings:
+        print(f"cleaner: warning: {w}", file=sys.stderr)
     if args.output != "-":
         out = Path(args.output)
         if out.is_dir():

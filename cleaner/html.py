@@ -216,9 +216,10 @@ class ExtractionReport:
             out.append(f"  fallback: {self.fallback}")
         if self.headline:
             out.append(f"  headline added from the page's <h1>: {self.headline}")
-        for b in self.recovered:
-            out.append(f"  recovered: {_shorten(b.text)}")
-            out.append(f"      because {b.reason}")
+        if self.recovered:
+            out.append(f"  recovered {len(self.recovered)} blocks: {self.recovered[0].reason}")
+            for b in self.recovered:
+                out.append(f"    + {_shorten(b.text)}")
         out.append(f"  left out: {len(self.left_out)} blocks, {self.left_out_words} words; the longest:")
         for text in sorted(self.left_out, key=len, reverse=True)[:SHOW_LEFT_OUT]:
             out.append(f"    | {_shorten(text)}")

@@ -38,6 +38,7 @@ class Settings:
     explain_field: str | None = None
     on_error: str = "fail"
     cleaner_options: dict = dc_field(default_factory=dict)
+    html_field: str | None = None  # read an HTML page from here, write the text into `field`
 
 
 @dataclass
@@ -77,13 +78,16 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
         return _bad(settings, line_no, raw, f"malformed JSON ({exc.msg if hasattr(exc, 'msg') else exc})")
     if not isinstance(record, dict):
         return _bad(settings, line_no, raw, f"a JSON {type(record).__name__}, not an object")
-    if settings.field not in record:
-        return _bad(settings, line_no, raw, f"no field '{settings.field}'")
-    value = record[settings.field]
+    source = settings.html_field or settings.field
+    if source not in record:
+        return _bad(settings, line_no, raw, f"no field '{source}'")
+    value = record[source]
     if not isinstance(value, str):
         kind = {"int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null",
                 "list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
-        return _bad(settings, line_no, raw, f"field '{settings.field}' is {kind}, not a string")
+        return _bad(settings, line_no, raw, f"field '{source}' is {kind}, not a string")
+    if settings.html_field is not None:
+        return _process_html(cleaner, settings, line_no, record, value)
     cleaned, results = clean_field(cleaner, value, settings.split_docs)
     removed: Counter = Counter()
     for _, r in results:
@@ -100,6 +104,38 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
         ]
     out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     return Outcome(line_no, out, removed=removed, changed=changed)
+
+
+def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, record: dict, markup: str) -> Outcome:
+    """An HTML page in one field: the cleaned text goes into `settings.field`."""
+    try:
+        res = _html_cleaner(cleaner).clean(markup)
+    except InputError as exc:
+        return _bad(settings, line_no, json.dumps(record, ensure_ascii=False).encode("utf-8"),
+                    f"field '{settings.html_field}': {exc}")
+    removed = Counter(d.family or "other" for d in res.result.removed if d.text.strip())
+    record[settings.field] = res.text
+    if settings.explain_field is not None:
+        record[settings.explain_field] = {
+            "extraction": res.extraction.to_dict(),
+            "removed": [{"line": d.line, "text": d.text, "rule": d.rule, "reason": d.reason}
+                        for d in res.result.removed if d.text.strip()],
+        }
+    out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    return Outcome(line_no, out, removed=removed, changed=True)
+
+
+_HTML: dict[int, object] = {}
+
+
+def _html_cleaner(cleaner: Cleaner):
+    """One HtmlCleaner per Cleaner (each worker has one Cleaner)."""
+    from cleaner.html import HtmlCleaner
+
+    if id(cleaner) not in _HTML:
+        _HTML.clear()
+        _HTML[id(cleaner)] = HtmlCleaner(cleaner)
+    return _HTML[id(cleaner)]
 
 
 def _bad(settings: Settings, line_no: int, raw: bytes, message: str) -> Outcome:

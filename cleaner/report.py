@@ -35,6 +35,20 @@ def explain(result: CleanResult, name: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def html_explain(res, name: str) -> str:
+    """An HTML page: what the extraction did (summarised), then the text pipeline's removals,
+    numbered by line of the extracted text (`--diff` shows that text against the output)."""
+    head = "\n".join(f"{name}: {ln}" if i == 0 else ln
+                     for i, ln in enumerate(res.extraction.summary_lines()))
+    return head + "\n\ntext pipeline on the extracted blocks:\n" + explain(res.result, name)
+
+
+def html_as_json(res, name: str) -> str:
+    data = json.loads(as_json(res.result, name))
+    data["extraction"] = res.extraction.to_dict()
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
 def diff(before: str, after: str, name: str) -> str:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True),
