@@ -3,6 +3,7 @@
     cleaner clean FILE|- [-o OUT] [--explain | --diff | --format json]
     cleaner fix PATH... [--glob PATTERN]      rewrite in place; exit 1 if anything changed
     cleaner check PATH... [--glob PATTERN]    list what fix would change; exit 1 if any
+    cleaner learn PATH... [-o PACK.toml]       draft a rule pack from lines recurring across a corpus
     cleaner rules list | validate DIR | show ID
 
 Exit status: 0 done (nothing to fix), 1 files changed or would change, 2 an error, which is
@@ -33,6 +34,12 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="invalid UTF-8 input: refuse it (default) or replace bad bytes with U+FFFD")
 
 
+def _learning(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-docs", type=int, default=None, metavar="N",
+                   help="documents a short line must occur in to count as chrome (default: 3, or 5%% of "
+                        "the documents if more); body-like lines need far more")
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="cleaner", description="Strip site chrome from scraped article text.")
     ap.add_argument("--version", action="version", version=f"cleaner {__version__}")
@@ -57,11 +64,15 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument("--split-docs", metavar="SEP",
                    help="the field holds several documents joined by SEP (Multi-News: '|||||'); clean each")
     j.add_argument("--explain-field", metavar="NAME", help="add the removals (rule per removed line) to each record")
+    j.add_argument("--corpus-chrome", action="store_true",
+                   help="first learn the chrome that recurs across this stream's documents, then clean "
+                        "with it too (two passes; not for stdin)")
     j.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
                    help="a bad record: stop (default; the output file is not written), drop it, or keep it as is")
     c.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes for --jsonl (default: the number of cores); output is identical for any N")
     c.add_argument("--quiet", action="store_true", help="no progress line and no summary on stderr")
+    _learning(c)
     _common(c)
 
     for name, help_ in (("fix", "clean files in place (exit 1 if any changed)"),
@@ -71,7 +82,23 @@ def parser() -> argparse.ArgumentParser:
         b.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
         b.add_argument("--workers", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores); same output for any N")
+        b.add_argument("--corpus-chrome", action="store_true",
+                       help="first learn the chrome that recurs across these files, then clean with it too")
+        _learning(b)
         _common(b)
+
+    lp = sub.add_parser("learn", help="draft a rule pack from lines that recur across a corpus")
+    lp.add_argument("paths", nargs="+", help="files or directories (or JSONL files with --jsonl)")
+    lp.add_argument("-o", "--output", default="-", help="the draft pack (.toml), or - for stdout (default)")
+    lp.add_argument("--name", default="learned", help="the pack's name (default: learned)")
+    lp.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
+    lp.add_argument("--jsonl", action="store_true", help="the inputs are JSONL; learn from one field")
+    lp.add_argument("--field", default="text", help="the JSONL field (default: text)")
+    lp.add_argument("--split-docs", metavar="SEP", help="the field holds several documents joined by SEP")
+    _learning(lp)
+    lp.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes (default: the number of cores); same pack for any N")
+    _common(lp)
 
     r = sub.add_parser("rules", help="list, validate or show rules")
     rsub = r.add_subparsers(dest="rules_command", required=True)
@@ -85,14 +112,66 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _cleaner(args: argparse.Namespace):
+def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
     from cleaner.pipeline import Cleaner
-    return Cleaner(rule_dirs=args.rules, disabled=args.disable, site=args.site, builtin=not args.no_builtin)
+    return Cleaner(**_options(args, extra))
 
 
-def _options(args: argparse.Namespace) -> dict:
+def _options(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()) -> dict:
     return {"rule_dirs": list(args.rules), "disabled": list(args.disable), "site": args.site,
-            "builtin": not args.no_builtin}
+            "builtin": not args.no_builtin, "extra_packs": list(extra)}
+
+
+def _learn(args: argparse.Namespace, documents, source: str, skipped):
+    """Gather the corpus's evidence; (the draft pack's TOML, number of rules, summary line)."""
+    from cleaner import learn
+    from cleaner.packs import parse_pack
+
+    if args.min_docs is not None and args.min_docs < 2:
+        raise CleanerError("--min-docs must be at least 2 (a line in one document is no evidence)")
+    evidence = learn.gather(documents, options=_options(args), workers=_workers(args))
+    found = learn.candidates(evidence, args.min_docs)
+    short, body = learn.thresholds(evidence.documents, args.min_docs)
+    name = getattr(args, "name", None) or "corpus-chrome"
+    toml = learn.to_toml(found, name=name, documents=evidence.documents, source=source)
+    parse_pack(toml, f"<{name}>")  # what is written must load
+    summary = (f"cleaner: learned {len(found)} rules from {evidence.documents} documents of {source} "
+               f"(a line needs {short} documents, a body-like line {body})"
+               + (f"; {skipped.count} inputs skipped, e.g. {skipped.reasons[0]}" if skipped.count else ""))
+    return toml, len(found), summary
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from itertools import chain
+
+    from cleaner import corpus
+    from cleaner.fileio import write_atomic
+
+    _cleaner(args)  # check the packs once before any worker starts
+    skipped = corpus.Skipped()
+    if args.jsonl:
+        docs = chain.from_iterable(corpus.jsonl_documents(p, args.field, args.split_docs, skipped)
+                                   for p in args.paths)
+    else:
+        docs = corpus.file_documents(args.paths, args.glob, skipped)
+    toml, _, summary = _learn(args, docs, " ".join(args.paths), skipped)
+    print(summary, file=sys.stderr)
+    if args.output == "-":
+        sys.stdout.write(toml)
+    else:
+        try:
+            write_atomic(Path(args.output), toml.encode("utf-8"))
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _corpus_chrome(args: argparse.Namespace, docs, source: str, skipped) -> list[tuple[str, str]]:
+    """The pack learned from this very corpus, as an extra pack for the cleaning pass."""
+    toml, count, summary = _learn(args, docs, source, skipped)
+    if not getattr(args, "quiet", False):
+        print(summary.replace("cleaner: learned", "cleaner: corpus chrome: learned"), file=sys.stderr)
+    return [("<corpus-chrome>", toml)] if count else []
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -110,8 +189,17 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     _cleaner(args)  # load and check the rule packs once, before any worker starts
     if args.html_field is not None and args.split_docs is not None:
         raise CleanerError("--html-field and --split-docs cannot be combined (one page per record)")
+    extra: list[tuple[str, str]] = []
+    if args.corpus_chrome:
+        from cleaner import corpus
+
+        if args.html_field is not None:
+            raise CleanerError("--corpus-chrome learns from text fields; it cannot be combined with --html-field")
+        extra = _corpus_chrome(args, corpus.jsonl_documents(args.input, args.field, args.split_docs, corpus.Skipped()),
+                               args.input, corpus.Skipped())
     settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
-                              on_error=args.on_error, cleaner_options=_options(args), html_field=args.html_field)
+                              on_error=args.on_error, cleaner_options=_options(args, extra),
+                              html_field=args.html_field)
     name = "<stdin>" if args.input == "-" else args.input
     size = streams.input_size(args.input)
     if size is not None and args.input.lower().endswith((".gz", ".zst", ".zstd")):
@@ -226,8 +314,16 @@ def _emit(args: argparse.Namespace, warnings, data: bytes, side: str | None) -> 
 def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
     from cleaner import batch
 
-    rep = batch.run(args.paths, _cleaner(args), write=write, pattern=args.glob, invalid=args.invalid_utf8,
-                    workers=_workers(args), options=_options(args))
+    extra: list[tuple[str, str]] = []
+    if args.corpus_chrome:
+        from cleaner import corpus
+
+        _cleaner(args)
+        skipped = corpus.Skipped()
+        extra = _corpus_chrome(args, corpus.file_documents(args.paths, args.glob, skipped),
+                               " ".join(args.paths), skipped)
+    rep = batch.run(args.paths, _cleaner(args, extra), write=write, pattern=args.glob, invalid=args.invalid_utf8,
+                    workers=_workers(args), options=_options(args, extra))
     return rep.exit_code
 
 
@@ -261,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_clean(args)
         if args.command in ("fix", "check"):
             return cmd_batch(args, write=args.command == "fix")
+        if args.command == "learn":
+            return cmd_learn(args)
         return cmd_rules(args)
     except CleanerError as exc:
         print(f"cleaner: {exc}", file=sys.stderr)

@@ -27,7 +27,7 @@ from cleaner.document import Decision, Document, Line, Removal
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
-from cleaner.packs import Pack, builtin_dir, load_dir
+from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
 
 Stage = Callable[[Document], Document]
@@ -70,12 +70,15 @@ class Cleaner:
                 "heuristic/teaser-tail"); a whole pack or family with "general/*", "family:teaser".
     site:       a site pack name: use it (and no other site pack) without detection.
     builtin:    load the packs shipped in rules/ (default True).
+    extra_packs: packs given as (name shown in messages, TOML text), loaded last; how a pack
+                learned from the corpus in the same run (`--corpus-chrome`) reaches the workers.
     """
 
     rule_dirs: Sequence[Path | str] = ()
     disabled: Iterable[str] = ()
     site: str | None = None
     builtin: bool = True
+    extra_packs: Sequence[tuple[str, str]] = ()
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
     fingerprint_filter: AnchoredSet = field(init=False, repr=False)
@@ -85,6 +88,7 @@ class Cleaner:
         packs: list[Pack] = []
         for d in dirs:
             packs.extend(load_dir(d))
+        packs.extend(parse_pack(text, shown) for shown, text in self.extra_packs)
         names = Counter(p.name for p in packs)
         dup = [n for n, c in names.items() if c > 1]
         if dup:

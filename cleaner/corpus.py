@@ -1,0 +1,67 @@
+"""Reading a corpus as documents: the files of directories, or one field of a JSONL stream.
+
+`cleaner learn` and `--corpus-chrome` read a corpus once to gather evidence before cleaning
+it; unreadable files and bad records are counted and named, not fatal (the cleaning pass
+reports them with the usual options).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from cleaner.batch import iter_files
+from cleaner.errors import InputError
+from cleaner.fileio import decode, read_regular
+
+
+@dataclass
+class Skipped:
+    """Inputs that gave no document, with the first few reasons."""
+
+    count: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, reason: str) -> None:
+        self.count += 1
+        if len(self.reasons) < 5:
+            self.reasons.append(reason)
+
+
+def file_documents(paths: Sequence[str], pattern: str, skipped: Skipped) -> Iterator[str]:
+    for path in iter_files(paths, pattern):
+        try:
+            text = decode(read_regular(path), str(path)).text
+        except InputError as exc:
+            skipped.add(str(exc))
+            continue
+        if text.strip():
+            yield text
+
+
+def jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped: Skipped) -> Iterator[str]:
+    from cleaner import streams
+
+    if path == "-":
+        raise InputError("reading the corpus twice needs a file, not standard input")
+    stream = streams.open_input(path)
+    try:
+        for line_no, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                skipped.add(f"{path}:{line_no}: malformed JSON")
+                continue
+            value = record.get(field_name) if isinstance(record, dict) else None
+            if not isinstance(value, str):
+                skipped.add(f"{path}:{line_no}: no string field '{field_name}'")
+                continue
+            for doc in (value.split(split_docs) if split_docs is not None else [value]):
+                if doc.strip():
+                    yield doc
+    except (EOFError, OSError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    finally:
+        stream.close()
