@@ -258,14 +258,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if not src.text.strip():
         raise InputError(f"{name}: empty input, nothing to clean")
     result = cleaner.clean(src.text)
-    side: str | None = None
-    if args.format == "json":
-        side = report.as_json(result, name)
-    elif args.explain:
-        side = report.explain(result, name)
-    elif args.diff:
-        side = report.diff(src.text, result.text, name)
+    side = _side(args, lambda: report.as_json(result, name), lambda: report.explain(result, name),
+                 lambda: report.diff(src.text, result.text, name))
     return _emit(args, result.warnings, encode(result.text, bom=src.bom), side)
+
+
+def _side(args: argparse.Namespace, as_json, explain, diff) -> str | None:
+    """The report asked for (--format json, --explain or --diff), if any, made only then."""
+    if args.format == "json":
+        return as_json()
+    if args.explain:
+        return explain()
+    if args.diff:
+        return diff()
+    return None
 
 
 def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int:
@@ -279,13 +285,8 @@ def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int
     if not markup.strip():
         raise InputError(f"{name}: empty input, nothing to clean")
     res = HtmlCleaner(cleaner).clean(markup)
-    side: str | None = None
-    if args.format == "json":
-        side = report.html_as_json(res, name)
-    elif args.explain:
-        side = report.html_explain(res, name)
-    elif args.diff:
-        side = report.diff(res.extracted_text, res.text, name)
+    side = _side(args, lambda: report.html_as_json(res, name), lambda: report.html_explain(res, name),
+                 lambda: report.diff(res.extracted_text, res.text, name))
     return _emit(args, res.result.warnings, encode(res.text), side)
 
 

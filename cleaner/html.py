@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from cleaner.errors import InputError
 from cleaner.pipeline import Cleaner, CleanResult, default_cleaner
 from cleaner.prose import features
@@ -123,7 +124,10 @@ def _parse(markup: str):
 def visible_blocks(markup: str) -> list[str]:
     """Every block of visible text in reading order, whitespace collapsed: what a reader of the
     page sees, before any judgement of what is body."""
-    root = _parse(markup)
+    return _blocks_of(_parse(markup))
+
+
+def _blocks_of(root) -> list[str]:
     blocks: list[str] = []
     pending: list[str] = []
 
@@ -156,8 +160,7 @@ def visible_blocks(markup: str) -> list[str]:
     return blocks
 
 
-def _first_h1(markup: str) -> str | None:
-    root = _parse(markup)
+def _first_h1(root) -> str | None:
     for h1 in root.iter("h1"):
         text = _SPACE.sub(" ", h1.text_content()).strip()
         if text:
@@ -265,19 +268,25 @@ def match_blocks(visible: list[str], extracted: tuple[str, ...]) -> list[int | N
     return out
 
 
-def recover(visible: list[str], hits: list[int | None], body_kept: list[bool],
+def recover(visible: list[str], hits: list[int | None], body_kept: Callable[[], list[bool]],
             extracted_words: int) -> dict[int, list[Block]]:
     """Prose paragraphs after the extraction's last block that the text pipeline keeps, keyed
-    by the extracted block they follow; empty unless they add up to a lost section."""
+    by the extracted block they follow; empty unless they add up to a lost section.
+    `body_kept` (the text pipeline's verdict per visible block) is asked for only when all the
+    prose after the extraction could add up to one: on most pages it cannot."""
     found = [i for i, j in enumerate(hits) if j is not None]
     if not found:
         return {}
     last_hit = found[-1]
     after = max(j for j in hits if j is not None)
+    most = sum(_words(t) for t in visible[last_hit + 1:] if _is_prose(t))
+    if not _enough(most, extracted_words):
+        return {}
+    kept = body_kept()
     lost: list[str] = []
     gap = 0
     for i in range(last_hit + 1, len(visible)):
-        if not body_kept[i]:
+        if not kept[i]:
             continue
         if _is_prose(visible[i]):
             lost.append(visible[i])
@@ -287,16 +296,22 @@ def recover(visible: list[str], hits: list[int | None], body_kept: list[bool],
             if gap > RECOVER_MAX_GAP:
                 break
     words = sum(_words(t) for t in lost)
-    if words < RECOVER_MIN_WORDS or words < RECOVER_MIN_SHARE * max(extracted_words, 1):
+    if not _enough(words, extracted_words):
         return {}
     why = (f"the extraction looks truncated: {words} words of prose follow its last block "
            f"({words / max(extracted_words, 1):.0%} of the {extracted_words} it kept), and the text pipeline keeps them")
     return {after: [Block(t, "recovered", why) for t in lost]}
 
 
+def _enough(words: int, extracted_words: int) -> bool:
+    return words >= RECOVER_MIN_WORDS and words >= RECOVER_MIN_SHARE * max(extracted_words, 1)
+
+
 def page_blocks(markup: str, text_cleaner: Cleaner) -> tuple[list[Block], ExtractionReport]:
     """The lines the text pipeline will see, and the report of how they were chosen."""
-    visible = visible_blocks(markup)
+    root = _parse(markup)
+    visible = _blocks_of(root)
+    headline = _first_h1(root)
     extracted = trafilatura_extract(markup)
     visible_words = sum(_words(b) for b in visible)
     extracted_words = sum(_words(b) for b in extracted.blocks)
@@ -305,11 +320,10 @@ def page_blocks(markup: str, text_cleaner: Cleaner) -> tuple[list[Block], Extrac
                                   fallback="trafilatura found no body; all visible blocks go to the text pipeline")
         return [Block(b, "visible") for b in visible], report
     hits = match_blocks(visible, extracted.blocks)
-    body_kept = [d.kept for d in text_cleaner.clean("\n".join(visible) + "\n").decisions][: len(visible)]
-    inserts = recover(visible, hits, body_kept, extracted_words)
+    inserts = recover(visible, hits, lambda: [d.kept for d in text_cleaner.clean("\n".join(visible) + "\n").decisions],
+                      extracted_words)
 
     blocks: list[Block] = []
-    headline = _first_h1(markup)
     first = next((i for i, j in enumerate(hits) if j is not None), len(visible))
     h1_before = headline is not None and any(_norm(v) == _norm(headline) for v in visible[:first])
     if headline and h1_before and _norm(headline) != _norm(_LIST_MARK.sub("", extracted.blocks[0])):

@@ -87,7 +87,7 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
                 "list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
         return _bad(settings, line_no, raw, f"field '{source}' is {kind}, not a string")
     if settings.html_field is not None:
-        return _process_html(cleaner, settings, line_no, record, value)
+        return _process_html(cleaner, settings, line_no, raw, record, value)
     cleaned, results = clean_field(cleaner, value, settings.split_docs)
     removed: Counter = Counter()
     for _, r in results:
@@ -106,13 +106,13 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
     return Outcome(line_no, out, removed=removed, changed=changed)
 
 
-def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, record: dict, markup: str) -> Outcome:
+def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes, record: dict,
+                  markup: str) -> Outcome:
     """An HTML page in one field: the cleaned text goes into `settings.field`."""
     try:
         res = _html_cleaner(cleaner).clean(markup)
     except InputError as exc:
-        return _bad(settings, line_no, json.dumps(record, ensure_ascii=False).encode("utf-8"),
-                    f"field '{settings.html_field}': {exc}")
+        return _bad(settings, line_no, raw, f"field '{settings.html_field}': {exc}")
     removed = Counter(d.family or "other" for d in res.result.removed if d.text.strip())
     record[settings.field] = res.text
     if settings.explain_field is not None:

@@ -74,13 +74,14 @@ def test_recovery_puts_back_a_lost_section_but_not_a_bio():
     visible = ["Menu", "First body paragraph.", "Second body paragraph."] + [para] * 8 + ["Footer"]
     hits: list[int | None] = [None, 0, 1] + [None] * 9
     kept = [False, True, True] + [True] * 8 + [False]
-    got = H.recover(visible, hits, kept, extracted_words=300)
+    got = H.recover(visible, hits, lambda: kept, extracted_words=300)
     assert list(got) == [1] and len(got[1]) == 8 and "truncated" in got[1][0].reason
     # one paragraph after the body (an author bio) is not a lost section
-    assert H.recover(visible[:4] + ["Footer"], hits[:4] + [None], kept[:4] + [False], extracted_words=300) == {}
+    assert H.recover(visible[:4] + ["Footer"], hits[:4] + [None], lambda: kept[:4] + [False],
+                     extracted_words=300) == {}
     # prose past a long run of kept non-prose lines is the page's tail, not the body
     tail = visible[:3] + ["Short", "lines", "of", "chrome"] + [para] * 8
-    assert H.recover(tail, hits[:3] + [None] * 12, [True] * 15, extracted_words=100) == {}
+    assert H.recover(tail, hits[:3] + [None] * 12, lambda: [True] * 15, extracted_words=100) == {}
 
 
 def test_no_extraction_falls_back_to_all_visible_blocks(monkeypatch):
