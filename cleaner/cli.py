@@ -202,7 +202,7 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
                               html_field=args.html_field)
     name = "<stdin>" if args.input == "-" else args.input
     size = streams.input_size(args.input)
-    if size is not None and args.input.lower().endswith((".gz", ".zst", ".zstd")):
+    if size is not None and streams.compression(args.input):
         size = None  # compressed: the byte count read is not comparable to the file size
     progress = jsonl.Progress(sys.stderr, size, enabled=sys.stderr.isatty() and not args.quiet)
     stream = streams.open_input(args.input)
@@ -225,7 +225,7 @@ def _read_input(path: str, html_by_name: bool) -> bytes:
 
     if path == "-":
         return sys.stdin.buffer.read()
-    if html_by_name and path.lower().endswith((".gz", ".zst", ".zstd")):
+    if html_by_name and streams.compression(path):
         read_regular(path)  # the same one-line errors as for any file
         stream = streams.open_input(path)
         try:

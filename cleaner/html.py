@@ -27,6 +27,7 @@ from typing import Callable
 from cleaner.errors import InputError
 from cleaner.pipeline import Cleaner, CleanResult, default_cleaner
 from cleaner.prose import features
+from cleaner.streams import strip_compression
 
 # File names taken for HTML without looking inside (a compressed page keeps its inner suffix).
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -75,11 +76,7 @@ OUTSIDE_BODY = "heuristic/outside-body"
 
 
 def is_html_name(name: str) -> bool:
-    lowered = name.lower()
-    for comp in (".gz", ".zst", ".zstd"):
-        if lowered.endswith(comp):
-            lowered = lowered[: -len(comp)]
-    return lowered.endswith(HTML_SUFFIXES)
+    return strip_compression(name).lower().endswith(HTML_SUFFIXES)
 
 
 def looks_like_html(text: str) -> bool:

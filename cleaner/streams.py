@@ -20,13 +20,19 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-def _compression(name: str) -> str | None:
+COMPRESSED_SUFFIXES = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+
+
+def compression(name: str) -> str | None:
+    """The compression the file name says ("gzip" or "zstd"), or None."""
     lower = name.lower()
-    if lower.endswith(".gz"):
-        return "gzip"
-    if lower.endswith((".zst", ".zstd")):
-        return "zstd"
-    return None
+    return next((kind for suffix, kind in COMPRESSED_SUFFIXES.items() if lower.endswith(suffix)), None)
+
+
+def strip_compression(name: str) -> str:
+    """The name without its compression suffix ("page.html.gz" -> "page.html")."""
+    lower = name.lower()
+    return next((name[: -len(sfx)] for sfx in COMPRESSED_SUFFIXES if lower.endswith(sfx)), name)
 
 
 def _zstd():
@@ -53,7 +59,7 @@ def open_input(path: str) -> BinaryIO:
             raw = open(p, "rb")
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        kind = _compression(path)
+        kind = compression(path)
     if kind == "gzip":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if kind == "zstd":
@@ -97,7 +103,7 @@ class AtomicOutput:
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         self._raw = os.fdopen(fd, "wb")
-        kind = _compression(self.path)
+        kind = compression(self.path)
         if kind == "gzip":
             self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0)  # type: ignore[assignment]
         elif kind == "zstd":
