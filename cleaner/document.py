@@ -7,9 +7,12 @@ kept lines, in order, byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import regex
+
+if TYPE_CHECKING:
+    from cleaner.scanner import Hits
 
 # Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
 # U+2028, and joining those back would change the file.
@@ -75,6 +78,8 @@ class Document:
     warnings: tuple[str, ...] = ()
     # Packs whose rules already ran over these lines in an earlier pass (see pipeline.Cleaner.clean).
     applied: frozenset[str] = frozenset()
+    # Where each rule trigger may match (cleaner/scanner.py), or None: try every line.
+    hits: "Hits | None" = None
 
     @classmethod
     def from_text(cls, text: str) -> "Document":

@@ -217,11 +217,14 @@ def apply_rule(rule: Rule, doc: Document, skip: set[int], only: set[int] | None 
     return APPLIERS[rule.kind](rule, doc, skip, only)
 
 
+# The option holding the pattern that decides whether a rule fires at a line.
+TRIGGER_KEY = {"line": "pattern", "label": "label", "section": "start"}
+
+
 def trigger(rule: Rule) -> tuple[str, bool] | None:
     """The start-anchored form of the pattern that triggers this rule, with its case flag,
     for the pack's prefilter; None when the trigger is not anchored at the line start."""
-    key = {"line": "pattern", "label": "label", "section": "start"}[rule.kind]
-    pat: Pattern = rule.options[key]
+    pat: Pattern = rule.options[TRIGGER_KEY[rule.kind]]
     body = anchored_body(pat.source, implicit=rule.kind == "label")
     if body is None:
         return None

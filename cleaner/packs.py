@@ -88,6 +88,17 @@ class Pack:
         return False
 
 
+    def recognises_in(self, where: Sequence[Sequence[str]]) -> bool:
+        """`recognises`, with the lines to try given per fingerprint (a scanner's candidates)."""
+        hits = 0
+        for fp, lines in zip(self.fingerprints, where):
+            if any(fp.search(text) for text in lines):
+                hits += 1
+                if hits >= self.min_fingerprints:
+                    return True
+        return False
+
+
 def builtin_dir() -> Path:
     """Where the shipped packs are: `cleaner/_packs` in an installed package (pyproject.toml
     maps `rules/` there), or `rules/` beside the package in a source checkout."""

@@ -23,14 +23,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import regex
+
 from cleaner.document import Decision, Document, Line, Removal
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
-from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, PatternTimeout, Rule, apply_rule, position_dependent
+from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
+from cleaner import scanner
+from cleaner.scanner import Hits, Scanner, Trigger
 
 Stage = Callable[[Document], Document]
+
+# The native scanner (cleaner/scanner.py) costs about 0.4 s to compile the built-in packs,
+# the time the pure-`regex` path takes on roughly 0.4 MB of text; with `accelerate=None` a
+# Cleaner switches it on once it has cleaned this much, so a one-off small file never pays
+# for it and a corpus run does from its first megabyte.
+SCANNER_WARMUP_CHARS = 1_000_000
 
 TIDY = Removal(rule="layout/blank", source="layout",
                reason="blank line that framed removed text", family="layout")
@@ -72,6 +82,9 @@ class Cleaner:
     builtin:    load the packs shipped in rules/ (default True).
     extra_packs: packs given as (name shown in messages, TOML text), loaded last; how a pack
                 learned from the corpus in the same run (`--corpus-chrome`) reaches the workers.
+    accelerate: use the native scanner to find candidate lines (True: from the start, when
+                installed; None: after SCANNER_WARMUP_CHARS of text; False: never). The
+                decisions are the same either way; only the speed differs.
     """
 
     rule_dirs: Sequence[Path | str] = ()
@@ -79,6 +92,7 @@ class Cleaner:
     site: str | None = None
     builtin: bool = True
     extra_packs: Sequence[tuple[str, str]] = ()
+    accelerate: bool | None = None
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
     fingerprint_filter: AnchoredSet = field(init=False, repr=False)
@@ -106,6 +120,31 @@ class Cleaner:
         )
         self.heuristics = tuple(h for h in ALL_HEURISTICS if self._enabled(h.id, h.family))
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
+        self._scanner: Scanner | None = None
+        self._seen_chars = 0
+        if self.accelerate:
+            self._start_scanner()
+
+    def _triggers(self) -> tuple[list[Trigger], dict[str, int], dict[tuple[str, int], int]]:
+        """Every pattern the scanner can prefilter: each rule's trigger and each fingerprint."""
+        triggers: list[Trigger] = []
+        by_rule: dict[str, int] = {}
+        by_fingerprint: dict[tuple[str, int], int] = {}
+        for pack in self.packs:
+            for rule in pack.rules:
+                pat = rule.options[TRIGGER_KEY[rule.kind]]
+                by_rule[rule.id] = len(triggers)
+                triggers.append(Trigger(pat.source, bool(pat.compiled.flags & regex.IGNORECASE),
+                                        anchored=rule.kind == "label"))
+            for k, fp in enumerate(pack.fingerprints):
+                by_fingerprint[(pack.name, k)] = len(triggers)
+                triggers.append(Trigger(fp.source, bool(fp.compiled.flags & regex.IGNORECASE)))
+        return triggers, by_rule, by_fingerprint
+
+    def _start_scanner(self) -> None:
+        if self._scanner is None and scanner.available():
+            triggers, self._rule_trigger, self._fingerprint_trigger = self._triggers()
+            self._scanner = Scanner(triggers)
 
     def _enabled(self, rule_id: str, family: str) -> bool:
         pack = rule_id.split("/", 1)[0]
@@ -126,12 +165,37 @@ class Cleaner:
         """Name the site whose fingerprints the text carries (or the user's hint)."""
         if self.site is not None:
             return doc.with_site(self.site)
+        if doc.hits is not None:
+            return doc.with_site(self._detect_with_hits(doc, doc.hits))
         texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
         for pack in self.packs:
             if pack.is_site and pack.recognises(texts, candidates):
                 return doc.with_site(pack.name)
         return doc.with_site(None)
+
+    def _detect_with_hits(self, doc: Document, hits: Hits) -> str | None:
+        """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines
+        it may match and on the lines that were not scanned."""
+        lines = doc.lines
+        unscanned = [lines[i].stripped for i in sorted(hits.unscanned)]
+        everywhere: list[str] | None = None
+        for pack in self.packs:
+            if not pack.is_site:
+                continue
+            where: list[Sequence[str]] = []
+            for k in range(len(pack.fingerprints)):
+                found = hits.found[self._fingerprint_trigger[(pack.name, k)]]
+                if found is None:
+                    if everywhere is None:
+                        everywhere = [ln.stripped for ln in lines
+                                      if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+                    where.append(everywhere)
+                else:
+                    where.append([lines[i].stripped for i in sorted(found)] + unscanned)
+            if pack.recognises_in(where):
+                return pack.name
+        return None
 
     def apply_rules(self, doc: Document) -> Document:
         """The detected site's pack first (its explanations are the most specific), then the
@@ -148,9 +212,22 @@ class Cleaner:
             rules = [r for r in pack.rules if not rerun or position_dependent(r)]
             if not rules:
                 continue  # they saw these very lines in an earlier pass and passed them over
-            candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
+            hits = doc.hits
+            if hits is None:
+                candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
+            else:  # the scanner saw the other lines; the anchored prefilter covers the rest
+                candidates = pack.prefilter.candidates(
+                    [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
             for rule in rules:
-                only = candidates if rule.id in pack.anchored else None
+                anchored = candidates if rule.id in pack.anchored else None
+                if hits is None:
+                    only = anchored
+                elif (found := hits.found[self._rule_trigger[rule.id]]) is None:
+                    only = None  # not prefiltered: the rule tries every line
+                else:
+                    only = found | (hits.unscanned if anchored is None else anchored)
+                    if not only:
+                        continue
                 try:
                     found = apply_rule(rule, doc, skip, only)
                 except PatternTimeout:
@@ -168,16 +245,34 @@ class Cleaner:
             doc = stage(doc)
         return doc
 
+    def _scan(self, lines: Sequence[Line]) -> Hits | None:
+        """Run the native scanner over the document (switching it on after the warm-up)."""
+        if self._scanner is None:
+            if self.accelerate is False:
+                return None
+            self._seen_chars += sum(len(ln.text) for ln in lines)
+            if self._seen_chars < SCANNER_WARMUP_CHARS:
+                return None
+            self._start_scanner()
+            if self._scanner is None:
+                self.accelerate = False  # not installed: stop counting
+                return None
+        return self._scanner.scan([ln.stripped if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for ln in lines])
+
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
         lines = Document.from_text(text).lines
+        scanned = self._scan(lines)  # by original line index; renumbered for each later pass
         removed: dict[int, Removal] = {}  # by original line number
         site: str | None = None
         warnings: list[str] = []
         current: tuple[Line, ...] = lines
         applied: frozenset[str] = frozenset()
         while True:
-            doc = self.run_once(Document(current, applied=applied))
+            hits = scanned
+            if scanned is not None and current is not lines:
+                hits = scanned.renumbered({ln.number - 1: i for i, ln in enumerate(current)})
+            doc = self.run_once(Document(current, applied=applied, hits=hits))
             applied = doc.applied
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)

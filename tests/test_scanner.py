@@ -1,0 +1,183 @@
+"""The native scanner is a prefilter: it may name more candidate lines than a rule claims,
+never fewer, so decisions are the same with and without it."""
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+from cleaner import Cleaner
+from cleaner.document import split_lines
+from cleaner.scanner import Trigger, ascii_prefilter, lookahead_only, loosen, scannable
+from conftest import ROOT, SEEDS
+from test_properties import SETTINGS, documents
+
+hs = pytest.importorskip("hyperscan")
+from cleaner.scanner import Scanner  # noqa: E402
+
+DEV = sorted(p for p in (ROOT.parent / "shared" / "bench").glob("*/dev/*.txt") if not p.name.endswith(".gold.txt"))
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) if ".expected" not in p.name]
+
+
+# --- the rewrites ---------------------------------------------------------------------------
+
+def test_loosen_opens_bounded_repeats_only():
+    assert loosen(r"a{1,60}b{3}c{2,}") == r"a{1,}b{3}c{2,}"
+    assert loosen(r"\{1,2\}") == r"\{1,2\}"          # escaped braces are literals
+    assert loosen(r"\\{1,2}") == r"\\{1,}"           # an escaped backslash, then a repeat
+
+
+def test_lookahead_only_patterns_keep_their_last_lookahead():
+    assert lookahead_only(r"^(?=.{80})(?=.{0,9}x [)(] y)") == r"^(?:.{0,9}x [)(] y)"
+    assert lookahead_only(r"^(?=a)b") is None      # more than look-aheads
+    assert lookahead_only(r"ab") is None
+
+
+def test_non_ascii_characters_become_a_byte_no_ascii_line_holds():
+    assert ascii_prefilter(r"^[’\x27]s — x", False) == r"^[\x80\x27]s \x80 x"
+    assert ascii_prefilter(r"a\’b", False) == r"a\x80b"
+
+
+def test_case_specific_letter_classes_widen_under_ignore_case():
+    assert ascii_prefilter(r"\p{Lu}x", True) == r"\p{L}x"
+    assert ascii_prefilter(r"\p{Lu}x", False) == r"\p{Lu}x"
+    assert ascii_prefilter(r"[^\p{Lu}]", True) is None  # widening inside a negation narrows it
+
+
+def test_string_anchors_are_never_prefiltered():
+    assert ascii_prefilter(r"\Afoo", False) is None
+    assert ascii_prefilter(r"foo\Z", False) is None
+
+
+def test_only_printable_ascii_lines_are_scanned():
+    assert scannable("Share this article")
+    assert not scannable("It’s here")
+    assert not scannable("tab\there")
+
+
+CLASSES = [r"\p{Lu}", r"\p{Ll}", r"\p{L}", r"\w", r"\W", r"\s", r"\S", r"\d", r"\D", r".",
+           r"[\p{L}\d.&-]", r"[^)\]]", r"[A-Z]", r"[a-z]", r"\b\w", r"x\b"]
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("ignore_case", [False, True])
+def test_each_class_matches_at_least_what_regex_matches_on_ascii(cls, ignore_case):
+    """Exhaustive over printable ASCII: the byte-mode class never misses a character."""
+    exact = regex.compile(cls, regex.IGNORECASE if ignore_case else 0)
+    scan = Scanner([Trigger(cls, ignore_case)])
+    texts = [c for c in string.printable if scannable(c)] + ["x" + c for c in string.ascii_letters]
+    hits = scan.scan(texts).found[0]
+    assert hits is not None
+    missed = [t for i, t in enumerate(texts) if exact.search(t) and i not in hits]
+    assert not missed
+
+
+# --- the superset property on the real rules ------------------------------------------------
+
+def _triggers(cleaner: Cleaner):
+    """(name, exact test, trigger index) for every rule trigger and fingerprint."""
+    triggers, by_rule, by_fp = cleaner._triggers()
+    out = []
+    for rule in cleaner.rules:
+        pat = rule.options[{"line": "pattern", "label": "label", "section": "start"}[rule.kind]]
+        test = (lambda t, p=pat: p.match_end(t) is not None) if rule.kind == "label" else pat.search
+        out.append((rule.id, test, by_rule[rule.id]))
+    for pack in cleaner.packs:
+        for k, fp in enumerate(pack.fingerprints):
+            out.append((f"{pack.name} fingerprint {k}", fp.search, by_fp[(pack.name, k)]))
+    return triggers, out
+
+
+def _lines(texts):
+    return [ln.stripped for t in texts for ln in split_lines(t)]
+
+
+@pytest.mark.parametrize("source", ["examples", "seeds", "dev"])
+def test_every_line_a_trigger_matches_is_a_candidate(source):
+    cleaner = Cleaner(accelerate=False)
+    triggers, checks = _triggers(cleaner)
+    if source == "examples":
+        lines = sorted({e for r in cleaner.rules for e in (*r.examples, *r.counterexamples)})
+        lines += [ln.upper() for ln in lines] + [ln.lower() for ln in lines]
+    elif source == "seeds":
+        lines = _lines(SEED_TEXTS)
+    else:
+        if not DEV:
+            pytest.skip("../shared/bench is not beside the repository")
+        lines = _lines(p.read_text(encoding="utf-8") for p in DEV)
+    hits = Scanner(triggers).scan(lines)
+    assert len(hits.found) == len(triggers)
+    prefiltered = sum(s is not None for s in hits.found)
+    assert prefiltered >= 0.9 * len(triggers)  # the scanner does real work
+    missed = [(name, lines[i]) for name, test, k in checks if hits.found[k] is not None
+              for i, text in enumerate(lines) if text and test(text)
+              and i not in hits.found[k] and i not in hits.unscanned]
+    assert not missed
+
+
+# --- same decisions with and without it -----------------------------------------------------
+
+def _same(text: str, on: Cleaner, off: Cleaner) -> None:
+    a, b = on.clean(text), off.clean(text)
+    assert a.decisions == b.decisions
+    assert (a.site, a.warnings, a.text) == (b.site, b.warnings, b.text)
+
+
+ON, OFF = Cleaner(accelerate=True), Cleaner(accelerate=False)
+
+
+def test_scanner_is_on_when_asked():
+    assert ON._scanner is not None and OFF._scanner is None
+
+
+@pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
+def test_seeds_decide_the_same_with_the_scanner(index):
+    _same(SEED_TEXTS[index], ON, OFF)
+
+
+def test_dev_inputs_decide_the_same_with_the_scanner():
+    if not DEV:
+        pytest.skip("../shared/bench is not beside the repository")
+    for p in DEV:
+        _same(p.read_text(encoding="utf-8"), ON, OFF)
+
+
+@SETTINGS
+@given(documents())
+def test_generated_documents_decide_the_same_with_the_scanner(text):
+    _same(text, ON, OFF)
+
+
+ascii_line = st.text(alphabet=st.sampled_from(string.printable.replace("\n", "").replace("\r", "")), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ascii_line, st.sampled_from(sorted({e for r in OFF.rules for e in r.examples}))),
+                max_size=12))
+def test_ascii_noise_around_chrome_decides_the_same(lines):
+    _same("\n".join(lines) + "\n", ON, OFF)
+
+
+def test_warm_up_switches_the_scanner_on_after_enough_text(monkeypatch):
+    import cleaner.pipeline as pipeline
+    monkeypatch.setattr(pipeline, "SCANNER_WARMUP_CHARS", 100)
+    c = Cleaner()
+    text = SEED_TEXTS[0]
+    first = c.clean(text[:50])
+    assert c._scanner is None
+    c.clean(text)
+    assert c._scanner is not None
+    assert c.clean(text[:50]).decisions == first.decisions
+
+
+def test_user_packs_are_prefiltered_too(tmp_path: Path):
+    (tmp_path / "mine.toml").write_text(
+        '[pack]\nname = "mine"\ndescription = "x"\n\n[[rule]]\nid = "promo"\nkind = "line"\n'
+        'family = "widget"\nmessage = "promo"\npattern = \'^Buy now\\b\'\n', encoding="utf-8")
+    on = Cleaner(rule_dirs=[tmp_path], accelerate=True)
+    assert on._scanner is not None and on._rule_trigger["mine/promo"] in on._scanner.compiled_ids
+    res = on.clean("Headline\n\nBuy now and save\n\nBody text goes on here.\n")
+    assert [d.rule for d in res.removed if d.text.strip()] == ["mine/promo"]
