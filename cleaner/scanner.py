@@ -10,16 +10,21 @@ still decides on those lines, so decisions are exactly those of trying every lin
 For that to hold, a pattern's prefilter must match every line the real pattern matches:
 
 - patterns are compiled in Hyperscan's prefilter mode, which approximates what it cannot do
-  exactly (look-arounds, back-references) by something that matches more;
+  exactly (look-arounds, back-references) by something that matches more, and a pattern made
+  only of look-aheads is replaced by its last one (Hyperscan would reduce it to `^`);
 - bounded repeats `{m,n}` are loosened to `{m,}` (more matches; compiles far faster);
-- the scan runs in byte mode, whose classes (`\\w`, `\\s`, case folding) agree with the
-  `regex` package only on printable ASCII, so only printable ASCII lines are scanned: every
-  other line is a candidate for every trigger, decided by `regex` as before. A non-ASCII
-  character in a pattern can never match such a line, so it becomes a byte no ASCII line
-  holds (`\\x80`); and since `regex` lets `(?i)\\p{Lu}` match lower case too while Hyperscan
-  does not, case-insensitive patterns have `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widened to `\\p{L}`;
-- a prefilter that matches the empty line could match anywhere, so it is dropped: its rule
-  tries every line, as without the scanner.
+- the scan runs in byte mode (Hyperscan's Unicode mode compiles these packs 30 times slower),
+  where every non-ASCII character of the text stands as one byte, `\\x80`. Each pattern is
+  rewritten so that this byte goes wherever a non-ASCII character could: a non-ASCII literal
+  becomes `\\x80`; `\\w`, `\\s`, `\\d`, `\\p{..}` and positive classes also take it; negated
+  classes keep it; `\\b`/`\\B` are dropped (word-ness of `\\x80` is unknown); under IGNORECASE
+  `s` and `k` take it too (`regex` folds `ſ` to s and the Kelvin sign to k), and
+  `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets `(?i)\\p{Lu}` match `a`);
+- lines with ASCII control characters (other than tab), whose `\\s`-ness differs, are not
+  scanned: they are candidates for every trigger;
+- what the rewrite does not know (string anchors, `\\m`, `\\X`, back-references, a
+  negated class made only of non-ASCII characters), and any prefilter that matches the
+  empty line, is not prefiltered: its rule tries every line, as without the scanner.
 
 `tests/test_scanner.py` checks the superset property on every rule example, the seeds and
 the dev inputs, and that decisions are identical with and without the scanner.
@@ -29,8 +34,10 @@ and every rule tries every line, as before.
 """
 from __future__ import annotations
 
+import codecs
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Sequence
 
@@ -43,21 +50,45 @@ except ImportError:  # pragma: no cover - exercised on platforms without a wheel
 
 # `{m,n}` not preceded by an escaping backslash.
 _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
-# Assertions about the whole string rather than the line; the joined document gives them a
-# different meaning, so patterns that use them are never prefiltered.
-_STRING_ANCHORS = regex.compile(r"(?<!\\)(?:\\\\)*\\[AZzG]")
-# A non-ASCII character, escaped or not.
-_NON_ASCII = regex.compile(r"(?<!\\)((?:\\\\)*)\\?([^\x00-\x7f])")
-# Case-specific letter classes, which `regex` widens under IGNORECASE.
-_CASED_CLASS = regex.compile(r"(?<!\\)((?:\\\\)*)\\p\{(?:Lu|Ll|Lt)\}")
-# What widening cannot keep sound: negated property classes, and property classes inside a
-# negated character class.
-_NEGATED_PROPERTY = regex.compile(r"\\P\{|\[\^(?:[^\]\\]|\\.)*\\p\{")
+# ASCII control characters other than tab: `regex` counts some as whitespace, Hyperscan not.
+_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What stands for any non-ASCII character, in the scanned bytes and in the patterns.
+WIDE = "\\x80"
+
+
+def _as_wide(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    return b"\x80" * (error.end - error.start), error.end
+
+
+codecs.register_error("cleaner.wide", _as_wide)
 
 
 def available() -> bool:
-    """Is the native scanner installed?"""
-    return _hs is not None
+    """Is the native scanner installed, and does its engine pass the known-bug canary?"""
+    return _hs is not None and _engine_sound()
+
+
+# Vectorscan 5.4.12 (the hyperscan wheels from 0.7.23 on) misses the first pattern's match
+# here when the second is in the same database (VectorCamp/vectorscan#358 is one report of
+# the kind). A prefilter that misses matches would change decisions, so an engine that fails
+# this check is not used.
+_CANARY = (
+    [rb"^(?:advertisement\s+)?(?:[sx]tory|article) continue",
+     rb"^(?:advertisement\s+)?continue reading (?:the main [sx]tory|below)\.?$"],
+    b"What happened to Barry and Honey Sherman? What we know so far about the Apotex "
+    b"founder's death\n\nStory continues below advertisement\n",
+)
+
+
+@lru_cache(maxsize=1)
+def _engine_sound() -> bool:
+    exprs, data = _CANARY
+    flags = _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_CASELESS
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(expressions=exprs, ids=[0, 1], elements=2, flags=[flags, flags])
+    seen: list[int] = []
+    db.scan(data, match_event_handler=lambda k, *rest: seen.append(k))
+    return 0 in seen
 
 
 def loosen(source: str) -> str:
@@ -108,18 +139,164 @@ def lookahead_only(source: str) -> str | None:
     return None if last is None else f"^(?:{last})"
 
 
-def ascii_prefilter(source: str, ignore_case: bool) -> str | None:
-    """A byte-mode pattern that matches every printable ASCII line `source` matches (and
-    maybe more), or None when no such rewrite is known to be sound."""
-    if _STRING_ANCHORS.search(source):
-        return None
+class _Unsound(Exception):
+    """The pattern uses something the byte-mode rewrite cannot keep sound."""
+
+
+# Escapes that stand for a class of characters; in byte mode each may also be any
+# non-ASCII character.
+_CLASS_ESCAPES = "wWsSdD"
+# Escapes with no sound byte-mode meaning here: string anchors, word start/end, grapheme,
+# line break, code points, named characters.
+_UNKNOWN_ESCAPES = set("AZzGmMXRuUNKg") | set("123456789")
+_CASED_PROPERTIES = {"Lu", "Ll", "Lt"}
+
+
+def byte_prefilter(source: str, ignore_case: bool) -> str | None:
+    """A byte-mode pattern that matches every line `source` matches, once the line's
+    non-ASCII characters are each the byte `\\x80` (and maybe more); None when no such
+    rewrite is known to be sound."""
     caseless = ignore_case or "(?i" in source
-    if caseless and _NEGATED_PROPERTY.search(source):
-        return None
     source = loosen(lookahead_only(source) or source)
-    if caseless:
-        source = _CASED_CLASS.sub(lambda m: m.group(1) + r"\p{L}", source)
-    return _NON_ASCII.sub(lambda m: m.group(1) + r"\x80", source)
+    try:
+        return _Rewrite(source, caseless).run()
+    except _Unsound:
+        return None
+
+
+class _Rewrite:
+    """One left-to-right walk over a pattern; see `byte_prefilter`."""
+
+    def __init__(self, source: str, caseless: bool):
+        self.s, self.caseless, self.i, self.out = source, caseless, 0, []
+
+    def run(self) -> str:
+        s = self.s
+        while self.i < len(s):
+            c = s[self.i]
+            if c == "\\":
+                self.out.append(self._escape(in_class=False))
+            elif c == "[":
+                self.out.append(self._class())
+            elif c == "(" and s.startswith("(?", self.i):
+                self.out.append(self._group_opening())
+            elif not c.isascii():
+                self.out.append(WIDE)
+                self.i += 1
+            elif self.caseless and c in "sSkK":
+                self.out.append(f"[{c}{WIDE}]")
+                self.i += 1
+            else:
+                self.out.append(c)
+                self.i += 1
+        return "".join(self.out)
+
+    def _property(self) -> str:
+        """`\\p{..}` / `\\pL` at self.i; returns it (widened under IGNORECASE)."""
+        s, i = self.s, self.i
+        if s.startswith("{", i + 2):
+            end = s.find("}", i)
+            if end < 0:
+                raise _Unsound
+            name, self.i = s[i + 3:end], end + 1
+        else:
+            name, self.i = s[i + 2:i + 3], i + 3
+        if s[i + 1] == "P" or name.startswith("^"):
+            if self.caseless:
+                raise _Unsound
+            return f"\\P{{{name}}}" if s[i + 1] == "P" else f"\\p{{{name}}}"
+        if self.caseless and name in _CASED_PROPERTIES:
+            name = "L"
+        return f"\\p{{{name}}}"
+
+    def _escape(self, *, in_class: bool) -> str:
+        s, i = self.s, self.i
+        nxt = s[i + 1:i + 2]
+        if not nxt:
+            raise _Unsound
+        if nxt in "pP":
+            prop = self._property()
+            return prop if in_class else f"[{prop}{WIDE}]"
+        if nxt in _CLASS_ESCAPES:
+            self.i += 2
+            return f"\\{nxt}" if in_class else f"[\\{nxt}{WIDE}]"
+        if nxt in "bB" and not in_class:
+            self.i += 2
+            return ""
+        if nxt in _UNKNOWN_ESCAPES:
+            raise _Unsound
+        if nxt == "x":
+            if s.startswith("{", i + 2):
+                raise _Unsound
+            self.i += 4
+            return s[i:i + 4]
+        self.i += 2
+        if not nxt.isascii():
+            return WIDE
+        if self.caseless and nxt in "sSkK":  # an escaped letter is that letter
+            return nxt if in_class else f"[{nxt}{WIDE}]"
+        return s[i:i + 2]
+
+    def _class(self) -> str:
+        """A character class: positive classes also take any non-ASCII character; negated
+        ones keep it by losing their non-ASCII members."""
+        s = self.s
+        self.i += 1
+        negated = s.startswith("^", self.i)
+        if negated:
+            self.i += 1
+        items: list[str] = []
+        first = True
+        while True:
+            if self.i >= len(s):
+                raise _Unsound
+            c = s[self.i]
+            if c == "]" and not first:
+                self.i += 1
+                break
+            if c == "\\":
+                items.append(self._escape(in_class=True))
+            elif c == "[":
+                items.append("\\[")  # a literal inside a class (version 0 syntax)
+                self.i += 1
+            elif not c.isascii():
+                items.append(WIDE)
+                self.i += 1
+            else:
+                items.append(c)
+                self.i += 1
+            first = False
+        if negated:
+            if self.caseless and any(t.startswith(("\\p", "\\P")) for t in items):
+                raise _Unsound  # widening a member would narrow the negation
+            if WIDE in items:
+                k = items.index(WIDE)
+                if "-" in items[max(0, k - 1):k + 2]:
+                    raise _Unsound  # a range with a non-ASCII end
+                items = [t for t in items if t != WIDE]
+                if not items:
+                    raise _Unsound
+            return "[^" + "".join(items) + "]"
+        return "[" + "".join(t for t in items if t != WIDE) + WIDE + "]"
+
+    def _group_opening(self) -> str:
+        """`(?:`, `(?i)`, `(?=`, `(?P<name>` ...: copied as they are."""
+        s, i = self.s, self.i
+        if s.startswith("(?P<", i) or (s.startswith("(?<", i) and s[i + 3:i + 4] not in "=!"):
+            end = s.find(">", i)
+            if end < 0:
+                raise _Unsound
+            self.i = end + 1
+            return s[i:end + 1]
+        if s.startswith(("(?(", "(?P=", "(?P>", "(?&", "(?R", "(?|"), i):
+            raise _Unsound
+        j = i + 2
+        while j < len(s) and s[j] not in ":)=!<>":
+            j += 1
+        if s.startswith(("<=", "<!"), j):
+            j += 1
+        self.i = j + 1
+        return s[i:j + 1]
 
 
 @dataclass(frozen=True)
@@ -132,8 +309,8 @@ class Trigger:
 
 
 def scannable(text: str) -> bool:
-    """Lines the byte-mode scan judges the same way `regex` does: printable ASCII."""
-    return text.isascii() and text.isprintable()
+    """Lines the byte-mode scan can stand for: no ASCII control characters but tab."""
+    return _CONTROL.search(text) is None
 
 
 class Scanner:
@@ -141,8 +318,8 @@ class Scanner:
     line indices it may match, or None when that trigger could not be prefiltered."""
 
     def __init__(self, triggers: Sequence[Trigger]):
-        if _hs is None:
-            raise RuntimeError("hyperscan is not installed")
+        if not available():
+            raise RuntimeError("hyperscan is not installed, or its engine fails the canary")
         self.size = len(triggers)
         exprs, flags, ids = [], [], []
         for k, trig in enumerate(triggers):
@@ -161,7 +338,7 @@ class Scanner:
     @staticmethod
     def _prefilter(trig: Trigger) -> tuple[bytes | None, int]:
         """The trigger as a Hyperscan expression, or None when it cannot be a sound prefilter."""
-        source = ascii_prefilter(trig.source, trig.ignore_case)
+        source = byte_prefilter(trig.source, trig.ignore_case)
         if source is None:
             return None, 0
         if trig.anchored:
@@ -184,15 +361,20 @@ class Scanner:
     def scan(self, texts: Sequence[str]) -> "Hits":
         """Where each trigger may match in these (stripped) line texts."""
         found: list[set[int] | None] = [set() if k in self.compiled_ids else None for k in range(self.size)]
-        safe = [t if scannable(t) else "" for t in texts]
-        others = frozenset(i for i, t in enumerate(texts) if t and not safe[i])
+        joined = "\n".join(texts)
+        others: frozenset[int] = frozenset()
+        if _CONTROL.search(joined):  # rare: set those lines aside
+            others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
+            texts = ["" if i in others else t for i, t in enumerate(texts)]
+            joined = "\n".join(texts)
         if self._db is not None:
-            starts = list(accumulate(safe, lambda at, t: at + len(t) + 1, initial=0))
+            # one byte per character, so character offsets are byte offsets
+            starts = list(accumulate(texts, lambda at, t: at + len(t) + 1, initial=0))
 
             def on_match(k: int, start: int, end: int, flags: int, context: Any) -> None:
                 found[k].add(bisect_right(starts, end) - 1)  # type: ignore[union-attr]
 
-            self._db.scan("\n".join(safe).encode("ascii"), match_event_handler=on_match)
+            self._db.scan(joined.encode("ascii", "cleaner.wide"), match_event_handler=on_match)
         return Hits(found, others)
 
 

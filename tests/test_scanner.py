@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 
 from cleaner import Cleaner
 from cleaner.document import split_lines
-from cleaner.scanner import Trigger, ascii_prefilter, lookahead_only, loosen, scannable
+from cleaner import scanner
+from cleaner.scanner import Trigger, byte_prefilter, lookahead_only, loosen, scannable
 from conftest import ROOT, SEEDS
 from test_properties import SETTINGS, documents
 
@@ -36,39 +37,73 @@ def test_lookahead_only_patterns_keep_their_last_lookahead():
     assert lookahead_only(r"ab") is None
 
 
-def test_non_ascii_characters_become_a_byte_no_ascii_line_holds():
-    assert ascii_prefilter(r"^[’\x27]s — x", False) == r"^[\x80\x27]s \x80 x"
-    assert ascii_prefilter(r"a\’b", False) == r"a\x80b"
+def test_non_ascii_characters_become_the_byte_that_stands_for_them():
+    assert byte_prefilter(r"^[’\x27]s — x", False) == r"^[\x27\x80]s \x80 x"
+    assert byte_prefilter(r"a\’b", False) == r"a\x80b"
 
 
-def test_case_specific_letter_classes_widen_under_ignore_case():
-    assert ascii_prefilter(r"\p{Lu}x", True) == r"\p{L}x"
-    assert ascii_prefilter(r"\p{Lu}x", False) == r"\p{Lu}x"
-    assert ascii_prefilter(r"[^\p{Lu}]", True) is None  # widening inside a negation narrows it
+def test_classes_also_take_any_non_ascii_character():
+    assert byte_prefilter(r"\w+\s\d", False) == r"[\w\x80]+[\s\x80][\d\x80]"
+    assert byte_prefilter(r"[a-z.]", False) == r"[a-z.\x80]"
+    assert byte_prefilter(r"[^)’]", False) == r"[^)]"      # a negated class keeps it
+    assert byte_prefilter(r"[^’]", False) is None           # ... unless nothing is left
+    assert byte_prefilter(r"\bword\b", False) == "word"    # word-ness of the byte is unknown
 
 
-def test_string_anchors_are_never_prefiltered():
-    assert ascii_prefilter(r"\Afoo", False) is None
-    assert ascii_prefilter(r"foo\Z", False) is None
+def test_case_folding_into_non_ascii_is_kept_under_ignore_case():
+    # `regex` folds the long s to s and the Kelvin sign to k
+    assert byte_prefilter("sky", True) == r"[s\x80][k\x80]y"
+    assert byte_prefilter("sky", False) == "sky"
+    assert byte_prefilter(r"(?i)\p{Lu}x", False) == r"(?i)[\p{L}\x80]x"
+    assert byte_prefilter(r"\p{Lu}x", False) == r"[\p{Lu}\x80]x"
+    assert byte_prefilter(r"[^\p{Lu}]", True) is None  # widening inside a negation narrows it
 
 
-def test_only_printable_ascii_lines_are_scanned():
-    assert scannable("Share this article")
-    assert not scannable("It’s here")
-    assert not scannable("tab\there")
+def test_group_syntax_is_copied_as_it_is():
+    assert byte_prefilter(r"(?P<sk>a)(?<=b)(?<!c)(?:d)(?=e)(?!f)", True) == r"(?P<sk>a)(?<=b)(?<!c)(?:d)(?=e)(?!f)"
+
+
+def test_what_the_rewrite_does_not_know_is_never_prefiltered():
+    for source in (r"\Afoo", r"foo\Z", r"\mword", r"(a)\1", r"\x{2019}", r"(?(1)a|b)"):
+        assert byte_prefilter(source, False) is None, source
+
+
+def test_lines_with_control_characters_are_not_scanned():
+    assert scannable("It’s here\tand there")
+    assert not scannable("form\x0cfeed")
+    hits = Scanner([Trigger("here", False)]).scan(["here", "x\x1chere", "It’s here"])
+    assert hits.found[0] == {0, 2} and hits.unscanned == {1}
+
+
+def test_the_engine_passes_the_known_regression_canary():
+    assert scanner._engine_sound()
+
+
+def test_an_engine_that_fails_the_canary_is_not_used(monkeypatch):
+    monkeypatch.setattr(scanner, "_CANARY", ([rb"^never$", rb"x"], b"nothing to see"))
+    scanner._engine_sound.cache_clear()
+    try:
+        assert not scanner.available()
+        assert Cleaner(accelerate=True)._scanner is None
+    finally:
+        monkeypatch.undo()
+        scanner._engine_sound.cache_clear()
+    assert scanner.available()
 
 
 CLASSES = [r"\p{Lu}", r"\p{Ll}", r"\p{L}", r"\w", r"\W", r"\s", r"\S", r"\d", r"\D", r".",
-           r"[\p{L}\d.&-]", r"[^)\]]", r"[A-Z]", r"[a-z]", r"\b\w", r"x\b"]
+           r"[\p{L}\d.&-]", r"[^)\]]", r"[A-Z]", r"[a-z]", r"\b\w", r"x\b", "s", "k", "[sk]", "é", "[^é.]"]
 
 
 @pytest.mark.parametrize("cls", CLASSES)
 @pytest.mark.parametrize("ignore_case", [False, True])
-def test_each_class_matches_at_least_what_regex_matches_on_ascii(cls, ignore_case):
-    """Exhaustive over printable ASCII: the byte-mode class never misses a character."""
+def test_each_class_matches_at_least_what_regex_matches(cls, ignore_case):
+    """Exhaustive over printable ASCII, plus non-ASCII letters, digits, spaces, punctuation
+    and the characters that fold into ASCII: the byte-mode class never misses one."""
     exact = regex.compile(cls, regex.IGNORECASE if ignore_case else 0)
     scan = Scanner([Trigger(cls, ignore_case)])
     texts = [c for c in string.printable if scannable(c)] + ["x" + c for c in string.ascii_letters]
+    texts += ["é", "ſ", "\u212a", "’", "\u00a0", "٣", "x\u00e9", "\u00e9x"]
     hits = scan.scan(texts).found[0]
     assert hits is not None
     missed = [t for i, t in enumerate(texts) if exact.search(t) and i not in hits]
