@@ -8,10 +8,14 @@ and lines contained in an earlier kept line go when they are long enough to be u
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+
 import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.prose import CACHE_MAX_CHARS
 
 # Near-exact and contained repeats must be at least this long (folded characters): shorter
 # lines ("News", "Photo", a one-word subheading) repeat innocently. 40 is about seven words;
@@ -23,11 +27,21 @@ CONTAIN_MAX_LINES = 400
 # Lines longer than this are compared exactly only (folding copies the text).
 FOLD_MAX_CHARS = 100_000
 
+# Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
+# than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key, so it is not folded.
+MAX_FOLD_GROWTH = 3
+
 _FOLD = regex.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
     """Case, punctuation and spacing folded away: the text as a key for near-repeats."""
+    return _fold_cached(text) if len(text) <= CACHE_MAX_CHARS else _FOLD.sub(" ", text.casefold()).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_cached(text: str) -> str:
+    # every later pass of the fixpoint folds the same lines again
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
@@ -35,27 +49,32 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
     exact: dict[str, int] = {}
     near: dict[str, int] = {}
-    kept_folded: list[tuple[int, str]] = []
+    # The long kept lines' keys, joined by a character no key holds (folding turns it into a
+    # space), so one `find` looks in all of them; `holders` maps an offset to its line.
+    joined, starts, holders = "", [], []
     for i in doc.kept_indices():
         line = doc.lines[i]
         if line.blank:
             continue
         text = line.stripped
-        key = fold(text) if len(text) <= FOLD_MAX_CHARS else ""
         if text in exact:
             out[i] = SECOND_COPY.removal(f"exact second copy of line {exact[text]}")
             continue
+        key = fold(text) if NEAR_MIN_CHARS <= len(text) * MAX_FOLD_GROWTH and len(text) <= FOLD_MAX_CHARS else ""
         if len(key) >= NEAR_MIN_CHARS:
             if key in near:
                 out[i] = SECOND_COPY.removal(f"near-exact second copy of line {near[key]} (case/punctuation aside)")
                 continue
-            holder = next((n for n, other in kept_folded if len(other) > len(key) and key in other), None)
-            if holder is not None:
+            at = joined.find(key)
+            if at >= 0:  # inside a longer kept line (an equal one would be in `near`)
+                holder = holders[bisect_right(starts, at) - 1]
                 out[i] = SECOND_COPY.removal(f"repeats text already kept in line {holder} (pull quote or teaser copy)")
                 continue
             near[key] = line.number
-            if len(kept_folded) < CONTAIN_MAX_LINES:
-                kept_folded.append((line.number, key))
+            if len(holders) < CONTAIN_MAX_LINES:
+                starts.append(len(joined))
+                holders.append(line.number)
+                joined += key + "\0"
         exact[text] = line.number
     return out
 

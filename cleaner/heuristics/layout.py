@@ -16,12 +16,13 @@ Two heuristics come out of this:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.prose import Features, features
+from cleaner.prose import CACHE_MAX_CHARS, Features, features
 
 # --- first pass: line classes ---------------------------------------------------------------
 # Prose: at least this many words with at least this share of stopwords. jusText's defaults
@@ -77,6 +78,20 @@ def classify(f: Features, text: str) -> str:
     return NEUTRAL
 
 
+def line_class(text: str) -> tuple[Features, str]:
+    """A line's features and first-pass class (cached like the features: each pass of the
+    fixpoint, and both layout heuristics, classify the same lines)."""
+    return _cached_class(text) if len(text) <= CACHE_MAX_CHARS else _measure_class(text)
+
+
+def _measure_class(text: str) -> tuple[Features, str]:
+    f = features(text)
+    return f, classify(f, text)
+
+
+_cached_class = lru_cache(maxsize=1 << 16)(_measure_class)
+
+
 @dataclass(frozen=True)
 class Layout:
     """Line classes of the kept non-blank lines, and the body span over them."""
@@ -92,8 +107,9 @@ def layout(doc: Document) -> Layout | None:
     order = [i for i in doc.kept_indices() if not doc.lines[i].blank]
     if not order:
         return None
-    feats = [features(doc.lines[i].stripped) for i in order]
-    classes = [classify(f, doc.lines[i].stripped) for f, i in zip(feats, order)]
+    measured = [line_class(doc.lines[i].stripped) for i in order]
+    feats = [f for f, _ in measured]
+    classes = [c for _, c in measured]
     if PROSE not in classes:
         return None
     best, best_span = float("-inf"), (0, 0)

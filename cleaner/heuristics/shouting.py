@@ -21,6 +21,9 @@ MIN_UPPER_SHARE = 0.9
 _UPPER = regex.compile(r"\p{Lu}")
 _LOWER = regex.compile(r"\p{Ll}")
 _LETTER = regex.compile(r"\p{L}")
+# More than six lower-case letters (within the first 60 characters, as used below): plainly
+# not shouting. A match stops at the seventh, where counting them all would not.
+_LOWER_START = regex.compile(r"(?:\P{Ll}*\p{Ll}){7}")
 
 
 def upper_share(text: str) -> float:
@@ -39,7 +42,7 @@ def _shouting(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
     for i in doc.kept_indices():
         text = doc.lines[i].stripped
-        if len(text) < MIN_WORDS * 2 or len(_LOWER.findall(text, 0, 60)) > 6 or text.count(" ") + 1 < MIN_WORDS:
+        if len(text) < MIN_WORDS * 2 or text.count(" ") + 1 < MIN_WORDS or _LOWER_START.match(text, 0, 60):
             continue  # short, or plainly lower-case from the start (the cheap tests first)
         share = upper_share(text)
         if share >= MIN_UPPER_SHARE:
