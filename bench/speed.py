@@ -8,6 +8,8 @@ megabytes, as JSONL records. Measured in one run:
 
 - read + split lines only (the floor: nothing can clean faster than it reads);
 - cleaner in-process, one worker, decisions recorded (the library call);
+- the same with every distinct document once, in a fresh process (no line cache hits from
+  repeats), and with the native scanner off (every rule tries every line);
 - cleaner with 2 workers (the JSONL stream path, `--workers 2`);
 - jusText on each line wrapped as a paragraph, and datatrove's C4 line filter, when installed;
 - start-up: `cleaner clean` of one small file, wall time, best of 5;
@@ -31,11 +33,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def corpus(bench: Path, megabytes: float) -> list[str]:
+def distinct_texts(bench: Path) -> list[str]:
+    """The seeds and the shared dev inputs, each once, in a fixed order."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))
              if ".expected" not in p.name]
     for d in sorted(bench.glob("*/dev")):
         texts += [p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt")) if not p.name.endswith(".gold.txt")]
+    return texts
+
+
+def corpus(bench: Path, megabytes: float) -> list[str]:
+    """The distinct texts repeated in order to about `megabytes`."""
+    texts = distinct_texts(bench)
     out, size, i = [], 0, 0
     while size < megabytes * 1e6:
         t = texts[i % len(texts)]
@@ -59,11 +68,30 @@ def run_split(docs: list[str]) -> None:
         d.split("\n")
 
 
-def run_cleaner(docs: list[str]) -> None:
+def run_cleaner(docs: list[str], **options) -> None:
     from cleaner import Cleaner
-    c = Cleaner()
+    c = Cleaner(**options)
     for d in docs:
         c.clean(d).decisions  # noqa: B018 - decisions are recorded as part of the result
+
+
+def distinct_once(bench: Path) -> tuple[float, int, int, float]:
+    """MB/s cleaning each distinct corpus document once in a fresh process (cold caches),
+    with the scanner compiled beforehand; also the documents, bytes and compile seconds."""
+    code = (
+        "import sys, time; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/bench']\n"
+        "from pathlib import Path; from speed import distinct_texts; from cleaner import Cleaner\n"
+        "docs = list(dict.fromkeys(distinct_texts(Path(sys.argv[2]))))\n"
+        "t = time.perf_counter(); c = Cleaner(accelerate=True); compile_s = time.perf_counter() - t\n"
+        "t = time.perf_counter()\n"
+        "for d in docs: c.clean(d).decisions\n"
+        "took = time.perf_counter() - t; n = sum(len(d.encode()) for d in docs)\n"
+        "print(n / 1e6 / took, len(docs), n, compile_s)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(ROOT), str(bench)], capture_output=True, text=True,
+                       check=True, cwd=tempfile.gettempdir())
+    rate, n_docs, n_bytes, compile_s = r.stdout.split()
+    return float(rate), int(n_docs), int(n_bytes), float(compile_s)
 
 
 def run_workers(jsonl_bytes: bytes, workers: int) -> None:
@@ -136,6 +164,14 @@ def main() -> int:
     one = timed("cleaner, in-process, 1 worker, with decisions", lambda: run_cleaner(docs), nbytes, len(docs))
     two = timed("cleaner, JSONL path, 2 workers", lambda: run_workers(jsonl_bytes, 2), nbytes, len(docs))
     rows += [one, two]
+    rate, n_docs, n_bytes, compile_s = distinct_once(args.bench)
+    print(f"  {'cleaner, 1 worker, each distinct document once':48s} {rate:8.2f} MB/s"
+          f"  ({n_docs} documents, {n_bytes / 1e6:.1f} MB, fresh process; scanner compiled in {compile_s:.2f}s)")
+    part = docs[: max(1, len(docs) // 5)]
+    part_bytes = sum(len(d.encode("utf-8")) for d in part)
+    off = timed("cleaner, 1 worker, scanner off (a fifth)", lambda: run_cleaner(part, accelerate=False),
+                part_bytes, len(part))
+    rows.append(off)
     peers = []
     for label, fn, mod in (("jusText (lines as paragraphs)", run_justext, "justext"),
                            ("datatrove C4 line filter", run_c4, "datatrove")):

@@ -35,10 +35,14 @@ and every rule tries every line, as before.
 from __future__ import annotations
 
 import codecs
+import hashlib
+import json
+import os
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 from typing import Any, Sequence
 
 import regex
@@ -313,6 +317,69 @@ def scannable(text: str) -> bool:
     return _CONTROL.search(text) is None
 
 
+# --- the compiled-database cache ---------------------------------------------------------------
+# Compiling the built-in packs takes about a second; loading the compiled database takes under
+# a millisecond. So the database is kept in a cache directory keyed by a hash of everything that
+# goes into it (the engine version, this module's rewrite, every trigger); a stale, foreign or
+# broken file is simply compiled afresh, and an unwritable directory means no cache.
+CACHE_ENV = "CLEANER_CACHE_DIR"
+_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    """$CLEANER_CACHE_DIR, else $XDG_CACHE_HOME/cleaner, else ~/.cache/cleaner; None when
+    $CLEANER_CACHE_DIR is set to the empty string (no cache)."""
+    if CACHE_ENV in os.environ:
+        return Path(os.environ[CACHE_ENV]) if os.environ[CACHE_ENV] else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleaner"
+
+
+def cache_key(triggers: Sequence[Trigger]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{_FORMAT}|{getattr(_hs, '__version__', '?')}|".encode())
+    h.update(Path(__file__).read_bytes())  # the rewrite rules are part of what is compiled
+    for t in triggers:
+        h.update(f"\0{t.source}\0{t.ignore_case:d}{t.anchored:d}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def _cache_path(key: str) -> Path | None:
+    d = cache_dir()
+    return None if d is None else d / f"scanner-{key}.hsdb"
+
+
+def _load(key: str) -> tuple[frozenset[int], Any] | None:
+    path = _cache_path(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        raw = path.read_bytes()
+        header, _, blob = raw.partition(b"\n")
+        ids = frozenset(json.loads(header))
+        if not blob:
+            return ids, None
+        db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+        db.scratch = _hs.Scratch(db)
+        return ids, db
+    except Exception:  # noqa: BLE001 - any unreadable cache entry is only a miss
+        return None
+
+
+def _store(key: str, ids: frozenset[int], db: Any) -> None:
+    path = _cache_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        blob = _hs.dumpb(db) if db is not None else b""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(json.dumps(sorted(ids)).encode() + b"\n" + blob)
+        os.replace(tmp, path)  # whole or not at all, whoever else writes the same entry
+    except OSError:
+        pass
+
+
 class Scanner:
     """Triggers compiled into one Hyperscan database. `scan` gives, per trigger, the set of
     line indices it may match, or None when that trigger could not be prefiltered."""
@@ -321,6 +388,11 @@ class Scanner:
         if not available():
             raise RuntimeError("hyperscan is not installed, or its engine fails the canary")
         self.size = len(triggers)
+        self._db: Any = None
+        loaded = _load(cache_key(triggers))
+        if loaded is not None:
+            self.compiled_ids, self._db = loaded
+            return
         exprs, flags, ids = [], [], []
         for k, trig in enumerate(triggers):
             expr, flag = self._prefilter(trig)
@@ -329,11 +401,17 @@ class Scanner:
                 flags.append(flag)
                 ids.append(k)
         self.compiled_ids = frozenset(ids)
-        self._db: Any = None
         if exprs:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
             db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
             self._db = db
+        _store(cache_key(triggers), self.compiled_ids, self._db)
+
+    @classmethod
+    def cached(cls, triggers: Sequence[Trigger]) -> bool:
+        """Is a compiled database for these triggers in the cache (so starting is free)?"""
+        path = _cache_path(cache_key(triggers))
+        return available() and path is not None and path.is_file()
 
     @staticmethod
     def _prefilter(trig: Trigger) -> tuple[bytes | None, int]:

@@ -196,9 +196,10 @@ def test_ascii_noise_around_chrome_decides_the_same(lines):
     _same("\n".join(lines) + "\n", ON, OFF)
 
 
-def test_warm_up_switches_the_scanner_on_after_enough_text(monkeypatch):
+def test_warm_up_switches_the_scanner_on_after_enough_text(monkeypatch, tmp_path):
     import cleaner.pipeline as pipeline
     monkeypatch.setattr(pipeline, "SCANNER_WARMUP_CHARS", 100)
+    monkeypatch.setenv(scanner.CACHE_ENV, str(tmp_path))  # nothing compiled yet
     c = Cleaner()
     text = SEED_TEXTS[0]
     first = c.clean(text[:50])
@@ -216,3 +217,48 @@ def test_user_packs_are_prefiltered_too(tmp_path: Path):
     assert on._scanner is not None and on._rule_trigger["mine/promo"] in on._scanner.compiled_ids
     res = on.clean("Headline\n\nBuy now and save\n\nBody text goes on here.\n")
     assert [d.rule for d in res.removed if d.text.strip()] == ["mine/promo"]
+
+
+# --- the compiled-database cache -----------------------------------------------------------
+
+def test_a_compiled_scanner_is_cached_and_loaded_with_the_same_result(tmp_path, monkeypatch):
+    monkeypatch.setenv(scanner.CACHE_ENV, str(tmp_path))
+    triggers = OFF._triggers()[0]
+    assert not Scanner.cached(triggers)
+    first = Scanner(triggers)
+    assert Scanner.cached(triggers) and len(list(tmp_path.glob("scanner-*.hsdb"))) == 1
+    second = Scanner(triggers)
+    assert second.compiled_ids == first.compiled_ids
+    lines = _lines(SEED_TEXTS)
+    assert second.scan(lines) == first.scan(lines)
+
+
+def test_a_cached_scanner_is_used_from_the_first_document(tmp_path, monkeypatch):
+    monkeypatch.setenv(scanner.CACHE_ENV, str(tmp_path))
+    Cleaner(accelerate=True)          # compiles and stores
+    c = Cleaner()                     # default: would wait for the warm-up without a cache
+    c.clean("Short text.\n")
+    assert c._scanner is not None
+
+
+def test_a_broken_cache_entry_is_compiled_afresh(tmp_path, monkeypatch):
+    monkeypatch.setenv(scanner.CACHE_ENV, str(tmp_path))
+    triggers = OFF._triggers()[0]
+    good = Scanner(triggers)
+    (entry,) = tmp_path.glob("scanner-*.hsdb")
+    entry.write_bytes(b"[1, 2]\nnot a database")
+    again = Scanner(triggers)
+    assert again.compiled_ids == good.compiled_ids
+    assert again.scan(["Advertisement"]).found == good.scan(["Advertisement"]).found
+    assert entry.read_bytes() != b"[1, 2]\nnot a database"  # rewritten whole
+
+
+def test_no_cache_when_the_directory_is_empty_or_unwritable(tmp_path, monkeypatch):
+    monkeypatch.setenv(scanner.CACHE_ENV, "")
+    assert scanner.cache_dir() is None
+    Scanner([Trigger("x", False)])
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv(scanner.CACHE_ENV, str(blocked / "sub"))
+    s = Scanner([Trigger("x", False)])  # cannot store: still works
+    assert s.scan(["x", "y"]).found[0] == {0}
