@@ -8,36 +8,46 @@ some anchored pattern might claim; the rules themselves then decide on those lin
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import regex
 
 _BACKREF = regex.compile(r"(?<!\\)\\[1-9]|\(\?P=|\\g<|(?<!\\)\(\?\(")
 
 
-def top_level_alternatives(source: str) -> list[str]:
-    """Split a pattern on its top-level `|` (not inside groups or character classes)."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def structure(source: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The characters of a pattern outside escapes and character classes (the ones that can
+    be `(`, `)` or `|`), with their index, from `start` on."""
+    i, in_class = start, False
     while i < len(source):
         c = source[i]
         if c == "\\":
             i += 2
             continue
         if in_class:
-            if c == "]":
-                in_class = False
+            in_class = c != "]"
         elif c == "[":
             in_class = True
-            if source[i + 1:i + 2] == "]":
+            if source.startswith("^", i + 1):
                 i += 1
-        elif c == "(":
+            if source.startswith("]", i + 1):
+                i += 1  # a leading `]` is a member, not the end
+        else:
+            yield i, c
+        i += 1
+
+
+def top_level_alternatives(source: str) -> list[str]:
+    """Split a pattern on its top-level `|` (not inside groups or character classes)."""
+    parts, depth, start = [], 0, 0
+    for i, c in structure(source):
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     parts.append(source[start:])
     return parts
 

@@ -47,6 +47,8 @@ from typing import Any, Sequence
 
 import regex
 
+from cleaner.prefilter import structure
+
 try:  # optional: a compiled dependency with wheels for the common platforms
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised on platforms without a wheel
@@ -102,27 +104,14 @@ def loosen(source: str) -> str:
 
 def _group_end(source: str, i: int) -> int:
     """Index just past the group that opens at `source[i]` (a `(`), or -1."""
-    depth, in_class = 0, False
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if source[i + 1:i + 2] == "^":
-                i += 1
-            if source[i + 1:i + 2] == "]":
-                i += 1
-        elif c == "(":
+    depth = 0
+    for j, c in structure(source, i):
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
-                return i + 1
-        i += 1
+                return j + 1
     return -1
 
 
@@ -338,10 +327,15 @@ def cache_dir() -> Path | None:
 def cache_key(triggers: Sequence[Trigger]) -> str:
     h = hashlib.sha256()
     h.update(f"{_FORMAT}|{getattr(_hs, '__version__', '?')}|".encode())
-    h.update(Path(__file__).read_bytes())  # the rewrite rules are part of what is compiled
+    h.update(_code_digest())  # the rewrite rules are part of what is compiled
     for t in triggers:
         h.update(f"\0{t.source}\0{t.ignore_case:d}{t.anchored:d}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
 
 
 def _cache_path(key: str) -> Path | None:
