@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import regex
 
@@ -77,19 +77,13 @@ class Pack:
         """True when at least `min_fingerprints` distinct fingerprints match some line.
         `candidates` (from a prefilter of the start-anchored fingerprints) are the only
         lines such a fingerprint can match; the others are tried on every line."""
-        hits: set[int] = set()
-        for k, fp in enumerate(self.fingerprints):
-            anchored = candidates is not None and self.fingerprint_anchored[k]
-            where = (lines[i] for i in sorted(candidates)) if anchored else lines
-            if any(fp.search(text) for text in where):
-                hits.add(k)
-                if len(hits) >= self.min_fingerprints:
-                    return True
-        return False
+        return self.recognises_in([
+            (lines[i] for i in sorted(candidates)) if candidates is not None and anchored else lines
+            for anchored in self.fingerprint_anchored])
 
-
-    def recognises_in(self, where: Sequence[Sequence[str]]) -> bool:
-        """`recognises`, with the lines to try given per fingerprint (a scanner's candidates)."""
+    def recognises_in(self, where: Sequence[Iterable[str]]) -> bool:
+        """`recognises`, with the lines to try given per fingerprint (a prefilter's or the
+        scanner's candidates)."""
         hits = 0
         for fp, lines in zip(self.fingerprints, where):
             if any(fp.search(text) for text in lines):

@@ -223,10 +223,10 @@ class Cleaner:
                 anchored = candidates if rule.id in pack.anchored else None
                 if hits is None:
                     only = anchored
-                elif (found := hits.found[self._rule_trigger[rule.id]]) is None:
+                elif (may_match := hits.found[self._rule_trigger[rule.id]]) is None:
                     only = None  # not prefiltered: the rule tries every line
                 else:
-                    only = found | (hits.unscanned if anchored is None else anchored)
+                    only = may_match | (hits.unscanned if anchored is None else anchored)
                     if not only:
                         continue
                 try:
