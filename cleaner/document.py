@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import regex
 
+from cleaner.prose import Features, Profile, features
+
 if TYPE_CHECKING:
     from cleaner.scanner import Hits
 
@@ -81,6 +83,8 @@ class Document:
     applied: frozenset[str] = frozenset()
     # Where each rule trigger may match (cleaner/scanner.py), or None: try every line.
     hits: "Hits | None" = None
+    # Every line's Features, measured once for the whole run (None: measured on demand).
+    profile: Profile | None = None
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -88,6 +92,11 @@ class Document:
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
+
+    def features(self, index: int) -> Features:
+        """The Features of line `index` (from the profile when there is one)."""
+        line = self.lines[index]
+        return self.profile.features[line.number - 1] if self.profile is not None else features(line.stripped)
 
     def kept_indices(self) -> list[int]:
         return [i for i in range(len(self.lines)) if i not in self.removed]

@@ -31,16 +31,18 @@ from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
 from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
-from cleaner import scanner
+from cleaner import native, scanner
+from cleaner.prose import Profile
 from cleaner.scanner import Hits, Scanner, Trigger
 
 Stage = Callable[[Document], Document]
 
-# The native scanner (cleaner/scanner.py) costs about a second to compile the built-in packs
-# the first time (then it is loaded from the cache in under a millisecond), the time the
-# pure-`regex` path takes on roughly 1 MB of text. With `accelerate=None` a Cleaner uses a
-# cached scanner from the first document, and otherwise compiles one once it has cleaned
-# this much, so a one-off small file never pays for compiling.
+# The native paths cost a one-off set-up: the scanner (cleaner/scanner.py) about a second to
+# compile the built-in packs, the line measurement (cleaner/native.py) about 0.15 s to build
+# its class table; both are then loaded from the cache in milliseconds. A second is what the
+# pure-Python path takes on roughly 1 MB of text. With `accelerate=None` a Cleaner uses them
+# from the first document when both are cached, and otherwise sets them up once it has
+# cleaned this much, so a one-off small file never pays for the set-up.
 SCANNER_WARMUP_CHARS = 1_000_000
 
 TIDY = Removal(rule="layout/blank", source="layout",
@@ -83,9 +85,10 @@ class Cleaner:
     builtin:    load the packs shipped in rules/ (default True).
     extra_packs: packs given as (name shown in messages, TOML text), loaded last; how a pack
                 learned from the corpus in the same run (`--corpus-chrome`) reaches the workers.
-    accelerate: use the native scanner to find candidate lines (True: from the start, when
-                installed; None: after SCANNER_WARMUP_CHARS of text; False: never). The
-                decisions are the same either way; only the speed differs.
+    accelerate: use the native paths, where installed: the scanner that finds each rule's
+                candidate lines and the compiled line measurement (True: from the start;
+                None: after SCANNER_WARMUP_CHARS of text, or at once when cached; False:
+                never). The decisions are the same either way; only the speed differs.
     """
 
     rule_dirs: Sequence[Path | str] = ()
@@ -123,8 +126,11 @@ class Cleaner:
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
         self._scanner: Scanner | None = None
         self._seen_chars = 0
+        self._native_on = False
         if self.accelerate:
             self._start_scanner()
+            native.enable()
+            self._native_on = True
 
     def _triggers(self) -> tuple[list[Trigger], dict[str, int], dict[tuple[str, int], int]]:
         """Every pattern the scanner can prefilter: each rule's trigger and each fingerprint."""
@@ -246,26 +252,50 @@ class Cleaner:
             doc = stage(doc)
         return doc
 
-    def _scan(self, lines: Sequence[Line]) -> Hits | None:
-        """Run the native scanner over the document (switching it on after the warm-up)."""
-        if self._scanner is None:
-            if self.accelerate is False:
-                return None
-            if self._seen_chars == 0 and scanner.available() and Scanner.cached(self._triggers()[0]):
-                self._seen_chars = SCANNER_WARMUP_CHARS  # compiled before: loading it is free
-            self._seen_chars += sum(len(ln.text) for ln in lines)
-            if self._seen_chars < SCANNER_WARMUP_CHARS:
-                return None
+    def _accelerated(self, lines: Sequence[Line]) -> bool:
+        """Do the native paths (scanner, line measurement) run for this document? Always with
+        accelerate=True, never with False; with None from the first document when both are
+        cached, else once SCANNER_WARMUP_CHARS of text have been cleaned."""
+        if self.accelerate is False:
+            return False
+        if not self._native_on:
+            if self.accelerate is None:
+                if self._seen_chars == 0 and self._set_up_is_free():
+                    self._seen_chars = SCANNER_WARMUP_CHARS
+                self._seen_chars += sum(len(ln.text) for ln in lines)
+                if self._seen_chars < SCANNER_WARMUP_CHARS:
+                    return False
             self._start_scanner()
-            if self._scanner is None:
-                self.accelerate = False  # not installed: stop counting
-                return None
+            native.enable()
+            self._native_on = True
+        return True
+
+    def _set_up_is_free(self) -> bool:
+        """Are the scanner's database and the native class table cached (where installed)?"""
+        scanner_ready = not scanner.available() or Scanner.cached(self._triggers()[0])
+        return scanner_ready and (not native.compiled() or native.enabled() or native.cached())
+
+    def _scan(self, lines: Sequence[Line]) -> Hits | None:
+        """Where each rule trigger may match, by the native scanner (None: not running)."""
+        if self._scanner is None:
+            return None
         return self._scanner.scan([ln.stripped if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for ln in lines])
+
+    @staticmethod
+    def _profile(lines: Sequence[Line]) -> Profile | None:
+        """Every line's Features in one native call (None: not running; the heuristics
+        measure lines as they go)."""
+        if not native.enabled():
+            return None
+        texts = [ln.stripped for ln in lines]
+        return Profile(texts, native.measure_lines(texts))
 
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
         lines = Document.from_text(text).lines
-        scanned = self._scan(lines)  # by original line index; renumbered for each later pass
+        fast = self._accelerated(lines)
+        scanned = self._scan(lines) if fast else None  # by original line index; renumbered for each later pass
+        profile = self._profile(lines) if fast else None
         removed: dict[int, Removal] = {}  # by original line number
         site: str | None = None
         warnings: list[str] = []
@@ -275,7 +305,7 @@ class Cleaner:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered({ln.number - 1: i for i, ln in enumerate(current)})
-            doc = self.run_once(Document(current, applied=applied, hits=hits))
+            doc = self.run_once(Document(current, applied=applied, hits=hits, profile=profile))
             applied = doc.applied
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)

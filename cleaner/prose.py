@@ -6,9 +6,9 @@ punctuation and headline shape. The stopword lists are data (`cleaner/data/stopw
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 
@@ -32,9 +32,9 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
-    """What the heuristics look at in one line; all cheap to compute."""
+class Features(NamedTuple):
+    """What the heuristics look at in one line; all cheap to compute. (A named tuple: one
+    is built per line, and cleaner/_native.c builds them too.)"""
 
     chars: int
     words: int
@@ -85,3 +85,16 @@ def _measure(text: str) -> Features:
         cjk=bool(_CJK.search(text)),
     )
 
+
+
+class Profile:
+    """The Features of every line of one document, by original line index (0-based), measured
+    once (cleaner/native.py) and shared by every pass of the fixpoint; `derived` holds what a
+    heuristic computes from them once per document (e.g. layout's line classes)."""
+
+    __slots__ = ("texts", "features", "derived")
+
+    def __init__(self, texts: list[str], features: list[Features]):
+        self.texts = texts  # the stripped lines the features were measured on
+        self.features = features
+        self.derived: dict[str, list] = {}

@@ -107,9 +107,18 @@ def layout(doc: Document) -> Layout | None:
     order = [i for i in doc.kept_indices() if not doc.lines[i].blank]
     if not order:
         return None
-    measured = [line_class(doc.lines[i].stripped) for i in order]
-    feats = [f for f, _ in measured]
-    classes = [c for _, c in measured]
+    if doc.profile is not None:  # classified once per document, for every pass
+        by_line = doc.profile.derived.get("layout")
+        if by_line is None:
+            by_line = doc.profile.derived["layout"] = [
+                classify(f, t) for f, t in zip(doc.profile.features, doc.profile.texts)]
+        numbers = [doc.lines[i].number - 1 for i in order]
+        feats = [doc.profile.features[n] for n in numbers]
+        classes = [by_line[n] for n in numbers]
+    else:
+        measured = [line_class(doc.lines[i].stripped) for i in order]
+        feats = [f for f, _ in measured]
+        classes = [c for _, c in measured]
     if PROSE not in classes:
         return None
     best, best_span = float("-inf"), (0, 0)

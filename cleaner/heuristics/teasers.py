@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.prose import Features, features
+from cleaner.prose import Features
 
 # A teaser list has at least this many items; two headline-shaped closing lines are as
 # likely a sign-off and a subheading as a list.
@@ -36,7 +36,7 @@ def _teaser_tail(doc: Document) -> dict[int, Removal]:
     tail: list[int] = []
     headline_like = 0
     for i in reversed(kept):
-        f = features(doc.lines[i].stripped)
+        f = doc.features(i)
         if is_body_paragraph(f):
             break
         tail.append(i)

@@ -1,0 +1,122 @@
+"""The optional compiled line measurement (cleaner/_native.c), and the Python it stands for.
+
+`measure_lines(texts)` returns `prose.features` of each line. With the compiled module
+built (it is, by `pip install`, wherever a C compiler is found) it measures a whole document
+in one call; without it, or before `enable()`, each line goes through prose.py. Both give
+the same Features: the compiled code takes its character classes from a table built here by
+running prose.py's own `regex` classes over every code point, so the two cannot drift apart
+when Unicode or the `regex` module changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import regex
+
+from cleaner import prose
+from cleaner.prose import Features
+from cleaner.scanner import cache_dir
+
+try:
+    from cleaner import _native
+except ImportError:  # built without a compiler: the Python path, same results
+    _native = None
+
+# The flags of the class table, as _native.c reads them, and the `regex` class behind each:
+# the classes prose.py's patterns use.
+CLASS_FLAGS = (
+    (1, r"\w"),
+    (2, r"\p{Lu}"),
+    (4, r"\s"),
+    (8, r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"),
+)
+CODE_POINTS = 0x110000
+
+
+def compiled() -> bool:
+    """Is the compiled module installed?"""
+    return _native is not None
+
+
+def _table_path() -> Path | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    key = hashlib.sha256(repr((getattr(regex, "__version__", "?"), unicodedata.unidata_version,
+                               CLASS_FLAGS)).encode()).hexdigest()[:32]
+    return d / f"classes-{key}.bin"
+
+
+def cached() -> bool:
+    """Is the class table in the cache (so enabling costs nothing to speak of)?"""
+    path = _table_path()
+    return path is not None and path.is_file()
+
+
+@lru_cache(maxsize=1)
+def class_table() -> bytes:
+    """One byte per code point: the CLASS_FLAGS bits of the classes it belongs to, found by
+    the `regex` module itself (about 0.15 s; then kept in the cache directory of
+    cleaner/scanner.py, keyed by the `regex` and Unicode versions: about 2 ms to load)."""
+    path = _table_path()
+    if path is not None:
+        try:
+            table = zlib.decompress(path.read_bytes())
+            if len(table) == CODE_POINTS:
+                return table
+        except (OSError, zlib.error):
+            pass  # missing or broken: built afresh
+    table = _build_table()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(zlib.compress(table, 9))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # an unwritable cache is no cache
+    return table
+
+
+def _build_table() -> bytes:
+    every = "".join(map(chr, range(CODE_POINTS)))
+    combined = 0
+    for bit, cls in CLASS_FLAGS:
+        member = bytearray(CODE_POINTS)
+        one = bytes([bit])
+        for m in regex.finditer(f"(?:{cls})+", every):
+            a, b = m.span()
+            member[a:b] = one * (b - a)
+        combined |= int.from_bytes(member, "little")
+    return combined.to_bytes(CODE_POINTS, "little")
+
+
+_enabled = False
+
+
+def enable() -> bool:
+    """Switch the compiled path on (builds the class table); False when not installed."""
+    global _enabled
+    if _native is None:
+        return False
+    if not _enabled:
+        _native.configure(class_table(), prose.stopwords(), Features, prose.SAMPLE_CHARS)
+        _enabled = True
+    return True
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+def measure_lines(texts: Sequence[str]) -> list[Features]:
+    """`prose.features(t)` for each (stripped) line text, in one native call when enabled."""
+    if _enabled:
+        return _native.measure(texts)  # type: ignore[union-attr]
+    return [prose.features(t) for t in texts]

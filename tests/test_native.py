@@ -1,0 +1,135 @@
+"""The compiled line measurement gives prose.py's Features exactly, so decisions are the same
+with it and without it."""
+from __future__ import annotations
+
+import shutil
+import sysconfig
+import zlib
+
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+from cleaner import Cleaner, native, prose
+from conftest import ROOT, SEEDS
+from test_properties import SETTINGS, documents
+
+DEV = sorted(p for p in (ROOT.parent / "shared" / "bench").glob("*/dev/*.txt") if not p.name.endswith(".gold.txt"))
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) if ".expected" not in p.name]
+TEXTS += [p.read_text(encoding="utf-8") for p in DEV]
+
+
+def test_the_extension_is_built_where_a_compiler_is():
+    """`pip install` builds it when it can; a silent build failure would only show as slowness."""
+    if not (shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC") else "cc")):
+        pytest.skip("no C compiler here")
+    assert native.compiled()
+
+
+compiled_only = pytest.mark.skipif(not native.compiled(), reason="cleaner._native is not built")
+
+# Characters where the classes or the measurements have edges: apostrophes, quotes and
+# closers, sentence punctuation, non-breaking and other spaces, combining marks (\w but not
+# alphanumeric), upper-case letters outside ASCII, CJK, a digit of another script, a
+# character outside the BMP, a lone surrogate, letters that fold or lower-case oddly.
+EDGY = list("aZ .!?'’\"“”‘)(]»…:;\n\t_1\u00a0\u2028\u0301\u0903ÉſKßİ中あア한٣\U0001d400\ud800x") + [
+    "Mr. Smith", "the ", "THE ", "l’été ", "and", "  ", "Ǆ", "ᾈ"]
+
+
+@compiled_only
+def test_the_class_table_holds_what_regex_says():
+    native.enable()
+    table = native.class_table()
+    for cp in list(range(0x3000)) + list(range(0x3000, 0x110000, 97)):
+        ch = chr(cp)
+        for bit, cls in native.CLASS_FLAGS:
+            assert bool(table[cp] & bit) == bool(regex.match(cls, ch)), (hex(cp), cls)
+
+
+@compiled_only
+def test_every_line_of_the_seeds_and_dev_inputs_measures_the_same():
+    native.enable()
+    lines = [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    assert native.measure_lines(lines) == [prose._measure(ln) for ln in lines]
+
+
+# Lines at the edges of each measurement: the 8-character tail the sentence end is looked
+# for in, apostrophes inside and around words, an opener before the next sentence, a
+# final newline, stopwords in and out of ASCII and longer than any stopword.
+BOUNDARIES = [
+    "a." + ")" * 7, "a." + ")" * 8, "a." + ")" * 6 + "\n", "abc…»", "x:;", "end .", "",
+    "it’s the dog's 'bone' ’tis", "Dr. (Who) left. \"Then\" he. (Came) back.",
+    "A.  B. c. ’D", "über die Straße", "THE And the", "x" * 40 + " the", "É. Été. été",
+]
+
+
+@compiled_only
+def test_lines_at_the_edges_of_each_measurement_measure_the_same():
+    native.enable()
+    assert native.measure_lines(BOUNDARIES) == [prose._measure(t) for t in BOUNDARIES]
+
+
+@compiled_only
+def test_long_lines_are_measured_on_the_same_sample():
+    native.enable()
+    line = ("The cat sat. And Then it left! " * 2000).strip()
+    assert len(line) > prose.SAMPLE_CHARS
+    cut = ["x" * (prose.SAMPLE_CHARS - k) + " the. The end." for k in range(0, 8)]  # a word across the cut
+    lines = [line, line + "…", *cut]
+    assert native.measure_lines(lines) == [prose._measure(t) for t in lines]
+
+
+@compiled_only
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY), max_size=40).map("".join), max_size=8))
+def test_edge_characters_measure_the_same(lines):
+    native.enable()
+    assert native.measure_lines(lines) == [prose._measure(t) for t in lines]
+
+
+@compiled_only
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=60), max_size=6))
+def test_any_text_measures_the_same(lines):
+    native.enable()
+    assert native.measure_lines(lines) == [prose._measure(t) for t in lines]
+
+
+@compiled_only
+def test_measure_rejects_what_is_not_a_line():
+    native.enable()
+    with pytest.raises(TypeError):
+        native.measure_lines(["fine", 3])  # type: ignore[list-item]
+
+
+ON, OFF = Cleaner(accelerate=True), Cleaner(accelerate=False)
+
+
+def test_decisions_are_the_same_with_and_without_the_native_paths():
+    for text in TEXTS:
+        assert ON.clean(text).decisions == OFF.clean(text).decisions
+
+
+@settings(SETTINGS, max_examples=60)
+@given(documents())
+def test_generated_documents_clean_the_same_with_and_without_the_native_paths(text):
+    on = ON.clean(text)
+    assert on.decisions == OFF.clean(text).decisions
+    assert on.text == ON.clean(on.text).text  # and still idempotent
+
+
+@compiled_only
+def test_the_class_table_is_cached_and_a_broken_entry_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    native.class_table.cache_clear()
+    try:
+        built = native.class_table()
+        assert native.cached()
+        [entry] = tmp_path.glob("classes-*.bin")
+        assert zlib.decompress(entry.read_bytes()) == built
+        entry.write_bytes(b"not a table")
+        native.class_table.cache_clear()
+        assert native.class_table() == built
+        assert zlib.decompress(entry.read_bytes()) == built
+    finally:
+        native.class_table.cache_clear()
