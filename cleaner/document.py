@@ -7,6 +7,9 @@ kept lines, in order, byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import count, repeat
+from operator import not_
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import regex
@@ -118,13 +121,17 @@ class Document:
         return replace(self, warnings=self.warnings + new) if new else self
 
 
+_as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__
+
+
 def split_lines(text: str) -> list[Line]:
     """Split on LF, CRLF or CR only, keeping each line's own ending."""
     if "\r" not in text:  # the common case, several times faster than the regex
         parts = text.split("\n")
         last = parts.pop()
-        lines = [Line(n, part, "\n", stripped, not stripped)
-                 for n, (part, stripped) in enumerate(zip(parts, [p.strip() for p in parts]), start=1)]
+        stripped = list(map(str.strip, parts))
+        # Line(n, part, "\n", stripped, blank) for each part, built by C-level iteration
+        lines = list(map(_as_line, zip(count(1), parts, repeat("\n"), stripped, map(not_, stripped))))
         if last:
             lines.append(Line.of(len(parts) + 1, last, ""))
         return lines

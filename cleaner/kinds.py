@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Mapping
 
 import regex
@@ -158,15 +159,20 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | N
     out: dict[int, Removal] = {}
     why = rule.removal()
     lines = doc.lines
-    prefix = list(accumulate((len(ln.text) for ln in lines), initial=0)) if after_share is not None else []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if (only is not None and i not in only) or i in skip or line.blank \
-                or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped) or (
-                after_share is not None and prefix[i] < after_share * prefix[-1]):
-            i += 1
+    prefix: list[int] = []  # characters before each line, for after_share (built on first need)
+    i = 0  # the first line not inside a section already taken
+    for i_start in range(len(lines)) if only is None else sorted(only):
+        if i_start < i:
             continue
+        i = i_start
+        line = lines[i]
+        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped):
+            continue
+        if after_share is not None:
+            if not prefix:
+                prefix = list(accumulate(map(len, map(attrgetter("text"), lines)), initial=0))
+            if prefix[i] < after_share * prefix[-1]:
+                continue
         out[i] = why
         taken, j = 0, i + 1
         while j < len(lines):

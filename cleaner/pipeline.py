@@ -18,7 +18,10 @@ recognised site run again.)
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from functools import partial
+from itertools import repeat
+from operator import attrgetter, itemgetter, sub
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -192,7 +195,7 @@ class Cleaner:
                 continue
             where: list[Sequence[str]] = []
             for k in range(len(pack.fingerprints)):
-                found = hits.found[self._fingerprint_trigger[(pack.name, k)]]
+                found = hits.lines(self._fingerprint_trigger[(pack.name, k)])
                 if found is None:
                     if everywhere is None:
                         everywhere = [ln.stripped for ln in lines
@@ -212,8 +215,7 @@ class Cleaner:
         active += [p for p in self.packs if not p.is_site]
         removed: dict[int, Removal] = dict(doc.removed)
         skip = set(removed)
-        texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
-                 if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+        texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
             rerun = pack.name in doc.applied
             rules = [r for r in pack.rules if not rerun or position_dependent(r)]
@@ -221,6 +223,9 @@ class Cleaner:
                 continue  # they saw these very lines in an earlier pass and passed them over
             hits = doc.hits
             if hits is None:
+                if texts is None:
+                    texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
+                             if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
                 candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
             else:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
@@ -229,7 +234,7 @@ class Cleaner:
                 anchored = candidates if rule.id in pack.anchored else None
                 if hits is None:
                     only = anchored
-                elif (may_match := hits.found[self._rule_trigger[rule.id]]) is None:
+                elif (may_match := hits.lines(self._rule_trigger[rule.id])) is None:
                     only = None  # not prefiltered: the rule tries every line
                 else:
                     only = may_match | (hits.unscanned if anchored is None else anchored)
@@ -318,14 +323,30 @@ class Cleaner:
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
-            decisions=tuple(
-                Decision(ln.number, False, ln.text, r.rule, r.source, r.reason, r.family)
-                if (r := removed.get(ln.number)) else Decision(ln.number, True, ln.text)
-                for ln in lines
-            ),
+            decisions=decisions(lines, removed),
             site=site,
             warnings=tuple(warnings),
         )
+
+
+_as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
+
+
+def decisions(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
+    """One decision per input line (line numbers are 1-based, as in `removed`), built by
+    C-level iteration: there is one per input line."""
+    none = repeat(None)
+    out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
+                                     none, none, none, none)))
+    if removed:
+        numbers, whys = list(removed), list(removed.values())
+        at = list(map(sub, numbers, repeat(1)))
+        texts = map(itemgetter(1), map(lines.__getitem__, at))
+        made = map(_as_decision, zip(numbers, repeat(False), texts, map(attrgetter("rule"), whys),
+                                     map(attrgetter("source"), whys), map(attrgetter("reason"), whys),
+                                     map(attrgetter("family"), whys)))
+        deque(map(out.__setitem__, at, made), maxlen=0)
+    return tuple(out)
 
 
 def tidy_blank_lines(doc: Document) -> Document:

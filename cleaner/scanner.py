@@ -41,7 +41,8 @@ import os
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -58,6 +59,8 @@ except ImportError:  # pragma: no cover - exercised on platforms without a wheel
 _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
 # ASCII control characters other than tab: `regex` counts some as whitespace, Hyperscan not.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The same as bytes: a document holds one when deleting them (a C loop) shortens it.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
 # What stands for any non-ASCII character, in the scanned bytes and in the patterns.
 WIDE = "\\x80"
 
@@ -432,22 +435,27 @@ class Scanner:
 
     def scan(self, texts: Sequence[str]) -> "Hits":
         """Where each trigger may match in these (stripped) line texts."""
-        found: list[set[int] | None] = [set() if k in self.compiled_ids else None for k in range(self.size)]
-        joined = "\n".join(texts)
+        matched: dict[int, set[int]] = {}
+        data = "\n".join(texts).encode("ascii", "cleaner.wide")
         others: frozenset[int] = frozenset()
-        if _CONTROL.search(joined):  # rare: set those lines aside
+        if len(data.translate(None, _CONTROL_BYTES)) != len(data):  # rare: set those lines aside
             others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
             texts = ["" if i in others else t for i, t in enumerate(texts)]
-            joined = "\n".join(texts)
+            data = "\n".join(texts).encode("ascii", "cleaner.wide")
         if self._db is not None:
-            # one byte per character, so character offsets are byte offsets
-            starts = list(accumulate(texts, lambda at, t: at + len(t) + 1, initial=0))
+            # one byte per character, so character offsets are byte offsets: line k starts
+            # after the characters of the lines before it and k newlines
+            starts = list(map(add, accumulate(map(len, texts), initial=0), count()))
 
             def on_match(k: int, start: int, end: int, flags: int, context: Any) -> None:
-                found[k].add(bisect_right(starts, end) - 1)  # type: ignore[union-attr]
+                line = bisect_right(starts, end) - 1
+                if k in matched:
+                    matched[k].add(line)
+                else:
+                    matched[k] = {line}
 
-            self._db.scan(joined.encode("ascii", "cleaner.wide"), match_event_handler=on_match)
-        return Hits(found, others)
+            self._db.scan(data, match_event_handler=on_match)
+        return Hits(matched, self.compiled_ids, self.size, others)
 
 
 @dataclass(frozen=True)
@@ -455,10 +463,26 @@ class Hits:
     """A scan's result, by line index: the scanned lines each trigger may match (None: the
     trigger was not prefiltered, so every line), and the lines that were not scanned."""
 
-    found: Sequence[set[int] | None]
+    matched: dict[int, set[int]]  # only the triggers that matched somewhere
+    compiled: frozenset[int]      # the triggers that were scanned for
+    size: int                     # all triggers
     unscanned: frozenset[int]
+
+    def lines(self, k: int) -> set[int] | frozenset[int] | None:
+        """The lines trigger `k` may match; None when it was not prefiltered (every line)."""
+        if k not in self.compiled:
+            return None
+        return self.matched.get(k, _NOWHERE)
+
+    @property
+    def found(self) -> list[set[int] | frozenset[int] | None]:
+        """`lines(k)` for every trigger, in order."""
+        return [self.lines(k) for k in range(self.size)]
 
     def renumbered(self, index_of: dict[int, int]) -> "Hits":
         """The same hits for a document whose line `old` is now line `index_of[old]`."""
-        return Hits([None if s is None else {index_of[i] for i in s if i in index_of} for s in self.found],
-                    frozenset(index_of[i] for i in self.unscanned if i in index_of))
+        return Hits({k: {index_of[i] for i in s if i in index_of} for k, s in self.matched.items()},
+                    self.compiled, self.size, frozenset(index_of[i] for i in self.unscanned if i in index_of))
+
+
+_NOWHERE: frozenset[int] = frozenset()  # `lines` of a trigger that matched nowhere

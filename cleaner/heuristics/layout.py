@@ -107,13 +107,16 @@ def layout(doc: Document) -> Layout | None:
     order = [i for i in doc.kept_indices() if not doc.lines[i].blank]
     if not order:
         return None
-    if doc.profile is not None:  # classified once per document, for every pass
-        by_line = doc.profile.derived.get("layout")
+    if doc.profile is not None:  # each line classified once per document, for every pass
+        profile = doc.profile
+        by_line = profile.derived.get("layout")
         if by_line is None:
-            by_line = doc.profile.derived["layout"] = [
-                classify(f, t) for f, t in zip(doc.profile.features, doc.profile.texts)]
+            by_line = profile.derived["layout"] = [None] * len(profile.features)
         numbers = [doc.lines[i].number - 1 for i in order]
-        feats = [doc.profile.features[n] for n in numbers]
+        feats = [profile.features[n] for n in numbers]
+        for n in numbers:
+            if by_line[n] is None:
+                by_line[n] = classify(profile.features[n], profile.texts[n])
         classes = [by_line[n] for n in numbers]
     else:
         measured = [line_class(doc.lines[i].stripped) for i in order]
