@@ -29,6 +29,7 @@ static char stop_ascii[STOP_SLOTS][STOP_MAX_LEN + 1];
 static PyObject *stop_set = NULL;      /* the full frozenset, for non-ASCII tokens */
 static PyObject *features_type = NULL; /* prose.Features, a named tuple */
 static Py_ssize_t sample_chars = 20000;
+static PyObject *empty_features = NULL; /* the Features of "", built once per configure */
 
 static unsigned long hash_bytes(const char *s, Py_ssize_t n) {
     unsigned long h = 2166136261u;
@@ -98,6 +99,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_XSETREF(stop_set, stop);
     Py_INCREF(ftype);
     Py_XSETREF(features_type, ftype);
+    Py_CLEAR(empty_features);
     sample_chars = sample;
     configured = 1;
     Py_RETURN_NONE;
@@ -106,7 +108,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
 static inline unsigned char flags_of(Py_UCS4 c) { return c < TABLE_SIZE ? table[c] : 0; }
 
 /* Is text[start:end] (a token) a stopword once lower-cased? */
-static int is_stopword(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
+static inline __attribute__((always_inline)) int is_stopword(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t n = end - start;
     if (n <= STOP_MAX_LEN) { /* ASCII lower-cases byte by byte, as str.lower does */
         char buf[STOP_MAX_LEN];
@@ -142,6 +144,34 @@ static inline int is_opener(Py_UCS4 c) {              /* ["'“‘(] */
     return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == '(';
 }
 
+/* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
+ * does); items are filled in before anyone sees it. */
+static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
+                               int sentence_end, Py_ssize_t sentences, int cjk) {
+    PyTypeObject *type = (PyTypeObject *)features_type;
+    PyObject *f = type->tp_alloc(type, 7);
+    if (f == NULL) return NULL;
+    PyObject *items[7] = {
+        PyLong_FromSsize_t(chars), PyLong_FromSsize_t(words),
+        PyFloat_FromDouble(words ? (double)n_stop / (double)words : 0.0),
+        PyFloat_FromDouble(words ? (double)n_cap / (double)words : 0.0),
+        Py_NewRef(sentence_end ? Py_True : Py_False), PyLong_FromSsize_t(sentences),
+        Py_NewRef(cjk ? Py_True : Py_False),
+    };
+    for (int k = 0; k < 7; k++) {
+        if (items[k] == NULL) {
+            for (int m = 0; m < 7; m++) Py_XDECREF(items[m]);
+            Py_DECREF(f);
+            return NULL;
+        }
+    }
+    for (int k = 0; k < 7; k++) PyTuple_SET_ITEM(f, k, items[k]);
+    return f;
+}
+
+static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *text, int kind, const void *data,
+                                                                   Py_ssize_t full);
+
 /* The Features of one line, as prose._measure computes them. */
 static PyObject *measure_one(PyObject *text) {
     if (!PyUnicode_Check(text)) {
@@ -149,8 +179,20 @@ static PyObject *measure_one(PyObject *text) {
         return NULL;
     }
     Py_ssize_t full = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
+    if (full == 0) { /* blank lines: one shared Features */
+        if (empty_features == NULL && (empty_features = make_features(0, 0, 0, 0, 0, 1, 0)) == NULL) return NULL;
+        return Py_NewRef(empty_features);
+    }
     const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) { /* one specialised copy of the body per string width */
+    case PyUnicode_1BYTE_KIND: return measure_body(text, PyUnicode_1BYTE_KIND, data, full);
+    case PyUnicode_2BYTE_KIND: return measure_body(text, PyUnicode_2BYTE_KIND, data, full);
+    default: return measure_body(text, PyUnicode_4BYTE_KIND, data, full);
+    }
+}
+
+static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *text, int kind, const void *data,
+                                                                   Py_ssize_t full) {
     Py_ssize_t n = full < sample_chars ? full : sample_chars;
 
     /* tokens: \w+(?:['’]\w+)* */
@@ -218,21 +260,8 @@ static PyObject *measure_one(PyObject *text) {
     int cjk = 0;
     for (i = 0; i < n && !cjk; i++) cjk = (flags_of(PyUnicode_READ(kind, data, i)) & F_CJK) != 0;
 
-    PyObject *fields = Py_BuildValue(
-        "(nnddOnO)", full, words,
-        words ? (double)n_stop / (double)words : 0.0,
-        words ? (double)n_cap / (double)words : 0.0,
-        sentence_end ? Py_True : Py_False, sentences, cjk ? Py_True : Py_False);
-    if (fields == NULL) return NULL;
-    PyObject *targs = PyTuple_Pack(1, fields);
-    Py_DECREF(fields);
-    if (targs == NULL) return NULL;
-    /* a named tuple is built by tuple.__new__(cls, iterable), as its own _make does */
-    PyObject *f = PyTuple_Type.tp_new((PyTypeObject *)features_type, targs, NULL);
-    Py_DECREF(targs);
-    return f;
+    return make_features(full, words, n_stop, n_cap, sentence_end, sentences, cjk);
 }
-
 static PyObject *measure(PyObject *self, PyObject *lines) {
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "cleaner._native.configure() has not been called");

@@ -359,14 +359,17 @@ def tidy_blank_lines(doc: Document) -> Document:
     lines, removed = doc.lines, doc.removed
     out: dict[int, Removal] = {}
     n = len(lines)
-    i = 0
-    while i < n:
-        if i not in removed and not lines[i].blank:
-            i += 1
+    done = -1  # where the last gap handled ends: removed lines before it were in it
+    for r in sorted(removed):  # every gap that holds removed text holds a removed line
+        if r < done:
             continue
-        j = i
+        i = r
+        while i > 0 and (i - 1 in removed or lines[i - 1].blank):
+            i -= 1
+        j = r + 1
         while j < n and (j in removed or lines[j].blank):
             j += 1
+        done = j
         gap = range(i, j)
         if any(k in removed and not lines[k].blank for k in gap):
             interior = i > 0 and j < n
@@ -376,7 +379,6 @@ def tidy_blank_lines(doc: Document) -> Document:
                     seen_removed = True
                 elif not interior or seen_removed:
                     out[k] = TIDY
-        i = j
     return doc.remove(out)
 
 

@@ -111,3 +111,36 @@ def test_all_caps_keeps_short_shouts_and_uncased_scripts():
     assert ids(SHOUTING, f"WAIT REALLY? — Dan Hon\n{P1}\n") == []
     korean = "다만 MBC <숨바꼭질>은 방영을 시작한 지 얼마 되지 않았지만 벌써 지쳐가는 인상이다 SBS KBS 여주인공 이유리의 연기는 그녀의 막장 히트작 연민정처럼 감정펀치"
     assert ids(SHOUTING, korean) == []
+
+
+def test_a_per_line_heuristic_runs_once_per_document_and_the_others_every_pass():
+    """A heuristic that decides each line from its own text (all-caps) has nothing new to
+    say in a later pass of the fixpoint, so it is skipped there; the others run again."""
+    from dataclasses import replace as dc_replace
+
+    from cleaner.heuristics import SHOUTING
+    from cleaner.heuristics.base import Heuristic
+
+    seen: list[int] = []
+
+    def count(doc):
+        seen.append(len(doc.lines))
+        return {}
+
+    once = Heuristic(id="test/once", family="other", summary="", run=count, per_line=True)
+    doc = Document.from_text(P1 + "\n")
+    after = once(doc)
+    assert seen == [1] and "test/once" in after.applied
+    assert once(dc_replace(after, removed={})).applied == after.applied and seen == [1]
+    every = Heuristic(id="test/every", family="other", summary="", run=count)
+    every(every(doc))
+    assert seen == [1, 1, 1]
+    assert SHOUTING.per_line
+
+
+def test_all_caps_lines_go_in_the_first_pass_and_nothing_is_left_for_the_second():
+    shout = "THIS IS THE ON AIR SCRIPT FOR TONIGHT AND IT RUNS ON FOR MANY MANY WORDS IN CAPITALS"
+    text = "\n".join(["Nav", "Home", "News", "Sport", P1, shout, P2, P3]) + "\n"
+    result = Cleaner(accelerate=False).clean(text)
+    assert [d.rule for d in result.decisions if d.text == shout] == ["heuristic/all-caps"]
+    assert result.text == Cleaner(accelerate=False).clean(result.text).text

@@ -104,6 +104,19 @@ class Layout:
 
 
 def layout(doc: Document) -> Layout | None:
+    """The layout of the document's kept lines (the same document object twice in a row,
+    as when outside-body removes nothing before chrome-run: computed once)."""
+    if doc.profile is not None:
+        last = doc.profile.derived.get("layout-last")
+        if last is not None and last[0] is doc:
+            return last[1]
+        lay = _layout(doc)
+        doc.profile.derived["layout-last"] = [doc, lay]
+        return lay
+    return _layout(doc)
+
+
+def _layout(doc: Document) -> Layout | None:
     order = [i for i in doc.kept_indices() if not doc.lines[i].blank]
     if not order:
         return None
