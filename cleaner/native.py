@@ -115,8 +115,27 @@ def enabled() -> bool:
     return _enabled
 
 
+# Short lines are remembered across documents: they are mostly chrome (menus, labels,
+# widgets), which repeats from page to page of a site, while body paragraphs rarely do. The
+# bounds keep the memory small (at most 2**16 lines of at most 200 characters, a few MB).
+REMEMBER_MAX_CHARS = 200
+REMEMBER_LINES = 1 << 16
+_remembered: dict[str, Features] = {}
+
+
 def measure_lines(texts: Sequence[str]) -> list[Features]:
     """`prose.features(t)` for each (stripped) line text, in one native call when enabled."""
-    if _enabled:
-        return _native.measure(texts)  # type: ignore[union-attr]
-    return [prose.features(t) for t in texts]
+    if not _enabled:
+        return [prose.features(t) for t in texts]
+    out: list[Features | None] = list(map(_remembered.get, texts))
+    if None not in out:
+        return out  # type: ignore[return-value]
+    at = [i for i, f in enumerate(out) if f is None]
+    fresh = _native.measure([texts[i] for i in at])  # type: ignore[union-attr]
+    if len(_remembered) > REMEMBER_LINES:
+        _remembered.clear()
+    for i, f in zip(at, fresh):
+        out[i] = f
+        if len(texts[i]) <= REMEMBER_MAX_CHARS:
+            _remembered[texts[i]] = f
+    return out  # type: ignore[return-value]

@@ -22,6 +22,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 from cleaner.prose import CACHE_MAX_CHARS, Features, features
 
 # --- first pass: line classes ---------------------------------------------------------------
@@ -90,6 +91,7 @@ def _measure_class(text: str) -> tuple[Features, str]:
 
 
 _cached_class = lru_cache(maxsize=1 << 16)(_measure_class)
+_remembered: dict[str, str] = {}  # classes of short lines across documents (with a profile)
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,15 @@ def _layout(doc: Document) -> Layout | None:
         feats = [profile.features[n] for n in numbers]
         for n in numbers:
             if by_line[n] is None:
-                by_line[n] = classify(profile.features[n], profile.texts[n])
+                text = profile.texts[n]
+                cls = _remembered.get(text)
+                if cls is None:
+                    cls = classify(profile.features[n], text)
+                    if len(text) <= REMEMBER_MAX_CHARS:  # as native.measure_lines remembers features
+                        if len(_remembered) > REMEMBER_LINES:
+                            _remembered.clear()
+                        _remembered[text] = cls
+                by_line[n] = cls
         classes = [by_line[n] for n in numbers]
     else:
         measured = [line_class(doc.lines[i].stripped) for i in order]
