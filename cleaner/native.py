@@ -15,7 +15,7 @@ import unicodedata
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 import regex
 
@@ -121,6 +121,7 @@ def enabled() -> bool:
 REMEMBER_MAX_CHARS = 200
 REMEMBER_LINES = 1 << 16
 _remembered: dict[str, Features] = {}
+T = TypeVar("T")
 
 
 def measure_lines(texts: Sequence[str]) -> list[Features]:
@@ -132,10 +133,15 @@ def measure_lines(texts: Sequence[str]) -> list[Features]:
         return out  # type: ignore[return-value]
     at = [i for i, f in enumerate(out) if f is None]
     fresh = _native.measure([texts[i] for i in at])  # type: ignore[union-attr]
-    if len(_remembered) > REMEMBER_LINES:
-        _remembered.clear()
     for i, f in zip(at, fresh):
         out[i] = f
-        if len(texts[i]) <= REMEMBER_MAX_CHARS:
-            _remembered[texts[i]] = f
+        remember(_remembered, texts[i], f)
     return out  # type: ignore[return-value]
+
+
+def remember(memo: dict[str, T], text: str, value: T) -> None:
+    """Keep `value` for a short line in a cross-document memo, within the bounds above."""
+    if len(text) <= REMEMBER_MAX_CHARS:
+        if len(memo) >= REMEMBER_LINES:
+            memo.clear()
+        memo[text] = value

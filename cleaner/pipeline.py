@@ -335,7 +335,7 @@ _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its
 def decisions(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
     """One decision per input line (line numbers are 1-based, as in `removed`), built by
     C-level iteration: there is one per input line."""
-    none = repeat(None)
+    none = repeat(None)  # zip draws the four empty fields from this one endless iterator
     out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
                                      none, none, none, none)))
     if removed:

@@ -133,3 +133,15 @@ def test_the_class_table_is_cached_and_a_broken_entry_rebuilt(tmp_path, monkeypa
         assert zlib.decompress(entry.read_bytes()) == built
     finally:
         native.class_table.cache_clear()
+
+
+def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkeypatch):
+    monkeypatch.setattr(native, "REMEMBER_LINES", 3)
+    memo: dict[str, int] = {}
+    native.remember(memo, "x" * (native.REMEMBER_MAX_CHARS + 1), 1)
+    assert memo == {}  # a body-length line is not kept
+    for k in range(3):
+        native.remember(memo, f"Menu {k}", k)
+    assert len(memo) == 3
+    native.remember(memo, "Menu 3", 3)
+    assert memo == {"Menu 3": 3}  # full: emptied, then the new line kept

@@ -22,7 +22,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
+from cleaner.native import remember
 from cleaner.prose import CACHE_MAX_CHARS, Features, features
 
 # --- first pass: line classes ---------------------------------------------------------------
@@ -135,10 +135,7 @@ def _layout(doc: Document) -> Layout | None:
                 cls = _remembered.get(text)
                 if cls is None:
                     cls = classify(profile.features[n], text)
-                    if len(text) <= REMEMBER_MAX_CHARS:  # as native.measure_lines remembers features
-                        if len(_remembered) > REMEMBER_LINES:
-                            _remembered.clear()
-                        _remembered[text] = cls
+                    remember(_remembered, text, cls)  # as native.measure_lines remembers features
                 by_line[n] = cls
         classes = [by_line[n] for n in numbers]
     else:
