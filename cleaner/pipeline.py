@@ -18,10 +18,10 @@ recognised site run again.)
 """
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from functools import partial
 from itertools import repeat
-from operator import attrgetter, itemgetter, sub
+from operator import itemgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -280,27 +280,30 @@ class Cleaner:
         scanner_ready = not scanner.available() or Scanner.cached(self._triggers()[0])
         return scanner_ready and (not native.compiled() or native.enabled() or native.cached())
 
-    def _scan(self, lines: Sequence[Line]) -> Hits | None:
+    def _scan(self, lines: Sequence[Line], texts: list[str]) -> Hits | None:
         """Where each rule trigger may match, by the native scanner (None: not running)."""
         if self._scanner is None:
             return None
-        return self._scanner.scan([ln.stripped if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for ln in lines])
+        if any(len(ln.text) > RULE_MAX_LINE_CHARS for ln in lines):  # rules skip such lines
+            texts = [t if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for t, ln in zip(texts, lines)]
+        return self._scanner.scan(texts)
 
     @staticmethod
-    def _profile(lines: Sequence[Line]) -> Profile | None:
+    def _profile(texts: list[str]) -> Profile | None:
         """Every line's Features in one native call (None: not running; the heuristics
         measure lines as they go)."""
         if not native.enabled():
             return None
-        texts = [ln.stripped for ln in lines]
         return Profile(texts, native.measure_lines(texts))
 
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
         lines = Document.from_text(text).lines
-        fast = self._accelerated(lines)
-        scanned = self._scan(lines) if fast else None  # by original line index; renumbered for each later pass
-        profile = self._profile(lines) if fast else None
+        scanned: Hits | None = None  # by original line index; renumbered for each later pass
+        profile: Profile | None = None
+        if self._accelerated(lines):
+            texts = list(map(itemgetter(3), lines))  # each line's `stripped`
+            scanned, profile = self._scan(lines, texts), self._profile(texts)
         removed: dict[int, Removal] = {}  # by original line number
         site: str | None = None
         warnings: list[str] = []
@@ -338,14 +341,8 @@ def decisions(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decis
     none = repeat(None)  # zip draws the four empty fields from this one endless iterator
     out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
                                      none, none, none, none)))
-    if removed:
-        numbers, whys = list(removed), list(removed.values())
-        at = list(map(sub, numbers, repeat(1)))
-        texts = map(itemgetter(1), map(lines.__getitem__, at))
-        made = map(_as_decision, zip(numbers, repeat(False), texts, map(attrgetter("rule"), whys),
-                                     map(attrgetter("source"), whys), map(attrgetter("reason"), whys),
-                                     map(attrgetter("family"), whys)))
-        deque(map(out.__setitem__, at, made), maxlen=0)
+    for number, r in removed.items():  # fewer, and each needs its Removal's fields
+        out[number - 1] = _as_decision((number, False, lines[number - 1].text, r.rule, r.source, r.reason, r.family))
     return tuple(out)
 
 

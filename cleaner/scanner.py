@@ -58,9 +58,9 @@ except ImportError:  # pragma: no cover - exercised on platforms without a wheel
 # `{m,n}` not preceded by an escaping backslash.
 _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
 # ASCII control characters other than tab: `regex` counts some as whitespace, Hyperscan not.
-_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# The same as bytes: a document holds one when deleting them (a C loop) shortens it.
+# As bytes, a document holds one when deleting them (a C loop) shortens it.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
+_CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BYTES) + "]")
 # What stands for any non-ASCII character, in the scanned bytes and in the patterns.
 WIDE = "\\x80"
 

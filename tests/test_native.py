@@ -21,7 +21,8 @@ TEXTS += [p.read_text(encoding="utf-8") for p in DEV]
 
 def test_the_extension_is_built_where_a_compiler_is():
     """`pip install` builds it when it can; a silent build failure would only show as slowness."""
-    if not (shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC") else "cc")):
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if not shutil.which(compiler):
         pytest.skip("no C compiler here")
     assert native.compiled()
 
