@@ -281,11 +281,145 @@ static PyObject *measure(PyObject *self, PyObject *lines) {
     return out;
 }
 
+/* --- documents: lines in, decisions out ------------------------------------------------ */
+
+static PyObject *ending_lf = NULL, *ending_crlf = NULL, *ending_cr = NULL, *ending_none = NULL;
+static PyObject *attr_rule = NULL, *attr_source = NULL, *attr_reason = NULL, *attr_family = NULL;
+
+static int intern_constants(void) {
+    if (ending_lf != NULL) return 0;
+    ending_lf = PyUnicode_InternFromString("\n");
+    ending_crlf = PyUnicode_InternFromString("\r\n");
+    ending_cr = PyUnicode_InternFromString("\r");
+    ending_none = PyUnicode_InternFromString("");
+    attr_rule = PyUnicode_InternFromString("rule");
+    attr_source = PyUnicode_InternFromString("source");
+    attr_reason = PyUnicode_InternFromString("reason");
+    attr_family = PyUnicode_InternFromString("family");
+    return (ending_lf && ending_crlf && ending_cr && ending_none && attr_rule && attr_source && attr_reason
+            && attr_family) ? 0 : -1;
+}
+
+/* A tuple subclass instance (a named tuple) with these items, stolen; NULL items fail it. */
+static PyObject *make_tuple_of(PyTypeObject *type, PyObject **items, Py_ssize_t n) {
+    PyObject *t = NULL;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (items[k] == NULL) goto fail;
+    t = type->tp_alloc(type, n);
+    if (t == NULL) goto fail;
+    for (Py_ssize_t k = 0; k < n; k++) PyTuple_SET_ITEM(t, k, items[k]);
+    return t;
+fail:
+    for (Py_ssize_t k = 0; k < n; k++) Py_XDECREF(items[k]);
+    return NULL;
+}
+
+/* One Line(number, text, ending, stripped, blank) for text[start:end]. */
+static PyObject *make_line(PyTypeObject *type, PyObject *text, int kind, const void *data, Py_ssize_t number,
+                           Py_ssize_t start, Py_ssize_t end, PyObject *ending) {
+    Py_ssize_t a = start, b = end; /* str.strip(): Python's own whitespace */
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
+    PyObject *line = PyUnicode_Substring(text, start, end);
+    PyObject *stripped = NULL;
+    if (line != NULL) stripped = (a == start && b == end) ? Py_NewRef(line) : PyUnicode_Substring(text, a, b);
+    PyObject *items[5] = {PyLong_FromSsize_t(number), line, Py_NewRef(ending), stripped,
+                          Py_NewRef(a == b ? Py_True : Py_False)};
+    return make_tuple_of(type, items, 5);
+}
+
+/* split(text, Line) -> [Line]: document.split_lines in one pass. Only LF, CRLF and CR end
+ * a line; a last line without an ending is kept when it is not empty. */
+static PyObject *split(PyObject *self, PyObject *args) {
+    PyObject *text, *ltype;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyType_Type, &ltype)) return NULL;
+    if (intern_constants() < 0) return NULL;
+    PyTypeObject *type = (PyTypeObject *)ltype;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        PyObject *ending;
+        Py_ssize_t next;
+        if (i == n) {
+            if (start == n) break;
+            ending = ending_none;
+            next = n;
+        } else {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c == '\n') { ending = ending_lf; next = i + 1; }
+            else if (c == '\r') {
+                if (i + 1 < n && PyUnicode_READ(kind, data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
+                else { ending = ending_cr; next = i + 1; }
+            } else continue;
+        }
+        PyObject *line = make_line(type, text, kind, data, ++number, start, i, ending);
+        if (line == NULL || PyList_Append(out, line) < 0) {
+            Py_XDECREF(line);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(line);
+        start = next;
+        i = next - 1;
+    }
+    return out;
+}
+
+/* decisions(lines, removed, Decision) -> tuple: pipeline.decisions. `removed` maps 1-based
+ * line numbers to Removals (objects with rule, source, reason and family). */
+static PyObject *decisions(PyObject *self, PyObject *args) {
+    PyObject *lines, *removed, *dtype;
+    if (!PyArg_ParseTuple(args, "OO!O!", &lines, &PyDict_Type, &removed, &PyType_Type, &dtype)) return NULL;
+    if (intern_constants() < 0) return NULL;
+    PyTypeObject *type = (PyTypeObject *)dtype;
+    PyObject *seq = PySequence_Fast(lines, "decisions() takes a sequence of lines");
+    if (seq == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyTuple_New(count);
+    if (out == NULL) { Py_DECREF(seq); return NULL; }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *line = PySequence_Fast_GET_ITEM(seq, k);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 2) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        PyObject *number = PyTuple_GET_ITEM(line, 0), *why = NULL;
+        if (PyDict_GET_SIZE(removed) && (why = PyDict_GetItemWithError(removed, number)) == NULL && PyErr_Occurred())
+            goto fail;
+        PyObject *items[7];
+        items[0] = Py_NewRef(number);
+        items[1] = Py_NewRef(why == NULL ? Py_True : Py_False);
+        items[2] = Py_NewRef(PyTuple_GET_ITEM(line, 1));
+        if (why == NULL) {
+            for (int m = 3; m < 7; m++) items[m] = Py_NewRef(Py_None);
+        } else {
+            items[3] = PyObject_GetAttr(why, attr_rule);
+            items[4] = PyObject_GetAttr(why, attr_source);
+            items[5] = PyObject_GetAttr(why, attr_reason);
+            items[6] = PyObject_GetAttr(why, attr_family);
+        }
+        PyObject *d = make_tuple_of(type, items, 7);
+        if (d == NULL) goto fail;
+        PyTuple_SET_ITEM(out, k, d);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
      "code point), the stopword set, the Features type and prose.SAMPLE_CHARS."},
     {"measure", measure, METH_O, "measure(lines) -> [Features]: prose._measure of each line."},
+    {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
+    {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},
 };
 

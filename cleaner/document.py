@@ -19,6 +19,11 @@ from cleaner.prose import Features, Profile, features
 if TYPE_CHECKING:
     from cleaner.scanner import Hits
 
+try:  # the compiled helpers (cleaner/_native.c), where built; the Python below otherwise
+    from cleaner import _native
+except ImportError:
+    _native = None
+
 # Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
 # U+2028, and joining those back would change the file.
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -125,7 +130,15 @@ _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-leve
 
 
 def split_lines(text: str) -> list[Line]:
-    """Split on LF, CRLF or CR only, keeping each line's own ending."""
+    """Split on LF, CRLF or CR only, keeping each line's own ending (one compiled pass when
+    cleaner._native is built: a Line per input line is a good part of the per-line cost)."""
+    if _native is not None:
+        return _native.split(text, Line)
+    return split_lines_python(text)
+
+
+def split_lines_python(text: str) -> list[Line]:
+    """split_lines without the compiled module (and what tests hold the compiled one to)."""
     if "\r" not in text:  # the common case, several times faster than the regex
         parts = text.split("\n")
         last = parts.pop()

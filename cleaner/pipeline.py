@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Sequence
 
 import regex
 
-from cleaner.document import Decision, Document, Line, Removal
+from cleaner.document import Decision, Document, Line, Removal, _native
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
@@ -336,8 +336,16 @@ _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its
 
 
 def decisions(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
-    """One decision per input line (line numbers are 1-based, as in `removed`), built by
-    C-level iteration: there is one per input line."""
+    """One decision per input line (line numbers are 1-based, as in `removed`): built in one
+    compiled call where cleaner._native is, since there is one per input line."""
+    if _native is not None:
+        return _native.decisions(lines, removed, Decision)
+    return decisions_python(lines, removed)
+
+
+def decisions_python(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
+    """decisions without the compiled module, by C-level iteration (and what tests hold the
+    compiled one to)."""
     none = repeat(None)  # zip draws the four empty fields from this one endless iterator
     out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
                                      none, none, none, none)))

@@ -146,3 +146,52 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
     assert len(memo) == 3
     native.remember(memo, "Menu 3", 3)
     assert memo == {"Menu 3": 3}  # full: emptied, then the new line kept
+
+
+# --- lines in, decisions out --------------------------------------------------------------
+from cleaner import document, pipeline  # noqa: E402
+from cleaner.document import Line  # noqa: E402
+
+# Line ends and whitespace at the edges of what split and strip do: CR, CRLF, CR before LF
+# across lines, a missing final newline, and characters str.strip() removes although they
+# end no line here (vertical tab, form feed, file/record separators, NEL, U+2028, NBSP).
+SPLIT_EDGES = ["", "\n", "\r", "\r\n", "\n\n", "a", "a\n", "a\r\nb\rc\n\r", "\r\r\n\n", "a\n\nb",
+               " \t x \x0b\x0c", "\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0 y \u3000", "中文\r\n\U0001d400 ",
+               "last line without end", "  \n \r\n\t"]
+
+
+@compiled_only
+def test_splitting_matches_the_python_split():
+    for text in SPLIT_EDGES + TEXTS:
+        assert native_split(text) == document.split_lines_python(text), repr(text[:60])
+
+
+def native_split(text: str) -> list[Line]:
+    out = native._native.split(text, Line)
+    assert all(type(ln) is Line for ln in out)
+    return out
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", " ", "\x0c", "\x85"]), max_size=60).map("".join))
+def test_splitting_any_text_matches_the_python_split(text):
+    assert native_split(text) == document.split_lines_python(text)
+
+
+@compiled_only
+def test_decisions_match_the_python_build():
+    for text in TEXTS:
+        lines = document.split_lines(text)
+        removed = {d.line: pipeline.Removal(d.rule, d.source, d.reason, d.family)
+                   for d in OFF.clean(text).decisions if not d.kept}
+        built = native._native.decisions(lines, removed, document.Decision)
+        assert built == pipeline.decisions_python(lines, removed)
+        assert all(type(d) is document.Decision for d in built)
+    assert native._native.decisions([], {}, document.Decision) == ()
+
+
+@compiled_only
+def test_decisions_reject_what_is_not_a_line():
+    with pytest.raises(TypeError):
+        native._native.decisions(["not a line"], {}, document.Decision)
