@@ -166,6 +166,7 @@ static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_
         }
     }
     for (int k = 0; k < 7; k++) PyTuple_SET_ITEM(f, k, items[k]);
+    PyObject_GC_UnTrack(f); /* only numbers and bools: no cycle to collect */
     return f;
 }
 
@@ -307,7 +308,15 @@ static PyObject *make_tuple_of(PyTypeObject *type, PyObject **items, Py_ssize_t 
         if (items[k] == NULL) goto fail;
     t = type->tp_alloc(type, n);
     if (t == NULL) goto fail;
-    for (Py_ssize_t k = 0; k < n; k++) PyTuple_SET_ITEM(t, k, items[k]);
+    int atoms = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyTuple_SET_ITEM(t, k, items[k]);
+        atoms &= !PyObject_GC_IsTracked(items[k]);
+    }
+    /* Holding only untracked objects (str, int, bool, None), the tuple can be in no cycle:
+     * the cyclic collector need not track it (CPython's own rule for tuples, applied now
+     * rather than at the next collection). */
+    if (atoms) PyObject_GC_UnTrack(t);
     return t;
 fail:
     for (Py_ssize_t k = 0; k < n; k++) Py_XDECREF(items[k]);
