@@ -3,7 +3,7 @@ from a document to the removals it makes (each with a reason naming the deciding
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Union
 
 from cleaner.document import Document, Removal
 
@@ -16,16 +16,19 @@ class Heuristic:
     family: str
     summary: str
     run: Callable[[Document], dict[int, Removal]]
-    # Decides each line from its own text alone: a line it passed over in one pass of the
-    # fixpoint it passes over in the next, so it runs once per document.
-    per_line: bool = False
+    # When a later pass of the fixpoint can skip it. A later pass sees a subset of the lines
+    # this one kept; a heuristic that keeps every line of any such subset that it keeps here
+    # has nothing new to say there. True: always so (it decides each line from its own text);
+    # a function: so for the document it was just run on.
+    settles: Union[bool, Callable[[Document], bool]] = False
 
     def removal(self, reason: str) -> Removal:
         return Removal(rule=self.id, source=SOURCE, reason=reason, family=self.family)
 
     def __call__(self, doc: Document) -> Document:
-        if not self.per_line:
-            return doc.remove(self.run(doc))
         if self.id in doc.applied:
             return doc  # every line here was kept when this heuristic last looked at it
-        return replace(doc.remove(self.run(doc)), applied=doc.applied | {self.id})
+        out = doc.remove(self.run(doc))
+        if self.settles is True or (self.settles and self.settles(doc)):
+            out = replace(out, applied=out.applied | {self.id})
+        return out

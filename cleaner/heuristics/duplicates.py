@@ -79,9 +79,24 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
     return out
 
 
+def _no_holder_left_out(doc: Document) -> bool:
+    """Is every line that could be a containment holder one (fewer such lines than the cap)?
+
+    Then a later pass of the fixpoint finds no new copy: its lines are a subset of the ones
+    kept here, every line it would compare with was compared with here, and a line that was
+    no copy of the earlier lines here is no copy of a subset of them. Past the cap, removing
+    lines would let later long lines become holders, so the heuristic runs again. Counted by
+    length (a key of NEAR_MIN_CHARS needs this many characters), which needs no folding.
+    """
+    shortest = -(-NEAR_MIN_CHARS // MAX_FOLD_GROWTH)
+    lines, removed = doc.lines, doc.removed
+    return sum(1 for i, ln in enumerate(lines) if len(ln.stripped) >= shortest and i not in removed) < CONTAIN_MAX_LINES
+
+
 SECOND_COPY = Heuristic(
     id="heuristic/second-copy",
     family="duplicate",
     summary=__doc__ or "",
     run=_second_copies,
+    settles=_no_holder_left_out,
 )

@@ -50,4 +50,4 @@ def _shouting(doc: Document) -> dict[int, Removal]:
     return out
 
 
-SHOUTING = Heuristic(id="heuristic/all-caps", family="other", summary=__doc__ or "", run=_shouting, per_line=True)
+SHOUTING = Heuristic(id="heuristic/all-caps", family="other", summary=__doc__ or "", run=_shouting, settles=True)
