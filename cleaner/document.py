@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import count, repeat
+from itertools import count, filterfalse, repeat
 from operator import not_
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
@@ -107,7 +107,9 @@ class Document:
         return self.profile.features[line.number - 1] if self.profile is not None else features(line.stripped)
 
     def kept_indices(self) -> list[int]:
-        return [i for i in range(len(self.lines)) if i not in self.removed]
+        if not self.removed:
+            return list(range(len(self.lines)))
+        return list(filterfalse(self.removed.__contains__, range(len(self.lines))))
 
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
         """Return a copy with `removals` added; a line keeps the first reason it was given."""

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import itemgetter, not_
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -193,9 +193,11 @@ class Cleaner:
         for pack in self.packs:
             if not pack.is_site:
                 continue
+            founds = [hits.lines(self._fingerprint_trigger[(pack.name, k)]) for k in range(len(pack.fingerprints))]
+            if not unscanned and sum(1 for f in founds if f is None or f) < pack.min_fingerprints:
+                continue  # too few of its fingerprints may match anywhere
             where: list[Sequence[str]] = []
-            for k in range(len(pack.fingerprints)):
-                found = hits.lines(self._fingerprint_trigger[(pack.name, k)])
+            for found in founds:
                 if found is None:
                     if everywhere is None:
                         everywhere = [ln.stripped for ln in lines
@@ -230,7 +232,7 @@ class Cleaner:
             else:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
                     [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
-            for rule in rules:
+            for rule in rules if hits is None else self._worth_trying(rules, hits):
                 anchored = candidates if rule.id in pack.anchored else None
                 if hits is None:
                     only = anchored
@@ -249,6 +251,15 @@ class Cleaner:
                     removed.setdefault(i, why)
                 skip.update(found)
         return replace(doc.remove(removed).warn(warnings), applied=doc.applied | {p.name for p in active})
+
+    def _worth_trying(self, rules: list[Rule], hits: Hits) -> list[Rule]:
+        """The rules that may fire on a scanned document, in order: those whose trigger the
+        scanner found somewhere or could not prefilter; every rule when some lines were not
+        scanned (those lines are candidates for every rule)."""
+        if hits.unscanned:
+            return rules
+        matched, compiled, trigger = hits.matched, hits.compiled, self._rule_trigger
+        return [r for r in rules if (k := trigger[r.id]) in matched or k not in compiled]
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -284,7 +295,7 @@ class Cleaner:
         """Where each rule trigger may match, by the native scanner (None: not running)."""
         if self._scanner is None:
             return None
-        if any(len(ln.text) > RULE_MAX_LINE_CHARS for ln in lines):  # rules skip such lines
+        if max(map(len, map(itemgetter(1), lines)), default=0) > RULE_MAX_LINE_CHARS:  # rules skip such lines
             texts = [t if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for t, ln in zip(texts, lines)]
         return self._scanner.scan(texts)
 
@@ -312,7 +323,7 @@ class Cleaner:
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
-                hits = scanned.renumbered({ln.number - 1: i for i, ln in enumerate(current)})
+                hits = scanned.renumbered(dict(zip(map(_BEFORE, map(itemgetter(0), current)), count())))
             doc = self.run_once(Document(current, applied=applied, hits=hits, profile=profile))
             applied = doc.applied
             site = site or doc.site
@@ -321,8 +332,8 @@ class Cleaner:
                 break
             for i, why in doc.removed.items():
                 removed[current[i].number] = why
-            current = tuple(ln for i, ln in enumerate(current) if i not in doc.removed)
-            if all(ln.blank for ln in current) or all(why is TIDY for why in doc.removed.values()):
+            current = tuple(compress(current, map(not_, map(doc.removed.__contains__, range(len(current))))))
+            if not any(map(itemgetter(3), current)) or all(why is TIDY for why in doc.removed.values()):
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
@@ -332,6 +343,7 @@ class Cleaner:
         )
 
 
+_BEFORE = (-1).__add__  # a 1-based line number's 0-based index
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 
 
