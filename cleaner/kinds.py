@@ -18,6 +18,7 @@ Each search runs under a time limit, so a pattern that backtracks badly cannot h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Mapping
@@ -84,6 +85,10 @@ class Rule:
     counterexamples: tuple[str, ...] = ()
 
     def removal(self) -> Removal:
+        return self._removal
+
+    @cached_property
+    def _removal(self) -> Removal:  # one per rule: a Removal is immutable, so it is shared
         return Removal(rule=self.id, source=self.source, reason=self.message, family=self.family)
 
     def probe(self, text: str) -> bool:

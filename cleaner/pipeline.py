@@ -126,6 +126,8 @@ class Cleaner:
             for p in packs
         )
         self.heuristics = tuple(h for h in ALL_HEURISTICS if self._enabled(h.id, h.family))
+        # What a later pass of the fixpoint runs of each pack (see the module docstring).
+        self._rerun = {p.name: [r for r in p.rules if position_dependent(r)] for p in self.packs}
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
         self._scanner: Scanner | None = None
         self._seen_chars = 0
@@ -219,8 +221,7 @@ class Cleaner:
         skip = set(removed)
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
-            rerun = pack.name in doc.applied
-            rules = [r for r in pack.rules if not rerun or position_dependent(r)]
+            rules = self._rerun[pack.name] if pack.name in doc.applied else pack.rules
             if not rules:
                 continue  # they saw these very lines in an earlier pass and passed them over
             hits = doc.hits
@@ -250,7 +251,9 @@ class Cleaner:
                 for i, why in found.items():
                     removed.setdefault(i, why)
                 skip.update(found)
-        return replace(doc.remove(removed).warn(warnings), applied=doc.applied | {p.name for p in active})
+        # `removed` holds the document's own removals and the new ones, each line's first
+        return replace(doc, removed=removed, warnings=doc.warnings + tuple(warnings),
+                       applied=doc.applied | {p.name for p in active})
 
     def _worth_trying(self, rules: list[Rule], hits: Hits) -> list[Rule]:
         """The rules that may fire on a scanned document, in order: those whose trigger the
