@@ -422,11 +422,156 @@ fail:
     return NULL;
 }
 
+/* --- layout: every line's first-pass class ---------------------------------------------- */
+
+/* classify(features, texts, params) -> (codes, weights): heuristics/layout.py's `classify`
+ * for every line, as one str of class codes ('p' prose, 'n' neutral, 'c' chrome, and 'd'
+ * for a line that is chrome only if it holds a date, which Python decides with its own
+ * pattern) and each line's weight in the body span (prose: its characters; else minus the
+ * cost of its class, the neutral cost for 'd'). The thresholds come from layout.py. */
+static PyObject *classify(PyObject *self, PyObject *args) {
+    PyObject *feats, *texts, *cjk_end;
+    Py_ssize_t prose_words, cjk_chars, long_words, cjk_chrome_chars, chrome_words, date_words, chrome_cost, neutral_cost;
+    double prose_stop, chrome_stop;
+    if (!PyArg_ParseTuple(args, "OO(ndnnnndnnnU)", &feats, &texts, &prose_words, &prose_stop, &cjk_chars, &long_words,
+                          &cjk_chrome_chars, &chrome_words, &chrome_stop, &date_words, &chrome_cost, &neutral_cost,
+                          &cjk_end))
+        return NULL;
+    PyObject *fseq = PySequence_Fast(feats, "classify() takes a sequence of Features");
+    if (fseq == NULL) return NULL;
+    PyObject *tseq = PySequence_Fast(texts, "classify() takes a sequence of str");
+    if (tseq == NULL) { Py_DECREF(fseq); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fseq);
+    PyObject *codes = NULL, *weights = NULL;
+    if (PySequence_Fast_GET_SIZE(tseq) != n) {
+        PyErr_SetString(PyExc_ValueError, "one text per Features");
+        goto fail;
+    }
+    codes = PyUnicode_New(n, 127);
+    weights = PyList_New(n);
+    if (codes == NULL || weights == NULL) goto fail;
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(codes);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *f = PySequence_Fast_GET_ITEM(fseq, k), *text = PySequence_Fast_GET_ITEM(tseq, k);
+        if (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 7 || !PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "classify() takes Features and str");
+            goto fail;
+        }
+        Py_ssize_t chars = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 0));
+        Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 1));
+        double stop = PyFloat_AsDouble(PyTuple_GET_ITEM(f, 2));
+        int sentence_end = PyObject_IsTrue(PyTuple_GET_ITEM(f, 4));
+        Py_ssize_t sentences = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 5));
+        int cjk = PyObject_IsTrue(PyTuple_GET_ITEM(f, 6));
+        if (PyErr_Occurred()) goto fail;
+        char code;
+        if (cjk) {
+            int end = 0; /* [。！？.!?」』”)]$ ($ also before a final \n) */
+            Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+            if (chars >= cjk_chars && len > 0) {
+                Py_UCS4 last = PyUnicode_READ_CHAR(text, len - 1);
+                if (last == '\n' && len > 1) end = PyUnicode_FindChar(cjk_end, PyUnicode_READ_CHAR(text, len - 2), 0,
+                                                                       PyUnicode_GET_LENGTH(cjk_end), 1) >= 0;
+                end = end || PyUnicode_FindChar(cjk_end, last, 0, PyUnicode_GET_LENGTH(cjk_end), 1) >= 0;
+            }
+            code = end ? 'p' : (chars < cjk_chrome_chars && !sentence_end ? 'c' : 'n');
+        } else if (words >= prose_words && stop >= prose_stop && (sentence_end || sentences > 1 || words >= long_words)) {
+            code = 'p';
+        } else if (words <= chrome_words && !sentence_end && stop <= chrome_stop) {
+            code = 'c';
+        } else {
+            code = words <= date_words && !sentence_end ? 'd' : 'n';
+        }
+        out[k] = (Py_UCS1)code;
+        PyObject *w = PyLong_FromSsize_t(code == 'p' ? chars : (code == 'c' ? -chrome_cost : -neutral_cost));
+        if (w == NULL) goto fail;
+        PyList_SET_ITEM(weights, k, w);
+    }
+    Py_DECREF(fseq);
+    Py_DECREF(tseq);
+    PyObject *pair = PyTuple_Pack(2, codes, weights);
+    Py_DECREF(codes);
+    Py_DECREF(weights);
+    return pair;
+fail:
+    Py_DECREF(fseq);
+    Py_DECREF(tseq);
+    Py_XDECREF(codes);
+    Py_XDECREF(weights);
+    return NULL;
+}
+
+/* span(lines, kept, codes, weights) -> (order, classes, start, end) | None: the body span
+ * of heuristics/layout.py over the kept non-blank lines. `kept` are indices into `lines`;
+ * `codes` and `weights` are by original line index (Line.number - 1), as `classify` gives
+ * them. The span is Kadane's: restart where the running sum is <= 0, keep a strictly
+ * better sum (layout.best_span states it with prefix sums; tests hold the two equal). */
+static PyObject *span(PyObject *self, PyObject *args) {
+    PyObject *lines, *kept, *codes, *weights;
+    if (!PyArg_ParseTuple(args, "O!O!UO!", &PyTuple_Type, &lines, &PyList_Type, &kept, &codes, &PyList_Type, &weights))
+        return NULL;
+    Py_ssize_t m = PyList_GET_SIZE(kept), n_lines = PyTuple_GET_SIZE(lines);
+    Py_ssize_t n_codes = PyUnicode_GET_LENGTH(codes);
+    if (PyUnicode_KIND(codes) != PyUnicode_1BYTE_KIND || PyList_GET_SIZE(weights) != n_codes) {
+        PyErr_SetString(PyExc_ValueError, "span() takes one ASCII class code and one weight per line");
+        return NULL;
+    }
+    const Py_UCS1 *code_of = PyUnicode_1BYTE_DATA(codes);
+    PyObject *order = PyList_New(0);
+    Py_UCS1 *classes = PyMem_Malloc(m > 0 ? m : 1);
+    if (order == NULL || classes == NULL) goto fail;
+    Py_ssize_t count = 0, start = 0, end = 0, run_start = 0;
+    long long run = 0, best = 0;
+    int any_prose = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *index = PyList_GET_ITEM(kept, k);
+        Py_ssize_t i = PyLong_AsSsize_t(index);
+        if (i == -1 && PyErr_Occurred()) goto fail;
+        if (i < 0 || i >= n_lines) { PyErr_SetString(PyExc_IndexError, "kept index out of range"); goto fail; }
+        PyObject *line = PyTuple_GET_ITEM(lines, i);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        if (PyTuple_GET_ITEM(line, 4) == Py_True) continue; /* blank */
+        Py_ssize_t number = PyLong_AsSsize_t(PyTuple_GET_ITEM(line, 0));
+        if (number == -1 && PyErr_Occurred()) goto fail;
+        Py_ssize_t n = number - 1;
+        if (n < 0 || n >= n_codes) { PyErr_SetString(PyExc_IndexError, "line number out of range"); goto fail; }
+        long long w = PyLong_AsLongLong(PyList_GET_ITEM(weights, n));
+        if (w == -1 && PyErr_Occurred()) goto fail;
+        if (PyList_Append(order, index) < 0) goto fail;
+        classes[count] = code_of[n];
+        any_prose |= code_of[n] == 'p';
+        if (count == 0 || run <= 0) { run = w; run_start = count; }
+        else run += w;
+        if (count == 0 || run > best) { best = run; start = run_start; end = count; }
+        count++;
+    }
+    if (count == 0 || !any_prose) {
+        PyMem_Free(classes);
+        Py_DECREF(order);
+        Py_RETURN_NONE;
+    }
+    PyObject *cls = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, classes, count);
+    PyMem_Free(classes);
+    if (cls == NULL) { Py_DECREF(order); return NULL; }
+    return Py_BuildValue("(NNnn)", order, cls, start, end);
+fail:
+    PyMem_Free(classes);
+    Py_XDECREF(order);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
      "code point), the stopword set, the Features type and prose.SAMPLE_CHARS."},
     {"measure", measure, METH_O, "measure(lines) -> [Features]: prose._measure of each line."},
+    {"classify", classify, METH_VARARGS,
+     "classify(features, texts, params) -> (codes, weights): heuristics/layout.py's classes of every line."},
+    {"span", span, METH_VARARGS,
+     "span(lines, kept, codes, weights) -> (order, classes, start, end) | None: heuristics/layout.py's body span."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

@@ -198,3 +198,34 @@ def test_skipping_settled_heuristics_changes_no_decision():
     for text, decided in zip(texts, fast):
         assert decided == every_pass(text)
     generated()
+
+
+def kadane(weights):
+    """The body span as a running sum finds it (the reference best_span must equal)."""
+    best, span, run, start = float("-inf"), (0, 0), 0, 0
+    for k, w in enumerate(weights):
+        if run <= 0:
+            run, start = w, k
+        else:
+            run += w
+        if run > best:
+            best, span = run, (start, k)
+    return span
+
+
+def test_the_body_span_is_the_running_sum_span():
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.heuristics.layout import best_span
+
+    assert best_span([-8, 300, -40, -8, 200, -40]) == (1, 4)
+    assert best_span([-40, -8, -40]) == (1, 1)  # all costs: the cheapest line
+    assert best_span([5, -5, 5]) == (0, 0)      # a tie with a later end: the earlier one wins...
+    assert best_span([0, 5]) == (1, 1)          # ...and a zero-sum lead-in is not part of it
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(st.sampled_from([-40, -8, 0, 8, 40, 120, 300]) | st.integers(-500, 500), min_size=1, max_size=60))
+    def same(weights):
+        assert best_span(weights) == kadane(weights)
+
+    same()

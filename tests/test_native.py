@@ -207,3 +207,111 @@ def test_only_tuples_of_atoms_leave_the_cyclic_collector():
     odd = pipeline.Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
     kept, dropped = native._native.decisions([line, line._replace(number=2)], {2: odd}, document.Decision)
     assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
+
+
+# --- layout classes ---------------------------------------------------------------------
+from cleaner.heuristics import layout  # noqa: E402
+from cleaner.prose import Profile  # noqa: E402
+
+
+def python_classes(texts: list[str]) -> tuple[str, list[int]]:
+    feats = [prose._measure(t) for t in texts]
+    codes = [layout.classify(f, t) for f, t in zip(feats, texts)]
+    return "".join(codes), [layout.weight(c, f) for c, f in zip(codes, feats)]
+
+
+@compiled_only
+def test_every_line_of_the_seeds_and_dev_inputs_classifies_the_same():
+    native.enable()
+    texts = [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    got = layout.profile_classes(Profile(texts, native.measure_lines(texts)))
+    assert got == python_classes(texts)
+    assert set(got[0]) == {layout.PROSE, layout.NEUTRAL, layout.CHROME}  # every class, none left undecided
+
+
+# Lines at the classes' edges: word counts and stopword shares on each side of the
+# thresholds, CJK lines around their length limits and end marks (also before a newline),
+# date-stamped short lines, and a long run-on line without a sentence end.
+CLASS_EDGES = [
+    "one two three four five six", "the of and a to in", "one two three four five six seven",
+    "Updated 3:02 PM", "Tuesday November 19, 2019", "posted 2 hours ago.", "Sep", "May the force",
+    "a b c d e f g h i the", "a b c d e f g h the of.", "The cat sat on the mat and then the dog came.",
+    " ".join(["word"] * 20 + ["the"] * 5), " ".join(["word"] * 19 + ["the"] * 5), "中" * 39 + "。", "中" * 40 + "。",
+    "中" * 40 + "。\n", "中" * 40 + ")", "中文", "中文。", "中" * 11, "中" * 12,
+]
+
+
+@compiled_only
+def test_lines_at_the_class_edges_classify_the_same():
+    native.enable()
+    texts = CLASS_EDGES
+    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+
+
+@compiled_only
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY + ["Jan", "2019", "12:30", "ago", "。", "中文", "the", "of"]),
+                         max_size=30).map("".join), max_size=8))
+def test_generated_lines_classify_the_same(texts):
+    native.enable()
+    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+
+
+@compiled_only
+def test_classify_rejects_what_is_not_features():
+    with pytest.raises(TypeError):
+        native._native.classify([("not", "features")], ["x"], layout._NATIVE_PARAMS)
+    with pytest.raises(ValueError):
+        native._native.classify([], ["x"], layout._NATIVE_PARAMS)
+
+
+def layouts(text: str, drop: set[int]) -> tuple[object, object]:
+    """The layout of a document (with lines in `drop` removed), by the native span over the
+    profile's classes and by the Python path."""
+    from dataclasses import replace as dc_replace
+
+    doc = document.Document.from_text(text)
+    doc = dc_replace(doc, removed={i: pipeline.TIDY for i in drop if i < len(doc.lines)})
+    texts = [ln.stripped for ln in doc.lines]
+    with_profile = dc_replace(doc, profile=Profile(texts, native.measure_lines(texts)))
+    return layout._layout(with_profile), layout._layout(doc)
+
+
+@compiled_only
+def test_the_body_span_is_the_same_natively():
+    native.enable()
+    for k, text in enumerate(TEXTS):
+        fast, slow = layouts(text, set(range(k % 5, 400, 7)))  # with some lines removed as well
+        assert fast == slow
+        assert layouts(text, set()) == layouts(text, set())[::-1]
+
+
+@compiled_only
+@settings(SETTINGS, max_examples=100)
+@given(documents(), st.sets(st.integers(0, 40), max_size=10))
+def test_the_body_span_of_generated_documents_is_the_same_natively(text, drop):
+    native.enable()
+    fast, slow = layouts(text, drop)
+    assert fast == slow
+
+
+@compiled_only
+def test_span_rejects_what_is_not_a_document():
+    lines = tuple(document.split_lines("Home\n"))
+    with pytest.raises(TypeError):
+        native._native.span(list(lines), [0], "c", [-40])
+    with pytest.raises(IndexError):
+        native._native.span(lines, [3], "c", [-40])
+    with pytest.raises(ValueError):
+        native._native.span(lines, [0], "cc", [-40])
+
+
+@compiled_only
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([-40, -8, 0, 8, 40, 120]) | st.integers(-300, 300), min_size=1, max_size=40))
+def test_the_native_span_is_best_span(weights):
+    lines = tuple(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
+    got = native._native.span(lines, list(range(len(weights))), "p" * len(weights), weights)
+    assert got[2:] == layout.best_span(weights)
+    first = list(range(min(3, len(weights))))
+    assert native._native.span(lines, first, "p" * len(weights), weights)[2:] == layout.best_span(weights[:3])

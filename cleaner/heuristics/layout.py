@@ -17,13 +17,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import sub
 
 import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.document import _native
 from cleaner.native import remember
-from cleaner.prose import CACHE_MAX_CHARS, Features, features
+from cleaner.prose import CACHE_MAX_CHARS, Features, Profile, features
+
+native_classify = _native.classify if _native is not None else None
+native_span = _native.span if _native is not None else None
+_dated: dict[str, bool] = {}  # does a short line hold a date (across documents, bounded)
 
 # --- first pass: line classes ---------------------------------------------------------------
 # Prose: at least this many words with at least this share of stopwords. jusText's defaults
@@ -57,26 +64,42 @@ TITLE_MAX_CHARS = 200
 # Inside the span, this many chrome-shaped lines in a row are a list of links.
 RUN_MIN_LINES = 4
 
-PROSE, NEUTRAL, CHROME = "prose", "neutral", "chrome"
+# Two more edges of the classes, from the same fitting: a line of at least this many words
+# with function words is prose without a sentence end (a long run-on paragraph), and a CJK
+# line shorter than this with no sentence end is chrome-shaped.
+PROSE_LONG_WORDS = 25
+CJK_CHROME_MAX_CHARS = 12
 
-_CJK_END = regex.compile(r"[。！？.!?」』”)]$")
+# The classes, one character each: a document's classes are a string, searched and counted
+# by str methods rather than line by line in Python.
+PROSE, NEUTRAL, CHROME = "p", "n", "c"
+MAYBE_DATE = "d"  # (native classes only) chrome if it holds a date or time, else neutral
+
+_CJK_END_CHARS = "。！？.!?」』”)"
+_CJK_END = regex.compile(f"[{regex.escape(_CJK_END_CHARS)}]$")
 _DATEISH = regex.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b"
                          r"|\b(?:ago|updated|published|posted)\b", regex.I)
+_RUN = regex.compile(f"{CHROME}{{{RUN_MIN_LINES},}}")
 
 
 def classify(f: Features, text: str) -> str:
     """First pass: prose, neutral or chrome, from the line's own features."""
     if f.cjk:
         return PROSE if f.chars >= PROSE_MIN_CJK_CHARS and _CJK_END.search(text) else (
-            CHROME if f.chars < 12 and not f.sentence_end else NEUTRAL)
+            CHROME if f.chars < CJK_CHROME_MAX_CHARS and not f.sentence_end else NEUTRAL)
     if f.words >= PROSE_MIN_WORDS and f.stopword_ratio >= PROSE_MIN_STOPWORDS and (
-            f.sentence_end or f.sentences > 1 or f.words >= 25):
+            f.sentence_end or f.sentences > 1 or f.words >= PROSE_LONG_WORDS):
         return PROSE
     if f.words <= CHROME_MAX_WORDS and not f.sentence_end and f.stopword_ratio <= CHROME_MAX_STOPWORDS:
         return CHROME
     if f.words <= DATE_MAX_WORDS and _DATEISH.search(text) and not f.sentence_end:
         return CHROME  # a date or time stamp ("Tuesday November 19, 2019", "Updated 2 hours ago")
     return NEUTRAL
+
+
+def weight(cls: str, f: Features) -> int:
+    """Second pass: what a line adds to a span's score (see CHROME_COST)."""
+    return f.chars if cls == PROSE else (-CHROME_COST if cls == CHROME else -NEUTRAL_COST)
 
 
 def line_class(text: str) -> tuple[Features, str]:
@@ -91,7 +114,34 @@ def _measure_class(text: str) -> tuple[Features, str]:
 
 
 _cached_class = lru_cache(maxsize=1 << 16)(_measure_class)
-_remembered: dict[str, str] = {}  # classes of short lines across documents (with a profile)
+
+# What cleaner/_native.c's `classify` takes: the thresholds above, in its order.
+_NATIVE_PARAMS = (PROSE_MIN_WORDS, PROSE_MIN_STOPWORDS, PROSE_MIN_CJK_CHARS, PROSE_LONG_WORDS, CJK_CHROME_MAX_CHARS,
+                  CHROME_MAX_WORDS, CHROME_MAX_STOPWORDS, DATE_MAX_WORDS, CHROME_COST, NEUTRAL_COST, _CJK_END_CHARS)
+
+
+def profile_classes(profile: Profile) -> tuple[str, list[int]]:
+    """Every line's class and weight, by original line index, for a document with a profile
+    (each line classified once per document, in one native call; the few lines that are
+    chrome only if they hold a date are looked at here, with the pattern `classify` uses)."""
+    done = profile.derived.get("layout")
+    if done is None:
+        codes, weights = native_classify(profile.features, profile.texts, _NATIVE_PARAMS)
+        if MAYBE_DATE in codes:
+            chars = list(codes)
+            n = codes.find(MAYBE_DATE)
+            while n >= 0:
+                text = profile.texts[n]
+                dated = _dated.get(text)
+                if dated is None:
+                    dated = _DATEISH.search(text) is not None
+                    remember(_dated, text, dated)  # short lines repeat across a site's pages
+                chars[n] = CHROME if dated else NEUTRAL
+                weights[n] = weight(chars[n], profile.features[n])
+                n = codes.find(MAYBE_DATE, n + 1)
+            codes = "".join(chars)
+        done = profile.derived["layout"] = (codes, weights)
+    return done
 
 
 @dataclass(frozen=True)
@@ -99,8 +149,7 @@ class Layout:
     """Line classes of the kept non-blank lines, and the body span over them."""
 
     order: list[int]            # document indices of kept non-blank lines
-    classes: list[str]
-    feats: list[Features]
+    classes: str                # their classes, one character each
     start: int                  # span over `order`, inclusive
     end: int
 
@@ -119,42 +168,29 @@ def layout(doc: Document) -> Layout | None:
 
 
 def _layout(doc: Document) -> Layout | None:
-    order = [i for i in doc.kept_indices() if not doc.lines[i].blank]
-    if not order:
-        return None
-    if doc.profile is not None:  # each line classified once per document, for every pass
-        profile = doc.profile
-        by_line = profile.derived.get("layout")
-        if by_line is None:
-            by_line = profile.derived["layout"] = [None] * len(profile.features)
-        numbers = [doc.lines[i].number - 1 for i in order]
-        feats = [profile.features[n] for n in numbers]
-        for n in numbers:
-            if by_line[n] is None:
-                text = profile.texts[n]
-                cls = _remembered.get(text)
-                if cls is None:
-                    cls = classify(profile.features[n], text)
-                    remember(_remembered, text, cls)  # as native.measure_lines remembers features
-                by_line[n] = cls
-        classes = [by_line[n] for n in numbers]
-    else:
-        measured = [line_class(doc.lines[i].stripped) for i in order]
-        feats = [f for f, _ in measured]
-        classes = [c for _, c in measured]
+    lines = doc.lines
+    if doc.profile is not None and native_classify is not None:  # the same, in one native call
+        got = native_span(tuple(lines), doc.kept_indices(), *profile_classes(doc.profile))
+        return None if got is None else Layout(*got)
+    order = [i for i in doc.kept_indices() if not lines[i].blank]
+    measured = [line_class(lines[i].stripped) for i in order]
+    classes = "".join(c for _, c in measured)
     if PROSE not in classes:
         return None
-    best, best_span = float("-inf"), (0, 0)
-    run, run_start = 0.0, 0
-    for k, (cls, f) in enumerate(zip(classes, feats)):
-        w = f.chars if cls == PROSE else (-CHROME_COST if cls == CHROME else -NEUTRAL_COST)
-        if run <= 0:
-            run, run_start = w, k
-        else:
-            run += w
-        if run > best:
-            best, best_span = run, (run_start, k)
-    return Layout(order, classes, feats, *best_span)
+    return Layout(order, classes, *best_span([weight(c, f) for f, c in measured]))
+
+
+def best_span(weights: list[int]) -> tuple[int, int]:
+    """The span (first, last index, inclusive) with the greatest sum, the earliest-ending one
+    on ties and, for that end, the shortest: what Kadane's scan gives when it restarts at
+    a running sum <= 0 and keeps only a strictly better sum. Taken from prefix sums and
+    their running minimum, so the work is done by C-level iteration."""
+    prefix = list(accumulate(weights, initial=0))
+    lowest = list(accumulate(prefix[:-1], min))   # lowest[e]: min of prefix[0..e]
+    gains = list(map(sub, prefix[1:], lowest))    # the best sum of a span ending at e
+    end = gains.index(max(gains))
+    start = end - prefix[end::-1].index(lowest[end])  # the latest start reaching that low
+    return start, end
 
 
 def _title_index(lay: Layout, doc: Document) -> int | None:
@@ -162,7 +198,7 @@ def _title_index(lay: Layout, doc: Document) -> int | None:
     best, best_score = None, 0.0
     lo = max(0, lay.start - TITLE_LOOKBACK)
     for k in range(lay.start - 1, lo - 1, -1):
-        f, text = lay.feats[k], doc.lines[lay.order[k]].stripped
+        f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
         if f.words < TITLE_MIN_WORDS or f.chars > TITLE_MAX_CHARS or text.endswith((".", ":", ",")):
             continue
         if _DATEISH.search(text) and f.words < 8:
@@ -180,8 +216,8 @@ def _outside_body(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
     before = range(0, lay.start)
     after = range(lay.end + 1, len(lay.order))
-    n_before = sum(1 for k in before if lay.classes[k] == CHROME)
-    n_after = sum(1 for k in after if lay.classes[k] == CHROME)
+    n_before = lay.classes.count(CHROME, 0, lay.start)
+    n_after = lay.classes.count(CHROME, lay.end + 1)
     if n_before >= OUTSIDE_MIN_CHROME:
         title = _title_index(lay, doc)
         why = OUTSIDE_BODY.removal(
@@ -204,22 +240,12 @@ def _chrome_run(doc: Document) -> dict[int, Removal]:
     if lay is None:
         return {}
     out: dict[int, Removal] = {}
-    k = lay.start
-    while k <= lay.end:
-        if lay.classes[k] != CHROME:
-            k += 1
-            continue
-        j = k
-        while j <= lay.end and lay.classes[j] == CHROME:
-            j += 1
-        if j - k >= RUN_MIN_LINES:
-            why = CHROME_RUN.removal(
-                f"{j - k} short lines in a row with no sentence end and few function words (a link list)")
-            for m in range(k, j):
-                out[lay.order[m]] = why
-        k = j
+    for run in _RUN.finditer(lay.classes, lay.start, lay.end + 1):
+        why = CHROME_RUN.removal(
+            f"{run.end() - run.start()} short lines in a row with no sentence end and few function words (a link list)")
+        for m in range(*run.span()):
+            out[lay.order[m]] = why
     return out
-
 
 OUTSIDE_BODY = Heuristic(id="heuristic/outside-body", family="nav", summary=__doc__ or "", run=_outside_body)
 CHROME_RUN = Heuristic(id="heuristic/chrome-run", family="nav", summary=__doc__ or "", run=_chrome_run)
