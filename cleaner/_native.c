@@ -563,6 +563,104 @@ fail:
     return NULL;
 }
 
+/* --- the scanner's input ------------------------------------------------------------------ */
+
+/* wide(texts, control) -> (data, has_control): the lines joined by "\n" as bytes, one byte
+ * per character, every non-ASCII character as 0x80 (what cleaner/scanner.py's "cleaner.wide"
+ * encoding gives), and whether any byte of `control` occurs in it. */
+static PyObject *wide(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer control;
+    if (!PyArg_ParseTuple(args, "Oy*", &texts, &control)) return NULL;
+    unsigned char is_control[256] = {0};
+    for (Py_ssize_t k = 0; k < control.len; k++) is_control[((unsigned char *)control.buf)[k]] = 1;
+    PyBuffer_Release(&control);
+    PyObject *seq = PySequence_Fast(texts, "wide() takes a sequence of str");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), size = n > 0 ? n - 1 : 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
+        if (!PyUnicode_Check(t)) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_TypeError, "wide() takes a sequence of str");
+            return NULL;
+        }
+        size += PyUnicode_GET_LENGTH(t);
+    }
+    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
+    if (data == NULL) { Py_DECREF(seq); return NULL; }
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(data);
+    int has_control = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(t);
+        if (k > 0) *out++ = '\n';
+        if (PyUnicode_IS_ASCII(t)) {
+            const unsigned char *src = PyUnicode_1BYTE_DATA(t);
+            memcpy(out, src, len);
+            for (Py_ssize_t i = 0; i < len && !has_control; i++) has_control = is_control[src[i]];
+        } else {
+            int kind = PyUnicode_KIND(t);
+            const void *src = PyUnicode_DATA(t);
+            for (Py_ssize_t i = 0; i < len; i++) {
+                Py_UCS4 c = PyUnicode_READ(kind, src, i);
+                out[i] = c < 128 ? (unsigned char)c : 0x80;
+                has_control |= c < 128 && is_control[c];
+            }
+        }
+        out += len;
+    }
+    Py_DECREF(seq);
+    return Py_BuildValue("(NO)", data, has_control ? Py_True : Py_False);
+}
+
+/* lines_at(texts, ends) -> [int]: for each offset in `ends` into the bytes `wide` made of
+ * these texts, the index of the line it falls on: the last line starting at or before it
+ * (line k starts after the characters of the lines before it and k newlines). */
+static PyObject *lines_at(PyObject *self, PyObject *args) {
+    PyObject *texts, *ends;
+    if (!PyArg_ParseTuple(args, "OO", &texts, &ends)) return NULL;
+    PyObject *tseq = PySequence_Fast(texts, "lines_at() takes a sequence of str");
+    if (tseq == NULL) return NULL;
+    PyObject *seq = PySequence_Fast(ends, "lines_at() takes a sequence of offsets");
+    if (seq == NULL) { Py_DECREF(tseq); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(tseq), m = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1)); /* and where a line after the last would start */
+    PyObject *out = PyList_New(m);
+    if (starts == NULL || out == NULL) goto fail;
+    for (Py_ssize_t k = 0, at = 0; k < n; k++) {
+        PyObject *t = PySequence_Fast_GET_ITEM(tseq, k);
+        if (!PyUnicode_Check(t)) { PyErr_SetString(PyExc_TypeError, "lines_at() takes a sequence of str"); goto fail; }
+        starts[k] = at;
+        at += PyUnicode_GET_LENGTH(t) + 1;
+        starts[k + 1] = at;
+    }
+    starts[0] = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Py_ssize_t end = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j));
+        if (end == -1 && PyErr_Occurred()) goto fail;
+        Py_ssize_t lo = 0, hi = n + 1; /* bisect_right(starts, end) - 1 */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (end < starts[mid]) hi = mid;
+            else lo = mid + 1;
+        }
+        PyObject *v = PyLong_FromSsize_t(lo - 1);
+        if (v == NULL) goto fail;
+        PyList_SET_ITEM(out, j, v);
+    }
+    PyMem_Free(starts);
+    Py_DECREF(seq);
+    Py_DECREF(tseq);
+    return out;
+fail:
+    PyMem_Free(starts);
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    Py_DECREF(tseq);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
@@ -572,6 +670,9 @@ static PyMethodDef methods[] = {
      "classify(features, texts, params) -> (codes, weights): heuristics/layout.py's classes of every line."},
     {"span", span, METH_VARARGS,
      "span(lines, kept, codes, weights) -> (order, classes, start, end) | None: heuristics/layout.py's body span."},
+    {"wide", wide, METH_VARARGS,
+     "wide(texts, control) -> (data, has_control): the scanner's bytes (non-ASCII as 0x80)."},
+    {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

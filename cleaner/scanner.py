@@ -50,6 +50,11 @@ import regex
 
 from cleaner.prefilter import structure
 
+try:  # the compiled helpers (cleaner/_native.c), where built
+    from cleaner import _native
+except ImportError:
+    _native = None
+
 try:  # optional: a compiled dependency with wheels for the common platforms
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised on platforms without a wheel
@@ -436,26 +441,48 @@ class Scanner:
     def scan(self, texts: Sequence[str]) -> "Hits":
         """Where each trigger may match in these (stripped) line texts."""
         matched: dict[int, set[int]] = {}
-        data = "\n".join(texts).encode("ascii", "cleaner.wide")
+        data, control = encode(texts)
         others: frozenset[int] = frozenset()
-        if len(data.translate(None, _CONTROL_BYTES)) != len(data):  # rare: set those lines aside
+        if control:  # rare: set those lines aside
             others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
             texts = ["" if i in others else t for i, t in enumerate(texts)]
-            data = "\n".join(texts).encode("ascii", "cleaner.wide")
+            data, _ = encode(texts)
         if self._db is not None:
-            # one byte per character, so character offsets are byte offsets: line k starts
-            # after the characters of the lines before it and k newlines
-            starts = list(map(add, accumulate(map(len, texts), initial=0), count()))
+            keys: list[int] = []
+            ends: list[int] = []
+            add_key, add_end = keys.append, ends.append
 
             def on_match(k: int, start: int, end: int, flags: int, context: Any) -> None:
-                line = bisect_right(starts, end) - 1
+                add_key(k)
+                add_end(end)
+
+            self._db.scan(data, match_event_handler=on_match)
+            for k, line in zip(keys, lines_at(texts, ends)):
                 if k in matched:
                     matched[k].add(line)
                 else:
                     matched[k] = {line}
-
-            self._db.scan(data, match_event_handler=on_match)
         return Hits(matched, self.compiled_ids, self.size, others)
+
+
+def encode(texts: Sequence[str]) -> tuple[bytes, bool]:
+    """The bytes scanned: the lines joined by newlines, one byte per character (non-ASCII
+    as \\x80), and whether they hold an ASCII control character (one native pass, where
+    cleaner._native is built)."""
+    if _native is not None:
+        return _native.wide(texts, _CONTROL_BYTES)
+    data = "\n".join(texts).encode("ascii", "cleaner.wide")
+    return data, len(data.translate(None, _CONTROL_BYTES)) != len(data)
+
+
+def lines_at(texts: Sequence[str], ends: Sequence[int]) -> list[int]:
+    """The line each match end offset (into `encode(texts)`) falls on."""
+    if _native is not None:
+        return _native.lines_at(texts, ends)
+    # one byte per character, so character offsets are byte offsets: line k starts after
+    # the characters of the lines before it and k newlines
+    starts = list(map(add, accumulate(map(len, texts), initial=0), count()))
+    return [bisect_right(starts, end) - 1 for end in ends]
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,41 @@ def test_the_native_span_is_best_span(weights):
     assert got[2:] == layout.best_span(weights)
     first = list(range(min(3, len(weights))))
     assert native._native.span(lines, first, "p" * len(weights), weights)[2:] == layout.best_span(weights[:3])
+
+
+# --- the scanner's input ----------------------------------------------------------------------
+from cleaner import scanner as scanner_module  # noqa: E402
+
+
+def python_scanner_input(monkeypatch, texts, ends):
+    with monkeypatch.context() as m:
+        m.setattr(scanner_module, "_native", None)
+        return scanner_module.encode(texts), scanner_module.lines_at(texts, ends)
+
+
+@compiled_only
+def test_the_scanned_bytes_and_match_lines_are_the_same_natively(monkeypatch):
+    for text in TEXTS + ["tab\there", "form\x0cfeed", "del\x7f", "é\x01", "\ud800 lone", "\U0001d400", ""]:
+        texts = [ln.strip() for ln in text.split("\n")]
+        size = sum(map(len, texts)) + len(texts)
+        ends = sorted({0, size - 1, size, *range(0, size, 37)})
+        native_side = scanner_module.encode(texts), scanner_module.lines_at(texts, ends)
+        assert native_side == python_scanner_input(monkeypatch, texts, ends)
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY + ["\x00", "\x1f", "\x7f", "\r", "~"]), max_size=12).map("".join),
+                max_size=8), st.lists(st.integers(0, 120), max_size=10))
+def test_generated_lines_scan_the_same_natively(texts, ends):
+    with pytest.MonkeyPatch.context() as m:
+        assert (scanner_module.encode(texts), scanner_module.lines_at(texts, ends)) == \
+            python_scanner_input(m, texts, ends)
+
+
+@compiled_only
+def test_the_scanner_input_takes_only_text():
+    with pytest.raises(TypeError):
+        native._native.wide([b"bytes"], b"")
+    with pytest.raises(TypeError):
+        native._native.lines_at([b"bytes"], [0])
