@@ -115,10 +115,7 @@ class Document:
         """Return a copy with `removals` added; a line keeps the first reason it was given."""
         if not removals:
             return self
-        merged = dict(self.removed)
-        for index, why in removals.items():
-            merged.setdefault(index, why)
-        return replace(self, removed=merged)
+        return replace(self, removed={**removals, **self.removed})  # the earlier reason wins
 
     def with_site(self, site: str | None) -> "Document":
         return replace(self, site=site)

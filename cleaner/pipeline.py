@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 from itertools import compress, count, repeat
-from operator import itemgetter, not_
+from operator import is_, itemgetter, not_
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -130,6 +130,7 @@ class Cleaner:
         self._rerun = {p.name: [r for r in p.rules if position_dependent(r)] for p in self.packs}
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
         self._scanner: Scanner | None = None
+        self._stages: tuple[tuple[Heuristic, ...] | None, list[Stage]] = (None, [])
         self._seen_chars = 0
         self._native_on = False
         if self.accelerate:
@@ -169,9 +170,11 @@ class Cleaner:
     # --- the stages -----------------------------------------------------------------------
 
     def stages(self) -> list[Stage]:
-        content = [h for h in self.heuristics if h in CONTENT_HEURISTICS]
-        copies = [h for h in self.heuristics if h is SECOND_COPY]
-        return [self.detect_site, self.apply_rules, *content, *copies, tidy_blank_lines]
+        if self._stages[0] is not self.heuristics:  # built once per set of heuristics
+            content = [h for h in self.heuristics if h in CONTENT_HEURISTICS]
+            copies = [h for h in self.heuristics if h is SECOND_COPY]
+            self._stages = (self.heuristics, [self.detect_site, self.apply_rules, *content, *copies, tidy_blank_lines])
+        return self._stages[1]
 
     def detect_site(self, doc: Document) -> Document:
         """Name the site whose fingerprints the text carries (or the user's hint)."""
@@ -248,8 +251,7 @@ class Cleaner:
                 except PatternTimeout:
                     warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
                     continue
-                for i, why in found.items():
-                    removed.setdefault(i, why)
+                removed = found | removed  # a line keeps the first reason it was given
                 skip.update(found)
         # `removed` holds the document's own removals and the new ones, each line's first
         return replace(doc, removed=removed, warnings=doc.warnings + tuple(warnings),
@@ -333,10 +335,9 @@ class Cleaner:
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:
                 break
-            for i, why in doc.removed.items():
-                removed[current[i].number] = why
+            removed.update(zip(map(itemgetter(0), map(current.__getitem__, doc.removed)), doc.removed.values()))
             current = tuple(compress(current, map(not_, map(doc.removed.__contains__, range(len(current))))))
-            if not any(map(itemgetter(3), current)) or all(why is TIDY for why in doc.removed.values()):
+            if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),

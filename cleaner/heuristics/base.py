@@ -10,7 +10,7 @@ from cleaner.document import Document, Removal
 SOURCE = "heuristic"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each heuristic is one object, known by identity
 class Heuristic:
     id: str
     family: str
