@@ -18,6 +18,8 @@
 #define F_UPPER 2  /* \p{Lu} */
 #define F_SPACE 4  /* \s */
 #define F_CJK 8    /* [\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}] */
+#define F_LOWER 16 /* \p{Ll} */
+#define F_LETTER 32 /* \p{L} */
 
 #define TABLE_SIZE 0x110000
 #define STOP_SLOTS 4096 /* open addressing, power of two; ASCII stopwords only */
@@ -263,7 +265,14 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
 
     return make_features(full, words, n_stop, n_cap, sentence_end, sentences, cjk);
 }
-static PyObject *measure(PyObject *self, PyObject *lines) {
+/* measure(lines[, memo, max_chars, max_entries]) -> [Features]. With a memo (a dict), the
+ * Features of lines of at most max_chars characters are looked up there first and stored
+ * there when measured; a memo holding max_entries lines is emptied before the next store
+ * (native.remember's rule). */
+static PyObject *measure(PyObject *self, PyObject *args) {
+    PyObject *lines, *memo = NULL;
+    Py_ssize_t max_chars = 0, max_entries = 0;
+    if (!PyArg_ParseTuple(args, "O|O!nn", &lines, &PyDict_Type, &memo, &max_chars, &max_entries)) return NULL;
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "cleaner._native.configure() has not been called");
         return NULL;
@@ -274,12 +283,29 @@ static PyObject *measure(PyObject *self, PyObject *lines) {
     PyObject *out = PyList_New(count);
     if (out == NULL) { Py_DECREF(seq); return NULL; }
     for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *f = measure_one(PySequence_Fast_GET_ITEM(seq, k));
-        if (f == NULL) { Py_DECREF(out); Py_DECREF(seq); return NULL; }
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, k), *f = NULL;
+        int remembered = memo != NULL && PyUnicode_Check(text) && PyUnicode_GET_LENGTH(text) <= max_chars;
+        if (remembered) {
+            f = PyDict_GetItemWithError(memo, text);
+            if (f != NULL) Py_INCREF(f);
+            else if (PyErr_Occurred()) goto fail;
+        }
+        if (f == NULL) {
+            f = measure_one(text);
+            if (f == NULL) goto fail;
+            if (remembered) {
+                if (PyDict_GET_SIZE(memo) >= max_entries) PyDict_Clear(memo);
+                if (PyDict_SetItem(memo, text, f) < 0) { Py_DECREF(f); goto fail; }
+            }
+        }
         PyList_SET_ITEM(out, k, f);
     }
     Py_DECREF(seq);
     return out;
+fail:
+    Py_DECREF(out);
+    Py_DECREF(seq);
+    return NULL;
 }
 
 /* --- documents: lines in, decisions out ------------------------------------------------ */
@@ -661,11 +687,68 @@ fail:
     return NULL;
 }
 
+/* --- all-capitals lines ------------------------------------------------------------------- */
+
+/* capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower,
+ * letters)]: heuristics/shouting.py's cheap tests, then its letter counts. A line is counted
+ * when it has at least min_chars characters and min_words - 1 spaces, and no more than
+ * max_lower lower-case letters among its first `window` characters; then its capitals,
+ * lower-case letters and letters among its first `sample` characters are counted. */
+static PyObject *capitals(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_ssize_t min_chars, min_words, window, max_lower, sample;
+    if (!PyArg_ParseTuple(args, "Onnnnn", &texts, &min_chars, &min_words, &window, &max_lower, &sample)) return NULL;
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "cleaner._native.configure() has not been called");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(texts, "capitals() takes a sequence of str");
+    if (seq == NULL) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) { Py_DECREF(seq); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "capitals() takes a sequence of str");
+            goto fail;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (len < min_chars) continue;
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t lower = 0, upper = 0, letters = 0, spaces = 0, i;
+        Py_ssize_t head = len < window ? len : window;
+        for (i = 0; i < head && lower <= max_lower; i++) lower += (flags_of(PyUnicode_READ(kind, data, i)) & F_LOWER) != 0;
+        if (lower > max_lower) continue;
+        for (i = 0; i < len && spaces < min_words - 1; i++) spaces += PyUnicode_READ(kind, data, i) == ' ';
+        if (spaces < min_words - 1) continue;
+        lower = 0;
+        Py_ssize_t end = len < sample ? len : sample;
+        for (i = 0; i < end; i++) {
+            unsigned char fl = flags_of(PyUnicode_READ(kind, data, i));
+            upper += (fl & F_UPPER) != 0;
+            lower += (fl & F_LOWER) != 0;
+            letters += (fl & F_LETTER) != 0;
+        }
+        PyObject *row = Py_BuildValue("(nnnn)", k, upper, lower, letters);
+        if (row == NULL || PyList_Append(out, row) < 0) { Py_XDECREF(row); goto fail; }
+        Py_DECREF(row);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
      "code point), the stopword set, the Features type and prose.SAMPLE_CHARS."},
-    {"measure", measure, METH_O, "measure(lines) -> [Features]: prose._measure of each line."},
+    {"measure", measure, METH_VARARGS,
+     "measure(lines[, memo, max_chars, max_entries]) -> [Features]: prose._measure of each line."},
     {"classify", classify, METH_VARARGS,
      "classify(features, texts, params) -> (codes, weights): heuristics/layout.py's classes of every line."},
     {"span", span, METH_VARARGS,
@@ -673,6 +756,8 @@ static PyMethodDef methods[] = {
     {"wide", wide, METH_VARARGS,
      "wide(texts, control) -> (data, has_control): the scanner's bytes (non-ASCII as 0x80)."},
     {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
+    {"capitals", capitals, METH_VARARGS,
+     "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

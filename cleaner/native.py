@@ -29,12 +29,14 @@ except ImportError:  # built without a compiler: the Python path, same results
     _native = None
 
 # The flags of the class table, as _native.c reads them, and the `regex` class behind each:
-# the classes prose.py's patterns use.
+# the classes prose.py's and heuristics/shouting.py's patterns use.
 CLASS_FLAGS = (
     (1, r"\w"),
     (2, r"\p{Lu}"),
     (4, r"\s"),
     (8, r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"),
+    (16, r"\p{Ll}"),
+    (32, r"\p{L}"),
 )
 CODE_POINTS = 0x110000
 
@@ -128,15 +130,7 @@ def measure_lines(texts: Sequence[str]) -> list[Features]:
     """`prose.features(t)` for each (stripped) line text, in one native call when enabled."""
     if not _enabled:
         return [prose.features(t) for t in texts]
-    out: list[Features | None] = list(map(_remembered.get, texts))
-    if None not in out:
-        return out  # type: ignore[return-value]
-    at = [i for i, f in enumerate(out) if f is None]
-    fresh = _native.measure([texts[i] for i in at])  # type: ignore[union-attr]
-    for i, f in zip(at, fresh):
-        out[i] = f
-        remember(_remembered, texts[i], f)
-    return out  # type: ignore[return-value]
+    return _native.measure(texts, _remembered, REMEMBER_MAX_CHARS, REMEMBER_LINES)  # type: ignore[union-attr]
 
 
 def remember(memo: dict[str, T], text: str, value: T) -> None:

@@ -353,3 +353,52 @@ def test_the_scanner_input_takes_only_text():
         native._native.wide([b"bytes"], b"")
     with pytest.raises(TypeError):
         native._native.lines_at([b"bytes"], [0])
+
+
+# --- all-capitals lines ----------------------------------------------------------------------
+from cleaner.heuristics import shouting  # noqa: E402
+
+SHOUTS = [
+    "WE CHECKED THE SHERIFF'S OFFICE AND ALL THEY WOULD SAY IS THIS CASE IS ACTIVE AND OPEN TONIGHT",
+    "A B C D E F G H I J K L M N O",                       # 14 spaces: just enough words
+    "A B C D E F G H I J K L M N",                         # one word short
+    "abcdef " + "X " * 20,                                 # six lower-case letters at the start
+    "abcdefg " + "X " * 20,                                # seven
+    " " * 60 + "abcdefgh" + " X" * 20,                     # lower case past the first 60 characters
+    "ǅ ǈ ǋ ǲ " * 5 + "ª º " * 5,                           # title-case and uncased letters
+    "다만 MBC KBS SBS 여주인공 " * 4, "ÉTÉ À PARIS " * 8, "İSTANBUL ŞEHİR " * 8,
+    ("THE END " * 3000).strip(),                           # longer than the sample
+]
+
+
+@compiled_only
+def test_all_capitals_candidates_are_the_same_natively():
+    native.enable()
+    texts = SHOUTS + [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    got = shouting.native_candidates(texts)
+    assert got == shouting.candidates(texts)
+    assert any(s >= shouting.MIN_UPPER_SHARE for _, s in got)  # some lines shout
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY + ["ǅ", "ª", "ⅷ", "Ⅷ", "A", "B", " ", "a", "ß", "ÿ", "Ÿ"]),
+                         min_size=20, max_size=90).map("".join), max_size=6))
+def test_generated_lines_are_the_same_capitals_natively(texts):
+    native.enable()
+    assert shouting.native_candidates(texts) == shouting.candidates(texts)
+
+
+@compiled_only
+def test_the_native_memo_keeps_short_lines_only_and_stays_bounded():
+    native.enable()
+    memo: dict = {}
+    long = "x" * 11
+    first = native._native.measure(["Menu", long, "Menu"], memo, 10, 2)
+    assert first == [prose._measure("Menu"), prose._measure(long), prose._measure("Menu")]
+    assert list(memo) == ["Menu"]  # the long line is not kept
+    memo["Home"] = prose._measure("Home")
+    native._native.measure(["Sport"], memo, 10, 2)
+    assert list(memo) == ["Sport"]  # full: emptied, then the new line kept
+    stale = prose._measure("the cat sat.")
+    assert native._native.measure(["Sport"], {"Sport": stale}, 10, 2) == [stale]  # what the memo holds is used

@@ -6,9 +6,11 @@ it. News prose is never set in capitals for a whole long line (a shouted quote o
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 import regex
 
-from cleaner.document import Document, Removal
+from cleaner.document import Document, Removal, _native
 from cleaner.heuristics.base import Heuristic
 from cleaner.prose import SAMPLE_CHARS
 
@@ -18,12 +20,16 @@ MIN_WORDS = 15
 MIN_UPPER_SHARE = 0.9
 
 
+# More than this many lower-case letters within the first LOWER_WINDOW characters: plainly
+# not shouting (the cheap test that settles nearly every line of prose).
+MAX_LOWER = 6
+LOWER_WINDOW = 60
+
 _UPPER = regex.compile(r"\p{Lu}")
 _LOWER = regex.compile(r"\p{Ll}")
 _LETTER = regex.compile(r"\p{L}")
-# More than six lower-case letters (within the first 60 characters, as used below): plainly
-# not shouting. A match stops at the seventh, where counting them all would not.
-_LOWER_START = regex.compile(r"(?:\P{Ll}*\p{Ll}){7}")
+# A match stops at the (MAX_LOWER + 1)th lower-case letter, where counting them all would not.
+_LOWER_START = regex.compile(rf"(?:\P{{Ll}}*\p{{Ll}}){{{MAX_LOWER + 1}}}")
 
 
 def upper_share(text: str) -> float:
@@ -31,22 +37,37 @@ def upper_share(text: str) -> float:
     Chinese), where a few Latin acronyms would otherwise count as shouting. Measured on the
     first SAMPLE_CHARS characters, which bounds the work on a huge line."""
     text = text[:SAMPLE_CHARS]
-    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    return share(len(_UPPER.findall(text)), len(_LOWER.findall(text)), len(_LETTER.findall(text)))
+
+
+def share(upper: int, lower: int, letters: int) -> float:
     cased = upper + lower
-    if not cased or cased * 2 < len(_LETTER.findall(text)):
+    if not cased or cased * 2 < letters:
         return 0.0
     return upper / cased
 
 
+def candidates(texts: list[str]) -> list[tuple[int, float]]:
+    """(index, upper_share) of each line that passes the cheap tests: long enough, enough
+    spaces for MIN_WORDS words, and not plainly lower-case from the start."""
+    return [(i, upper_share(text)) for i, text in enumerate(texts)
+            if len(text) >= MIN_WORDS * 2 and text.count(" ") + 1 >= MIN_WORDS
+            and not _LOWER_START.match(text, 0, LOWER_WINDOW)]
+
+
+def native_candidates(texts: list[str]) -> list[tuple[int, float]]:
+    """`candidates`, the tests and letter counts in one native call (cleaner/_native.c)."""
+    found = _native.capitals(texts, MIN_WORDS * 2, MIN_WORDS, LOWER_WINDOW, MAX_LOWER, SAMPLE_CHARS)
+    return [(i, share(upper, lower, letters)) for i, upper, lower, letters in found]
+
+
 def _shouting(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
-    for i in doc.kept_indices():
-        text = doc.lines[i].stripped
-        if len(text) < MIN_WORDS * 2 or text.count(" ") + 1 < MIN_WORDS or _LOWER_START.match(text, 0, 60):
-            continue  # short, or plainly lower-case from the start (the cheap tests first)
-        share = upper_share(text)
-        if share >= MIN_UPPER_SHARE:
-            out[i] = SHOUTING.removal(f"{len(text.split())} words, {share:.0%} of letters in capitals (a transcript or promo block)")
+    texts = list(map(itemgetter(3), doc.lines))  # each line's `stripped`
+    found = candidates(texts) if doc.profile is None or _native is None else native_candidates(texts)
+    for i, upper in found:  # (a profile means the native class table is configured)
+        if upper >= MIN_UPPER_SHARE and i not in doc.removed:
+            out[i] = SHOUTING.removal(f"{len(texts[i].split())} words, {upper:.0%} of letters in capitals (a transcript or promo block)")
     return out
 
 
