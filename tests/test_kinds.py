@@ -1,6 +1,8 @@
 """One positive and one negative test per rule kind."""
 from __future__ import annotations
 
+import pytest
+
 from cleaner.document import Document
 from cleaner.kinds import apply_rule
 from cleaner.packs import parse_pack
@@ -81,3 +83,23 @@ def test_section_after_share_only_fires_late_in_the_document():
 def test_section_without_header_removes_nothing():
     r = rule("kind = \"section\"\nstart = '^Related$'\n")
     assert removed(r, f"{BODY}\nRelated stories are below.\n") == []
+
+
+def test_a_pattern_search_is_time_limited():
+    """A pattern that backtracks badly is stopped by the limit; a plain one matches whole
+    (a prefix of a match is no match)."""
+    import time
+
+    import regex
+
+    from cleaner import kinds
+
+    slow = kinds.Pattern("(x+x+)+y", regex.compile("(x+x+)+y"))
+    start = time.monotonic()
+    with pytest.raises(kinds.PatternTimeout):
+        slow.search("x" * 5000)
+    assert time.monotonic() - start < 5
+    with pytest.raises(kinds.PatternTimeout):
+        slow.match_end("x" * 5000)
+    label = kinds.Pattern("Image caption", regex.compile("Image caption"))
+    assert not label.search("Image capt") and label.match_end("Image caption Foo") == 13

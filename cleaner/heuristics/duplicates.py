@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 import regex
 
@@ -52,10 +54,10 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
     # The long kept lines' keys, joined by a character no key holds (folding turns it into a
     # space), so one `find` looks in all of them; `holders` maps an offset to its line.
     joined, starts, holders = "", [], []
-    for i in doc.kept_indices():
-        line = doc.lines[i]
-        if line.blank:
-            continue
+    lines = doc.lines
+    kept = doc.kept_indices()
+    order = list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))  # the non-blank ones
+    for i, line in zip(order, map(lines.__getitem__, order)):
         text = line.stripped
         if text in exact:
             out[i] = SECOND_COPY.removal(f"exact second copy of line {exact[text]}")
