@@ -199,16 +199,22 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
     Py_ssize_t n = full < sample_chars ? full : sample_chars;
 
     /* tokens: \w+(?:['’]\w+)* */
+    /* Every character but an apostrophe inside a token has its flags read here: `seen`
+     * collects them, which answers the CJK question without another pass. */
     Py_ssize_t words = 0, n_stop = 0, n_cap = 0;
     Py_ssize_t i = 0;
+    unsigned char seen = 0, fl;
     while (i < n) {
-        if (!(flags_of(PyUnicode_READ(kind, data, i)) & F_WORD)) { i++; continue; }
+        fl = flags_of(PyUnicode_READ(kind, data, i));
+        seen |= fl;
+        if (!(fl & F_WORD)) { i++; continue; }
         Py_ssize_t start = i;
-        while (i < n && (flags_of(PyUnicode_READ(kind, data, i)) & F_WORD)) i++;
+        while (++i < n && ((fl = flags_of(PyUnicode_READ(kind, data, i))) & F_WORD)) seen |= fl;
         while (i + 1 < n && is_apostrophe(PyUnicode_READ(kind, data, i))
-               && (flags_of(PyUnicode_READ(kind, data, i + 1)) & F_WORD)) {
+               && ((fl = flags_of(PyUnicode_READ(kind, data, i + 1))) & F_WORD)) {
+            seen |= fl;
             i++;
-            while (i < n && (flags_of(PyUnicode_READ(kind, data, i)) & F_WORD)) i++;
+            while (++i < n && ((fl = flags_of(PyUnicode_READ(kind, data, i))) & F_WORD)) seen |= fl;
         }
         words++;
         int stop = is_stopword(text, kind, data, start, i);
@@ -235,8 +241,8 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
     Py_ssize_t sentences = 1;
     i = 0;
     while (i + 1 < n) {
-        Py_UCS4 p = PyUnicode_READ(kind, data, i + 1);
-        if (!(flags_of(PyUnicode_READ(kind, data, i)) & F_WORD) || !(p == '.' || p == '!' || p == '?')) {
+        Py_UCS4 p = PyUnicode_READ(kind, data, i + 1); /* the rare punctuation first, then the table */
+        if (!(p == '.' || p == '!' || p == '?') || !(flags_of(PyUnicode_READ(kind, data, i)) & F_WORD)) {
             i++;
             continue;
         }
@@ -260,8 +266,7 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
         i++;
     }
 
-    int cjk = 0;
-    for (i = 0; i < n && !cjk; i++) cjk = (flags_of(PyUnicode_READ(kind, data, i)) & F_CJK) != 0;
+    int cjk = (seen & F_CJK) != 0;
 
     return make_features(full, words, n_stop, n_cap, sentence_end, sentences, cjk);
 }
@@ -375,6 +380,24 @@ static PyObject *split(PyObject *self, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
+    Py_ssize_t has_cr = PyUnicode_FindChar(text, '\r', 0, n, 1);
+    if (has_cr == -2) { Py_DECREF(out); return NULL; }
+    if (has_cr == -1) { /* LF only, the common case: each line end found by a fast search */
+        while (start < n) {
+            Py_ssize_t i = PyUnicode_FindChar(text, '\n', start, n, 1);
+            if (i == -2) { Py_DECREF(out); return NULL; }
+            PyObject *line = make_line(type, text, kind, data, ++number, start, i < 0 ? n : i,
+                                       i < 0 ? ending_none : ending_lf);
+            if (line == NULL || PyList_Append(out, line) < 0) {
+                Py_XDECREF(line);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(line);
+            start = i < 0 ? n : i + 1;
+        }
+        return out;
+    }
     for (Py_ssize_t i = 0; i <= n; i++) {
         PyObject *ending;
         Py_ssize_t next;
