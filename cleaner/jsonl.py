@@ -153,16 +153,37 @@ def _init_worker(settings: Settings) -> None:
     _WORKER = (Cleaner(**settings.cleaner_options), settings)
 
 
-def _process_batch(batch: list[tuple[int, bytes]]) -> list[Outcome]:
+@dataclass
+class BatchResult:
+    """A batch's outcomes as the main process needs them: what to write, as one block, and
+    the tallies (one small object to send back per batch rather than one per record)."""
+
+    data: bytes = b""
+    records: int = 0
+    changed: int = 0
+    bytes_in: int = 0
+    removed: Counter = dc_field(default_factory=Counter)
+    errors: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, message), in order
+
+
+def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
     assert _WORKER is not None
     cleaner, settings = _WORKER
-    out: list[Outcome] = []
+    result, data = BatchResult(), []
     for line_no, raw in batch:
         o = process_record(cleaner, settings, line_no, raw)
-        out.append(o)
-        if o.error and settings.on_error == "fail":
-            break
-    return out
+        if o.error:
+            result.errors.append((o.line, o.error))
+            if settings.on_error == "fail":
+                break  # the run stops at this record: nothing of it is written
+        result.records += 1
+        result.changed += o.changed
+        result.removed.update(o.removed)
+        result.bytes_in += o.size_in
+        if o.data is not None:
+            data.append(o.data)
+    result.data = b"".join(data)
+    return result
 
 
 def batches(stream: BinaryIO) -> Iterator[list[tuple[int, bytes]]]:
@@ -225,21 +246,19 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
     """Clean every record of `stream` into `out`; raises InputError on a bad record with
     on_error="fail" (the caller then leaves the output file as it was)."""
     s = Summary()
-    for results in ordered_map(_process_batch, batches(stream), workers=workers,
-                               initializer=_init_worker, initargs=(settings,)):
-        for o in results:
-            if o.error:
-                s.errors += 1
-                if settings.on_error == "fail":
-                    raise InputError(f"{name}:{o.line}: {o.error} (use --on-error skip or keep to go on)")
-                print(f"cleaner: {name}:{o.line}: {o.error}; record "
-                      f"{'skipped' if settings.on_error == 'skip' else 'kept as it was'}", file=sys.stderr)
-            s.records += 1
-            s.changed += o.changed
-            s.removed.update(o.removed)
-            s.bytes_in += o.size_in
-            if o.data is not None:
-                out.write(o.data)
+    for b in ordered_map(_process_batch, batches(stream), workers=workers,
+                         initializer=_init_worker, initargs=(settings,)):
+        out.write(b.data)
+        for line, error in b.errors:
+            s.errors += 1
+            if settings.on_error == "fail":
+                raise InputError(f"{name}:{line}: {error} (use --on-error skip or keep to go on)")
+            print(f"cleaner: {name}:{line}: {error}; record "
+                  f"{'skipped' if settings.on_error == 'skip' else 'kept as it was'}", file=sys.stderr)
+        s.records += b.records
+        s.changed += b.changed
+        s.removed.update(b.removed)
+        s.bytes_in += b.bytes_in
         progress.update(s)
     progress.update(s, final=True)
     return s
