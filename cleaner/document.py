@@ -6,7 +6,7 @@ kept lines, in order, byte for byte.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import count, filterfalse, repeat
 from operator import not_
@@ -79,6 +79,9 @@ class Decision(NamedTuple):
         }
 
 
+_SAME = object()  # Document.but: "leave this field as it is" where None is a value
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """Lines plus removals so far; stages return a new Document with more removals."""
@@ -111,18 +114,27 @@ class Document:
             return list(range(len(self.lines)))
         return list(filterfalse(self.removed.__contains__, range(len(self.lines))))
 
+    def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
+            warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
+        """A copy with these fields changed (`dataclasses.replace`, without its generality:
+        several copies are made per document and pass)."""
+        return Document(self.lines, self.removed if removed is None else removed,
+                        self.site if site is _SAME else site,  # type: ignore[arg-type]
+                        self.warnings if warnings is None else warnings,
+                        self.applied if applied is None else applied, self.hits, self.profile)
+
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
         """Return a copy with `removals` added; a line keeps the first reason it was given."""
         if not removals:
             return self
-        return replace(self, removed={**removals, **self.removed})  # the earlier reason wins
+        return self.but(removed={**removals, **self.removed})  # the earlier reason wins
 
     def with_site(self, site: str | None) -> "Document":
-        return replace(self, site=site)
+        return self.but(site=site)
 
     def warn(self, messages: Iterable[str]) -> "Document":
         new = tuple(messages)
-        return replace(self, warnings=self.warnings + new) if new else self
+        return self.but(warnings=self.warnings + new) if new else self
 
 
 _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__

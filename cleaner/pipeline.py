@@ -22,7 +22,7 @@ from collections import Counter
 from functools import partial
 from itertools import compress, count, repeat
 from operator import is_, itemgetter, not_
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -126,6 +126,8 @@ class Cleaner:
             for p in packs
         )
         self.heuristics = tuple(h for h in ALL_HEURISTICS if self._enabled(h.id, h.family))
+        self._site_packs = {p.name: p for p in self.packs if p.is_site}
+        self._general_packs = [p for p in self.packs if not p.is_site]
         # What a later pass of the fixpoint runs of each pack (see the module docstring).
         self._rerun = {p.name: [r for r in p.rules if position_dependent(r)] for p in self.packs}
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
@@ -138,11 +140,11 @@ class Cleaner:
             native.enable()
             self._native_on = True
 
-    def _triggers(self) -> tuple[list[Trigger], dict[str, int], dict[tuple[str, int], int]]:
+    def _triggers(self) -> tuple[list[Trigger], dict[str, int], dict[str, list[int]]]:
         """Every pattern the scanner can prefilter: each rule's trigger and each fingerprint."""
         triggers: list[Trigger] = []
         by_rule: dict[str, int] = {}
-        by_fingerprint: dict[tuple[str, int], int] = {}
+        by_fingerprint: dict[str, list[int]] = {}  # a site pack's fingerprints' triggers, in order
         for pack in self.packs:
             for rule in pack.rules:
                 pat = rule.options[TRIGGER_KEY[rule.kind]]
@@ -150,7 +152,7 @@ class Cleaner:
                 triggers.append(Trigger(pat.source, bool(pat.compiled.flags & regex.IGNORECASE),
                                         anchored=rule.kind == "label"))
             for k, fp in enumerate(pack.fingerprints):
-                by_fingerprint[(pack.name, k)] = len(triggers)
+                by_fingerprint.setdefault(pack.name, []).append(len(triggers))
                 triggers.append(Trigger(fp.source, bool(fp.compiled.flags & regex.IGNORECASE)))
         return triggers, by_rule, by_fingerprint
 
@@ -184,8 +186,8 @@ class Cleaner:
             return doc.with_site(self._detect_with_hits(doc, doc.hits))
         texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
         candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
-        for pack in self.packs:
-            if pack.is_site and pack.recognises(texts, candidates):
+        for pack in self._site_packs.values():
+            if pack.recognises(texts, candidates):
                 return doc.with_site(pack.name)
         return doc.with_site(None)
 
@@ -195,10 +197,8 @@ class Cleaner:
         lines = doc.lines
         unscanned = [lines[i].stripped for i in sorted(hits.unscanned)]
         everywhere: list[str] | None = None
-        for pack in self.packs:
-            if not pack.is_site:
-                continue
-            founds = [hits.lines(self._fingerprint_trigger[(pack.name, k)]) for k in range(len(pack.fingerprints))]
+        for pack in self._site_packs.values():
+            founds = [hits.lines(k) for k in self._fingerprint_trigger[pack.name]]
             if not unscanned and sum(1 for f in founds if f is None or f) < pack.min_fingerprints:
                 continue  # too few of its fingerprints may match anywhere
             where: list[Sequence[str]] = []
@@ -218,8 +218,8 @@ class Cleaner:
         """The detected site's pack first (its explanations are the most specific), then the
         general packs; the first rule to claim a line is the one reported."""
         warnings: list[str] = []
-        active = [p for p in self.packs if p.is_site and p.name == doc.site]
-        active += [p for p in self.packs if not p.is_site]
+        site = self._site_packs.get(doc.site)  # type: ignore[arg-type]
+        active = self._general_packs if site is None else [site, *self._general_packs]
         removed: dict[int, Removal] = dict(doc.removed)
         skip = set(removed)
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
@@ -254,7 +254,7 @@ class Cleaner:
                 removed = found | removed  # a line keeps the first reason it was given
                 skip.update(found)
         # `removed` holds the document's own removals and the new ones, each line's first
-        return replace(doc, removed=removed, warnings=doc.warnings + tuple(warnings),
+        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings),
                        applied=doc.applied | {p.name for p in active})
 
     def _worth_trying(self, rules: list[Rule], hits: Hits) -> list[Rule]:

@@ -122,7 +122,7 @@ def _triggers(cleaner: Cleaner):
         out.append((rule.id, test, by_rule[rule.id]))
     for pack in cleaner.packs:
         for k, fp in enumerate(pack.fingerprints):
-            out.append((f"{pack.name} fingerprint {k}", fp.search, by_fp[(pack.name, k)]))
+            out.append((f"{pack.name} fingerprint {k}", fp.search, by_fp[pack.name][k]))
     return triggers, out
 
 

@@ -2,7 +2,7 @@
 from a document to the removals it makes (each with a reason naming the deciding features)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Union
 
 from cleaner.document import Document, Removal
@@ -30,5 +30,5 @@ class Heuristic:
             return doc  # every line here was kept when this heuristic last looked at it
         out = doc.remove(self.run(doc))
         if self.settles is True or (self.settles and self.settles(doc)):
-            out = replace(out, applied=out.applied | {self.id})
+            out = out.but(applied=out.applied | {self.id})
         return out
