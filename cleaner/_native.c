@@ -766,6 +766,107 @@ fail:
     return NULL;
 }
 
+/* --- second copies -------------------------------------------------------------------------- */
+
+/* second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind,
+ * line)]: heuristics/duplicates.py's walk over the kept non-blank lines `order` (indices into
+ * `lines`), with its own `fold` called for the keys. kind 0: exact copy, 1: near-exact copy,
+ * 2: contained in a longer kept line; `line` is the number of the line it repeats. */
+static PyObject *second_copies(PyObject *self, PyObject *args) {
+    PyObject *lines, *order, *fold;
+    Py_ssize_t near_min, growth, fold_max, holders_max;
+    if (!PyArg_ParseTuple(args, "O!O!Onnnn", &PyTuple_Type, &lines, &PyList_Type, &order, &fold, &near_min, &growth,
+                          &fold_max, &holders_max))
+        return NULL;
+    PyObject *out = PyList_New(0), *exact = PyDict_New(), *near = PyDict_New(), *joined = PyUnicode_New(0, 127);
+    PyObject *nul = PyUnicode_FromOrdinal(0);
+    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (holders_max > 0 ? holders_max : 1));
+    PyObject **holders = PyMem_Malloc(sizeof(PyObject *) * (holders_max > 0 ? holders_max : 1));
+    Py_ssize_t n_holders = 0, n_lines = PyTuple_GET_SIZE(lines);
+    if (!out || !exact || !near || !joined || !nul || !starts || !holders) goto fail;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order); k++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(order, k));
+        if (i == -1 && PyErr_Occurred()) goto fail;
+        if (i < 0 || i >= n_lines) { PyErr_SetString(PyExc_IndexError, "line index out of range"); goto fail; }
+        PyObject *line = PyTuple_GET_ITEM(lines, i);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5 || !PyUnicode_Check(PyTuple_GET_ITEM(line, 3))) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        PyObject *number = PyTuple_GET_ITEM(line, 0), *text = PyTuple_GET_ITEM(line, 3), *seen, *row;
+        if ((seen = PyDict_GetItemWithError(exact, text)) != NULL) {
+            row = Py_BuildValue("(niO)", i, 0, seen);
+            if (row == NULL || PyList_Append(out, row) < 0) { Py_XDECREF(row); goto fail; }
+            Py_DECREF(row);
+            continue;
+        }
+        if (PyErr_Occurred()) goto fail;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (near_min <= len * growth && len <= fold_max) {
+            PyObject *key = PyObject_CallOneArg(fold, text);
+            if (key == NULL) goto fail;
+            if (!PyUnicode_Check(key)) { Py_DECREF(key); PyErr_SetString(PyExc_TypeError, "fold must return str"); goto fail; }
+            if (PyUnicode_GET_LENGTH(key) >= near_min) {
+                int kind = -1;
+                PyObject *ref = NULL;
+                if ((seen = PyDict_GetItemWithError(near, key)) != NULL) {
+                    kind = 1;
+                    ref = seen;
+                } else if (PyErr_Occurred()) {
+                    Py_DECREF(key);
+                    goto fail;
+                } else {
+                    Py_ssize_t at = PyUnicode_Find(joined, key, 0, PyUnicode_GET_LENGTH(joined), 1);
+                    if (at == -2) { Py_DECREF(key); goto fail; }
+                    if (at >= 0) { /* the holder: the last start at or before `at` */
+                        Py_ssize_t lo = 0, hi = n_holders;
+                        while (lo < hi) {
+                            Py_ssize_t mid = lo + (hi - lo) / 2;
+                            if (at < starts[mid]) hi = mid;
+                            else lo = mid + 1;
+                        }
+                        kind = 2;
+                        ref = holders[lo - 1];
+                    }
+                }
+                if (kind >= 0) {
+                    Py_DECREF(key);
+                    row = Py_BuildValue("(niO)", i, kind, ref);
+                    if (row == NULL || PyList_Append(out, row) < 0) { Py_XDECREF(row); goto fail; }
+                    Py_DECREF(row);
+                    continue;
+                }
+                if (PyDict_SetItem(near, key, number) < 0) { Py_DECREF(key); goto fail; }
+                if (n_holders < holders_max) {
+                    starts[n_holders] = PyUnicode_GET_LENGTH(joined);
+                    holders[n_holders++] = number; /* borrowed: `near` holds a reference */
+                    PyUnicode_Append(&joined, key);
+                    if (joined != NULL) PyUnicode_Append(&joined, nul);
+                    if (joined == NULL) { Py_DECREF(key); goto fail; }
+                }
+            }
+            Py_DECREF(key);
+        }
+        if (PyDict_SetItem(exact, text, number) < 0) goto fail;
+    }
+    Py_DECREF(exact);
+    Py_DECREF(near);
+    Py_DECREF(joined);
+    Py_DECREF(nul);
+    PyMem_Free(starts);
+    PyMem_Free(holders);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(exact);
+    Py_XDECREF(near);
+    Py_XDECREF(joined);
+    Py_XDECREF(nul);
+    PyMem_Free(starts);
+    PyMem_Free(holders);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
@@ -781,6 +882,8 @@ static PyMethodDef methods[] = {
     {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
     {"capitals", capitals, METH_VARARGS,
      "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},
+    {"second_copies", second_copies, METH_VARARGS,
+     "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind, line)]."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

@@ -402,3 +402,62 @@ def test_the_native_memo_keeps_short_lines_only_and_stays_bounded():
     assert list(memo) == ["Sport"]  # full: emptied, then the new line kept
     stale = prose._measure("the cat sat.")
     assert native._native.measure(["Sport"], {"Sport": stale}, 10, 2) == [stale]  # what the memo holds is used
+
+
+# --- second copies ---------------------------------------------------------------------------
+from cleaner.heuristics import duplicates  # noqa: E402
+
+
+def both_copies(text: str, drop: set[int]):
+    lines = tuple(document.split_lines(text))
+    order = [i for i, ln in enumerate(lines) if not ln.blank and i not in drop]
+    fast = native._native.second_copies(lines, order, duplicates.fold, duplicates.NEAR_MIN_CHARS,
+                                        duplicates.MAX_FOLD_GROWTH, duplicates.FOLD_MAX_CHARS,
+                                        duplicates.CONTAIN_MAX_LINES)
+    return fast, duplicates.copies(lines, order)
+
+
+# Copies of every kind: exact (outer spacing aside), near-exact (case, punctuation), a
+# pull quote inside a longer line, and lines just under each length limit.
+LONG = "The council voted on Tuesday to close the library, despite a petition."
+COPIES = "\n".join([
+    LONG, "  " + LONG, LONG.upper(), LONG.replace(",", " ;"), "voted on Tuesday to close the library, despite a",
+    "On Tuesday to close the library", "x" * 13, "x" * 13, "Short line", "Short line", "É" * 40, "é" * 40, LONG,
+    "ǅ" * 14, "ǆ" * 14, "ß" * 20 + "x", "SS" * 20 + "X",
+])
+
+
+@compiled_only
+def test_second_copies_are_the_same_natively():
+    fast, slow = both_copies(COPIES, set())
+    assert fast == slow
+    assert {kind for _, kind, _ in fast} == {duplicates.EXACT, duplicates.NEAR, duplicates.CONTAINED}
+    for k, text in enumerate(TEXTS):
+        for drop in (set(), set(range(k % 3, 500, 5))):
+            fast, slow = both_copies(text + "\n" + text, drop)  # every document pasted twice
+            assert fast == slow
+
+
+@compiled_only
+def test_the_containment_cap_is_the_same_natively(monkeypatch):
+    monkeypatch.setattr(duplicates, "CONTAIN_MAX_LINES", 2)
+    lines = [f"Paragraph number {k} holds a long enough sentence about topic {k}." for k in range(4)]
+    text = "\n".join(lines + [lines[3][5:50], lines[0][5:50]])  # a copy of a line past the cap, and one within
+    fast, slow = both_copies(text, set())
+    assert fast == slow == [(5, duplicates.CONTAINED, 1)]
+
+
+@compiled_only
+@settings(SETTINGS, max_examples=100)
+@given(documents(), st.sets(st.integers(0, 40), max_size=10))
+def test_second_copies_of_generated_documents_are_the_same_natively(text, drop):
+    fast, slow = both_copies(text, drop)
+    assert fast == slow
+
+
+@compiled_only
+def test_second_copies_reject_what_is_not_a_document():
+    with pytest.raises(TypeError):
+        native._native.second_copies(("not a line",), [0], duplicates.fold, 40, 3, 100, 4)
+    with pytest.raises(IndexError):
+        native._native.second_copies((), [0], duplicates.fold, 40, 3, 100, 4)

@@ -12,10 +12,11 @@ from bisect import bisect_right
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
+from typing import Sequence
 
 import regex
 
-from cleaner.document import Document, Removal
+from cleaner.document import Document, Line, Removal, _native
 from cleaner.heuristics.base import Heuristic
 from cleaner.prose import CACHE_MAX_CHARS
 
@@ -47,30 +48,48 @@ def _fold_cached(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
+EXACT, NEAR, CONTAINED = 0, 1, 2
+_REASONS = {
+    EXACT: "exact second copy of line {}",
+    NEAR: "near-exact second copy of line {} (case/punctuation aside)",
+    CONTAINED: "repeats text already kept in line {} (pull quote or teaser copy)",
+}
+
+
 def _second_copies(doc: Document) -> dict[int, Removal]:
-    out: dict[int, Removal] = {}
+    lines = doc.lines
+    kept = doc.kept_indices()
+    order = list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))  # the non-blank ones
+    if doc.profile is not None and _native is not None:  # the native paths are on: the same walk in C
+        found = _native.second_copies(tuple(lines), order, fold, NEAR_MIN_CHARS, MAX_FOLD_GROWTH, FOLD_MAX_CHARS,
+                                      CONTAIN_MAX_LINES)
+    else:
+        found = copies(lines, order)
+    return {i: SECOND_COPY.removal(_REASONS[kind].format(number)) for i, kind, number in found}
+
+
+def copies(lines: Sequence[Line], order: list[int]) -> list[tuple[int, int, int]]:
+    """(index, kind, number of the line it repeats) for each second copy among the lines
+    `order` (kept, non-blank), walked in order."""
+    out: list[tuple[int, int, int]] = []
     exact: dict[str, int] = {}
     near: dict[str, int] = {}
     # The long kept lines' keys, joined by a character no key holds (folding turns it into a
     # space), so one `find` looks in all of them; `holders` maps an offset to its line.
     joined, starts, holders = "", [], []
-    lines = doc.lines
-    kept = doc.kept_indices()
-    order = list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))  # the non-blank ones
     for i, line in zip(order, map(lines.__getitem__, order)):
         text = line.stripped
         if text in exact:
-            out[i] = SECOND_COPY.removal(f"exact second copy of line {exact[text]}")
+            out.append((i, EXACT, exact[text]))
             continue
         key = fold(text) if NEAR_MIN_CHARS <= len(text) * MAX_FOLD_GROWTH and len(text) <= FOLD_MAX_CHARS else ""
         if len(key) >= NEAR_MIN_CHARS:
             if key in near:
-                out[i] = SECOND_COPY.removal(f"near-exact second copy of line {near[key]} (case/punctuation aside)")
+                out.append((i, NEAR, near[key]))
                 continue
             at = joined.find(key)
             if at >= 0:  # inside a longer kept line (an equal one would be in `near`)
-                holder = holders[bisect_right(starts, at) - 1]
-                out[i] = SECOND_COPY.removal(f"repeats text already kept in line {holder} (pull quote or teaser copy)")
+                out.append((i, CONTAINED, holders[bisect_right(starts, at) - 1]))
                 continue
             near[key] = line.number
             if len(holders) < CONTAIN_MAX_LINES:
