@@ -12,6 +12,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 #define F_WORD 1   /* \w */
@@ -768,6 +769,84 @@ fail:
 
 /* --- second copies -------------------------------------------------------------------------- */
 
+/* A key contained in a holder key shares with it a GRAM-character piece that starts, in the
+ * holder, at a multiple of STRIDE: among the key's first STRIDE offsets one lands there, and
+ * a key (at least near_min >= GRAM + STRIDE - 1 characters) is long enough for the piece to
+ * fit. So a set of hashes of those holder pieces tells, for most keys, that no `find` is
+ * needed; a hit (or a hash collision) still goes to the real `find`, which decides. */
+#define GRAM 24
+#define STRIDE 16
+
+typedef struct { uint64_t *slots; size_t mask, used; } GramSet;
+
+static int grams_add(GramSet *g, uint64_t h) {
+    h |= 1; /* 0 marks an empty slot */
+    if ((g->used + 1) * 2 > g->mask + 1) {
+        size_t size = (g->mask + 1) * 2;
+        uint64_t *slots = PyMem_Calloc(size, sizeof(uint64_t));
+        if (slots == NULL) return -1;
+        for (size_t k = 0; k <= g->mask; k++) {
+            uint64_t v = g->slots[k];
+            if (!v) continue;
+            size_t at = (size_t)(v * 0x9E3779B97F4A7C15ull >> 17) & (size - 1);
+            while (slots[at]) at = (at + 1) & (size - 1);
+            slots[at] = v;
+        }
+        PyMem_Free(g->slots);
+        g->slots = slots;
+        g->mask = size - 1;
+    }
+    size_t at = (size_t)(h * 0x9E3779B97F4A7C15ull >> 17) & g->mask;
+    while (g->slots[at]) {
+        if (g->slots[at] == h) return 0;
+        at = (at + 1) & g->mask;
+    }
+    g->slots[at] = h;
+    g->used++;
+    return 0;
+}
+
+static int grams_has(const GramSet *g, uint64_t h) {
+    h |= 1;
+    size_t at = (size_t)(h * 0x9E3779B97F4A7C15ull >> 17) & g->mask;
+    while (g->slots[at]) {
+        if (g->slots[at] == h) return 1;
+        at = (at + 1) & g->mask;
+    }
+    return 0;
+}
+
+#define GRAM_BASE 1000003ull
+
+/* Add the hashes of key[q:q+GRAM] for q = 0, STRIDE, 2*STRIDE, ... (where they fit). */
+static int grams_add_key(GramSet *g, PyObject *key) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+    for (Py_ssize_t q = 0; q + GRAM <= len; q += STRIDE) {
+        uint64_t h = 0;
+        for (Py_ssize_t i = q; i < q + GRAM; i++) h = h * GRAM_BASE + PyUnicode_READ(kind, data, i);
+        if (grams_add(g, h) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Could `key` be inside a holder key? (False: certainly not.) */
+static int grams_may_hold(const GramSet *g, PyObject *key) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+    if (len < GRAM + STRIDE - 1) return 1; /* too short for the argument: ask `find` */
+    uint64_t h = 0, top = 1;
+    for (int i = 0; i < GRAM - 1; i++) top *= GRAM_BASE; /* GRAM_BASE ** (GRAM - 1) */
+    for (Py_ssize_t i = 0; i < GRAM; i++) h = h * GRAM_BASE + PyUnicode_READ(kind, data, i);
+    for (Py_ssize_t o = 0; o < STRIDE; o++) {
+        if (grams_has(g, h)) return 1;
+        h = (h - top * PyUnicode_READ(kind, data, o)) * GRAM_BASE + PyUnicode_READ(kind, data, o + GRAM);
+    }
+    return 0;
+}
+
 /* second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind,
  * line)]: heuristics/duplicates.py's walk over the kept non-blank lines `order` (indices into
  * `lines`), with its own `fold` called for the keys. kind 0: exact copy, 1: near-exact copy,
@@ -783,7 +862,8 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
     Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (holders_max > 0 ? holders_max : 1));
     PyObject **holders = PyMem_Malloc(sizeof(PyObject *) * (holders_max > 0 ? holders_max : 1));
     Py_ssize_t n_holders = 0, n_lines = PyTuple_GET_SIZE(lines);
-    if (!out || !exact || !near || !joined || !nul || !starts || !holders) goto fail;
+    GramSet grams = {PyMem_Calloc(64, sizeof(uint64_t)), 63, 0};
+    if (!out || !exact || !near || !joined || !nul || !starts || !holders || !grams.slots) goto fail;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order); k++) {
         Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(order, k));
         if (i == -1 && PyErr_Occurred()) goto fail;
@@ -815,7 +895,7 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
                 } else if (PyErr_Occurred()) {
                     Py_DECREF(key);
                     goto fail;
-                } else {
+                } else if (n_holders > 0 && grams_may_hold(&grams, key)) {
                     Py_ssize_t at = PyUnicode_Find(joined, key, 0, PyUnicode_GET_LENGTH(joined), 1);
                     if (at == -2) { Py_DECREF(key); goto fail; }
                     if (at >= 0) { /* the holder: the last start at or before `at` */
@@ -842,7 +922,7 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
                     holders[n_holders++] = number; /* borrowed: `near` holds a reference */
                     PyUnicode_Append(&joined, key);
                     if (joined != NULL) PyUnicode_Append(&joined, nul);
-                    if (joined == NULL) { Py_DECREF(key); goto fail; }
+                    if (joined == NULL || grams_add_key(&grams, key) < 0) { Py_DECREF(key); goto fail; }
                 }
             }
             Py_DECREF(key);
@@ -855,6 +935,7 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
     Py_DECREF(nul);
     PyMem_Free(starts);
     PyMem_Free(holders);
+    PyMem_Free(grams.slots);
     return out;
 fail:
     Py_XDECREF(out);
@@ -864,6 +945,7 @@ fail:
     Py_XDECREF(nul);
     PyMem_Free(starts);
     PyMem_Free(holders);
+    PyMem_Free(grams.slots);
     return NULL;
 }
 

@@ -461,3 +461,15 @@ def test_second_copies_reject_what_is_not_a_document():
         native._native.second_copies(("not a line",), [0], duplicates.fold, 40, 3, 100, 4)
     with pytest.raises(IndexError):
         native._native.second_copies((), [0], duplicates.fold, 40, 3, 100, 4)
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ab cdé.中"), min_size=40, max_size=160), min_size=1, max_size=5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 120), st.integers(39, 90)), max_size=6))
+def test_pull_quotes_at_any_offset_are_found_the_same_natively(holders, cuts):
+    """Contained copies are looked for through sampled pieces of the holders first: a copy
+    starting at any offset of a holder, of any length from the shortest key up, is found."""
+    quotes = [holders[h % len(holders)][at:at + size] for h, at, size in cuts]
+    fast, slow = both_copies("\n".join(holders + quotes), set())
+    assert fast == slow
