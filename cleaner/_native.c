@@ -949,6 +949,62 @@ fail:
     return NULL;
 }
 
+/* --- blank lines around removals ------------------------------------------------------------- */
+
+/* tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's choice of blank lines to drop
+ * (`removed` maps line indices to removals; only its keys are read). In each gap between
+ * kept non-blank lines that holds a removed non-blank line, the blank lines after the first
+ * removed line go, and at the document's edges every blank line of the gap goes. */
+static PyObject *tidy(PyObject *self, PyObject *args) {
+    PyObject *lines, *removed;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &lines, &PyDict_Type, &removed)) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(lines);
+    unsigned char *state = PyMem_Calloc(n > 0 ? n : 1, 1); /* 1 removed, 2 blank */
+    PyObject *out = PyList_New(0);
+    if (state == NULL || out == NULL) goto fail;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *line = PyTuple_GET_ITEM(lines, k);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        state[k] = PyTuple_GET_ITEM(line, 4) == Py_True ? 2 : 0;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(removed, &pos, &key, &value)) {
+        Py_ssize_t r = PyLong_AsSsize_t(key);
+        if (r == -1 && PyErr_Occurred()) goto fail;
+        if (r >= 0 && r < n) state[r] |= 1;
+    }
+    Py_ssize_t done = -1;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        if (!(state[r] & 1) || r < done) continue;
+        Py_ssize_t i = r, j = r + 1;
+        while (i > 0 && state[i - 1]) i--;  /* removed or blank */
+        while (j < n && state[j]) j++;
+        done = j;
+        int has_text = 0;
+        for (Py_ssize_t k = i; k < j && !has_text; k++) has_text = state[k] == 1; /* removed, not blank */
+        if (!has_text) continue;
+        int interior = i > 0 && j < n, seen_removed = 0;
+        for (Py_ssize_t k = i; k < j; k++) {
+            if (state[k] & 1) seen_removed = 1;
+            else if (!interior || seen_removed) {
+                PyObject *v = PyLong_FromSsize_t(k);
+                if (v == NULL || PyList_Append(out, v) < 0) { Py_XDECREF(v); goto fail; }
+                Py_DECREF(v);
+            }
+        }
+    }
+    PyMem_Free(state);
+    return out;
+fail:
+    PyMem_Free(state);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
@@ -966,6 +1022,7 @@ static PyMethodDef methods[] = {
      "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},
     {"second_copies", second_copies, METH_VARARGS,
      "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind, line)]."},
+    {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

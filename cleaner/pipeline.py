@@ -24,7 +24,7 @@ from itertools import compress, count, repeat
 from operator import is_, itemgetter, not_
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import regex
 
@@ -377,8 +377,18 @@ def tidy_blank_lines(doc: Document) -> Document:
     removed line stay (the paragraph break) and the rest go; at the start and end of the
     document every blank line of such a gap goes. Gaps with nothing removed are untouched.
     """
-    lines, removed = doc.lines, doc.removed
-    out: dict[int, Removal] = {}
+    if not doc.removed:
+        return doc
+    if doc.profile is not None and _native is not None:  # the native paths are on
+        drop = _native.tidy(tuple(doc.lines), doc.removed)
+    else:
+        drop = blank_lines_to_drop(doc.lines, doc.removed)
+    return doc.remove(dict.fromkeys(drop, TIDY))
+
+
+def blank_lines_to_drop(lines: Sequence[Line], removed: Mapping[int, Removal]) -> list[int]:
+    """The blank lines tidy_blank_lines drops (cleaner._native's `tidy` is held to this)."""
+    out: list[int] = []
     n = len(lines)
     done = -1  # where the last gap handled ends: removed lines before it were in it
     for r in sorted(removed):  # every gap that holds removed text holds a removed line
@@ -399,8 +409,8 @@ def tidy_blank_lines(doc: Document) -> Document:
                 if k in removed:
                     seen_removed = True
                 elif not interior or seen_removed:
-                    out[k] = TIDY
-    return doc.remove(out)
+                    out.append(k)
+    return out
 
 
 def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:

@@ -473,3 +473,23 @@ def test_pull_quotes_at_any_offset_are_found_the_same_natively(holders, cuts):
     quotes = [holders[h % len(holders)][at:at + size] for h, at, size in cuts]
     fast, slow = both_copies("\n".join(holders + quotes), set())
     assert fast == slow
+
+
+# --- blank lines around removals ------------------------------------------------------------------
+
+
+@compiled_only
+def test_blank_lines_dropped_are_the_same_natively():
+    for k, text in enumerate(TEXTS + ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n"]):
+        lines = tuple(document.split_lines(text))
+        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {}):
+            assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
+
+
+@compiled_only
+@settings(SETTINGS, max_examples=150)
+@given(documents(), st.sets(st.integers(0, 40), max_size=12))
+def test_blank_lines_dropped_in_generated_documents_are_the_same_natively(text, drop):
+    lines = tuple(document.split_lines(text))
+    removed = {i: None for i in drop if i < len(lines)}
+    assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
