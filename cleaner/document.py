@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import count, filterfalse, repeat
-from operator import not_
+from itertools import compress, count, filterfalse, repeat
+from operator import itemgetter, not_
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import regex
@@ -96,6 +96,9 @@ class Document:
     hits: "Hits | None" = None
     # Every line's Features, measured once for the whole run (None: measured on demand).
     profile: Profile | None = None
+    # kept_indices() and kept_text_indices(), computed on first use (several stages ask).
+    _kept: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _kept_text: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -110,18 +113,32 @@ class Document:
         return self.profile.features[line.number - 1] if self.profile is not None else features(line.stripped)
 
     def kept_indices(self) -> list[int]:
-        if not self.removed:
-            return list(range(len(self.lines)))
-        return list(filterfalse(self.removed.__contains__, range(len(self.lines))))
+        """Indices of the lines not removed (computed once per Document; do not change it)."""
+        if self._kept is None:
+            kept = list(range(len(self.lines))) if not self.removed else list(
+                filterfalse(self.removed.__contains__, range(len(self.lines))))
+            object.__setattr__(self, "_kept", kept)
+        return self._kept  # type: ignore[return-value]
+
+    def kept_text_indices(self) -> list[int]:
+        """kept_indices() without the blank lines (computed once per Document)."""
+        if self._kept_text is None:
+            kept, lines = self.kept_indices(), self.lines
+            object.__setattr__(self, "_kept_text", list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept)))))
+        return self._kept_text  # type: ignore[return-value]
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
             warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
         """A copy with these fields changed (`dataclasses.replace`, without its generality:
         several copies are made per document and pass)."""
-        return Document(self.lines, self.removed if removed is None else removed,
-                        self.site if site is _SAME else site,  # type: ignore[arg-type]
-                        self.warnings if warnings is None else warnings,
-                        self.applied if applied is None else applied, self.hits, self.profile)
+        doc = Document(self.lines, self.removed if removed is None else removed,
+                       self.site if site is _SAME else site,  # type: ignore[arg-type]
+                       self.warnings if warnings is None else warnings,
+                       self.applied if applied is None else applied, self.hits, self.profile)
+        if removed is None:  # the same lines kept
+            object.__setattr__(doc, "_kept", self._kept)
+            object.__setattr__(doc, "_kept_text", self._kept_text)
+        return doc
 
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
         """Return a copy with `removals` added; a line keeps the first reason it was given."""

@@ -61,3 +61,17 @@ def test_cleaner_object_is_reusable():
     c = Cleaner()
     assert c.clean(f"{P1}\nAdvertisement").text == P1
     assert c.clean(f"Share\n{P2}").text == P2
+
+
+def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
+    from cleaner.document import Document
+    from cleaner.heuristics import SECOND_COPY
+
+    doc = Document.from_text("Menu\n\nBody line.\nFooter\n")
+    assert doc.kept_indices() == [0, 1, 2, 3] and doc.kept_text_indices() == [0, 2, 3]
+    assert doc.kept_text_indices() is doc.kept_text_indices()  # computed once
+    fewer = doc.remove({0: SECOND_COPY.removal("x")})
+    assert fewer.kept_indices() == [1, 2, 3] and fewer.kept_text_indices() == [2, 3]
+    assert doc.kept_text_indices() == [0, 2, 3]  # the earlier document is unchanged
+    renamed = fewer.with_site("bbc")
+    assert renamed.kept_text_indices() is fewer.kept_text_indices()  # same lines kept: shared

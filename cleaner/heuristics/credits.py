@@ -26,7 +26,7 @@ _NOTE_WORD = regex.compile(r"\b(?:story|article|report|post|updated?|corrected|c
 
 
 def _credit_tail(doc: Document) -> dict[int, Removal]:
-    kept = [i for i in doc.kept_indices() if not doc.lines[i].blank]
+    kept = doc.kept_text_indices()
     out: dict[int, Removal] = {}
     for i in kept[-TAIL_LINES:]:
         text = doc.lines[i].stripped

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
 from typing import Sequence
 
 import regex
@@ -58,8 +56,7 @@ _REASONS = {
 
 def _second_copies(doc: Document) -> dict[int, Removal]:
     lines = doc.lines
-    kept = doc.kept_indices()
-    order = list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))  # the non-blank ones
+    order = doc.kept_text_indices()
     if doc.profile is not None and _native is not None:  # the native paths are on: the same walk in C
         found = _native.second_copies(tuple(lines), order, fold, NEAR_MIN_CHARS, MAX_FOLD_GROWTH, FOLD_MAX_CHARS,
                                       CONTAIN_MAX_LINES)

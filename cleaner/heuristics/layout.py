@@ -172,7 +172,7 @@ def _layout(doc: Document) -> Layout | None:
     if doc.profile is not None and native_classify is not None:  # the same, in one native call
         got = native_span(tuple(lines), doc.kept_indices(), *profile_classes(doc.profile))
         return None if got is None else Layout(*got)
-    order = [i for i in doc.kept_indices() if not lines[i].blank]
+    order = doc.kept_text_indices()
     measured = [line_class(lines[i].stripped) for i in order]
     classes = "".join(c for _, c in measured)
     if PROSE not in classes:

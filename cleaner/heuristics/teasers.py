@@ -32,7 +32,7 @@ def is_body_paragraph(f: Features) -> bool:
 
 
 def _teaser_tail(doc: Document) -> dict[int, Removal]:
-    kept = [i for i in doc.kept_indices() if not doc.lines[i].blank]
+    kept = doc.kept_text_indices()
     tail: list[int] = []
     headline_like = 0
     for i in reversed(kept):
