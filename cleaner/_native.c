@@ -474,11 +474,56 @@ fail:
 
 /* --- layout: every line's first-pass class ---------------------------------------------- */
 
+static inline int ascii_word(Py_UCS1 c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+static inline int ascii_digit(Py_UCS1 c) { return c >= '0' && c <= '9'; }
+
+/* Does text[p:] start with `word` (lower-case ASCII), case aside? */
+static int starts_with_folded(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p, const char *word) {
+    for (Py_ssize_t k = 0; word[k]; k++) {
+        if (p + k >= n) return 0;
+        Py_UCS1 c = s[p + k];
+        if (c >= 'A' && c <= 'Z') c += 32;
+        if (c != (Py_UCS1)word[k]) return 0;
+    }
+    return 1;
+}
+
+/* heuristics/layout.py's _DATEISH on an ASCII line, where \w, \d and case are ASCII's:
+ * \b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|Jan|...|Dec)\w*\b|\b(?:ago|updated|published|posted)\b
+ * (case aside). After the first alternative's head, \w*\b always holds: the head ends in a
+ * word character and \w* runs to the end of the word. */
+static int ascii_dated(const Py_UCS1 *s, Py_ssize_t n) {
+    static const char *months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    static const char *words[] = {"ago", "updated", "published", "posted"};
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if (p > 0 && ascii_word(s[p - 1])) continue; /* \b before a word character */
+        if (ascii_digit(s[p])) {
+            if (p + 3 < n && s[p + 1] == ':' && ascii_digit(s[p + 2]) && ascii_digit(s[p + 3])) return 1;
+            if (p + 4 < n && ascii_digit(s[p + 1]) && s[p + 2] == ':' && ascii_digit(s[p + 3]) && ascii_digit(s[p + 4]))
+                return 1;
+            if (p + 3 < n && ((s[p] == '1' && s[p + 1] == '9') || (s[p] == '2' && s[p + 1] == '0'))
+                && ascii_digit(s[p + 2]) && ascii_digit(s[p + 3]))
+                return 1;
+            continue;
+        }
+        for (int m = 0; m < 12; m++)
+            if (starts_with_folded(s, n, p, months[m])) return 1;
+        for (int w = 0; w < 4; w++) {
+            Py_ssize_t len = (Py_ssize_t)strlen(words[w]);
+            if (starts_with_folded(s, n, p, words[w]) && (p + len == n || !ascii_word(s[p + len]))) return 1;
+        }
+    }
+    return 0;
+}
+
 /* classify(features, texts, params) -> (codes, weights): heuristics/layout.py's `classify`
  * for every line, as one str of class codes ('p' prose, 'n' neutral, 'c' chrome, and 'd'
  * for a line that is chrome only if it holds a date, which Python decides with its own
  * pattern) and each line's weight in the body span (prose: its characters; else minus the
- * cost of its class, the neutral cost for 'd'). The thresholds come from layout.py. */
+ * cost of its class, the neutral cost for 'd'). The thresholds come from layout.py. An ASCII
+ * line is never left 'd': the date pattern is decided here for it (ascii_dated). */
 static PyObject *classify(PyObject *self, PyObject *args) {
     PyObject *feats, *texts, *cjk_end;
     Py_ssize_t prose_words, cjk_chars, long_words, cjk_chrome_chars, chrome_words, date_words, chrome_cost, neutral_cost;
@@ -531,6 +576,8 @@ static PyObject *classify(PyObject *self, PyObject *args) {
             code = 'c';
         } else {
             code = words <= date_words && !sentence_end ? 'd' : 'n';
+            if (code == 'd' && PyUnicode_IS_ASCII(text)) /* decided here; Python decides the others */
+                code = ascii_dated(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) ? 'c' : 'n';
         }
         out[k] = (Py_UCS1)code;
         PyObject *w = PyLong_FromSsize_t(code == 'p' ? chars : (code == 'c' ? -chrome_cost : -neutral_cost));

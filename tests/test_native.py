@@ -493,3 +493,34 @@ def test_blank_lines_dropped_in_generated_documents_are_the_same_natively(text, 
     lines = tuple(document.split_lines(text))
     removed = {i: None for i in drop if i < len(lines)}
     assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
+
+
+# Date stamps on ASCII lines, which the native classes decide themselves: each alternative
+# of layout's date pattern, at the edges of its word boundaries and digit counts.
+DATE_EDGES = [
+    "12:30", "1:30", "x12:30", "1:234", "12:3", "123:45", "a 9:05 b", "2019", "1999", "2100", "x2019", "20199",
+    "Jan", "JANUARY", "Mayor Smith", "xMay", "_Dec", "posted", "Posted.", "reposted", "ago1", "ago", "2 days ago",
+    "UPDATED", "updatedx", "published_", "Nov.", "de 3 oct", "the 1 st", "19:", ":30", "Sept", "1:3", "1:30x",
+]
+# Only lines that are not chrome-shaped already reach the date pattern: with function words
+# around them, and at most DATE_MAX_WORDS words.
+DATED = [f"{t} and the of it" for t in DATE_EDGES] + [f"it is the {t}" for t in DATE_EDGES]
+
+
+@compiled_only
+def test_date_stamps_classify_the_same():
+    native.enable()
+    texts = DATED
+    got = layout.profile_classes(Profile(texts, native.measure_lines(texts)))
+    assert got == python_classes(texts)
+    assert set(got[0]) == {layout.CHROME, layout.NEUTRAL}  # dated and not dated, both reached
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["1", "2", "9", "0", ":", " ", "_", "x", "Jan", "may", "ago", "posted",
+                                          "UPDATED", "19", "20", ".", "published", "é", " the", " of", " and "]),
+                         max_size=10).map("".join), max_size=8))
+def test_generated_date_stamps_classify_the_same(texts):
+    native.enable()
+    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
