@@ -894,15 +894,17 @@ static int grams_may_hold(const GramSet *g, PyObject *key) {
     return 0;
 }
 
-/* second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind,
- * line)]: heuristics/duplicates.py's walk over the kept non-blank lines `order` (indices into
- * `lines`), with its own `fold` called for the keys. kind 0: exact copy, 1: near-exact copy,
- * 2: contained in a longer kept line; `line` is the number of the line it repeats. */
+/* second_copies(lines, order, fold, near_min, growth, fold_max, holders_max[, memo, memo_chars,
+ * memo_entries]) -> [(index, kind, line)]: heuristics/duplicates.py's walk over the kept
+ * non-blank lines `order` (indices into `lines`), with `fold` called for the keys (the keys
+ * of lines up to memo_chars long kept in `memo`, emptied when it holds memo_entries). kind 0:
+ * exact copy, 1: near-exact copy, 2: contained in a longer kept line; `line` is the number of
+ * the line it repeats. */
 static PyObject *second_copies(PyObject *self, PyObject *args) {
-    PyObject *lines, *order, *fold;
-    Py_ssize_t near_min, growth, fold_max, holders_max;
-    if (!PyArg_ParseTuple(args, "O!O!Onnnn", &PyTuple_Type, &lines, &PyList_Type, &order, &fold, &near_min, &growth,
-                          &fold_max, &holders_max))
+    PyObject *lines, *order, *fold, *memo = NULL;
+    Py_ssize_t near_min, growth, fold_max, holders_max, memo_chars = 0, memo_entries = 0;
+    if (!PyArg_ParseTuple(args, "O!O!Onnnn|O!nn", &PyTuple_Type, &lines, &PyList_Type, &order, &fold, &near_min, &growth,
+                          &fold_max, &holders_max, &PyDict_Type, &memo, &memo_chars, &memo_entries))
         return NULL;
     PyObject *out = PyList_New(0), *exact = PyDict_New(), *near = PyDict_New(), *joined = PyUnicode_New(0, 127);
     PyObject *nul = PyUnicode_FromOrdinal(0);
@@ -930,8 +932,18 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
         if (PyErr_Occurred()) goto fail;
         Py_ssize_t len = PyUnicode_GET_LENGTH(text);
         if (near_min <= len * growth && len <= fold_max) {
-            PyObject *key = PyObject_CallOneArg(fold, text);
-            if (key == NULL) goto fail;
+            PyObject *key = NULL;
+            int remembered = memo != NULL && len <= memo_chars;
+            if (remembered && (key = PyDict_GetItemWithError(memo, text)) != NULL) Py_INCREF(key);
+            else if (PyErr_Occurred()) goto fail;
+            if (key == NULL) {
+                key = PyObject_CallOneArg(fold, text);
+                if (key == NULL) goto fail;
+                if (remembered) {
+                    if (PyDict_GET_SIZE(memo) >= memo_entries) PyDict_Clear(memo);
+                    if (PyDict_SetItem(memo, text, key) < 0) { Py_DECREF(key); goto fail; }
+                }
+            }
             if (!PyUnicode_Check(key)) { Py_DECREF(key); PyErr_SetString(PyExc_TypeError, "fold must return str"); goto fail; }
             if (PyUnicode_GET_LENGTH(key) >= near_min) {
                 int kind = -1;
@@ -1052,6 +1064,58 @@ fail:
     return NULL;
 }
 
+/* fold(text) -> str: heuristics/duplicates.py's key, regex `[^\w]+` -> " " over
+ * text.casefold(), then strip(). No character is both \w and whitespace (tests check this
+ * over every code point), so strip() removes exactly the spaces that stood for a leading or
+ * trailing run: runs inside the text become one space, runs at either end nothing. */
+static PyObject *fold(PyObject *self, PyObject *text) {
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "cleaner._native.configure() has not been called");
+        return NULL;
+    }
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fold() takes a str");
+        return NULL;
+    }
+    int ascii = PyUnicode_IS_ASCII(text); /* ASCII folds by lower-casing: no casefold() copy */
+    PyObject *folded = ascii ? Py_NewRef(text) : PyObject_CallMethod(text, "casefold", NULL);
+    if (folded == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded), m = 0;
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    PyObject *out = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(folded));
+    if (out == NULL) { Py_DECREF(folded); return NULL; }
+    int out_kind = PyUnicode_KIND(out);
+    void *out_data = PyUnicode_DATA(out);
+    int gap = 0; /* a run of non-word characters since the last word character */
+    Py_UCS4 top = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (flags_of(c) & F_WORD) {
+            if (gap && m > 0) PyUnicode_WRITE(out_kind, out_data, m++, ' ');
+            gap = 0;
+            if (ascii && c >= 'A' && c <= 'Z') c += 32;
+            if (c > top) top = c;
+            PyUnicode_WRITE(out_kind, out_data, m++, c);
+        } else {
+            gap = 1;
+        }
+    }
+    Py_DECREF(folded);
+    /* a str must be stored in the narrowest form its characters allow (else equal strings
+     * compare unequal): narrower than the input's when the widest characters were dropped */
+    int canonical = top < 0x80 ? PyUnicode_IS_ASCII(out)
+                    : top < 0x100 ? out_kind == PyUnicode_1BYTE_KIND && !PyUnicode_IS_ASCII(out)
+                    : top < 0x10000 ? out_kind == PyUnicode_2BYTE_KIND : out_kind == PyUnicode_4BYTE_KIND;
+    if (!canonical) {
+        PyObject *narrow = PyUnicode_FromKindAndData(out_kind, out_data, m);
+        Py_DECREF(out);
+        return narrow;
+    }
+    if (m < n && PyUnicode_Resize(&out, m) < 0) return NULL;
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(table, stopwords, Features, sample_chars): the class table (one byte of flags per "
@@ -1068,8 +1132,10 @@ static PyMethodDef methods[] = {
     {"capitals", capitals, METH_VARARGS,
      "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},
     {"second_copies", second_copies, METH_VARARGS,
-     "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max) -> [(index, kind, line)]."},
+     "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max[, memo, memo_chars, memo_entries])"
+     " -> [(index, kind, line)]."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
+    {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},

@@ -524,3 +524,48 @@ def test_date_stamps_classify_the_same():
 def test_generated_date_stamps_classify_the_same(texts):
     native.enable()
     assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+
+
+@compiled_only
+def test_no_character_is_both_a_word_character_and_whitespace():
+    """What the native fold's strip rests on."""
+    native.enable()
+    table = native.class_table()
+    assert not [hex(cp) for cp in range(0x110000) if table[cp] & 1 and chr(cp).isspace()]
+
+
+FOLDS = ["", " ", "...", "a", " a ", "--a--b--", "Hello, World!", "ß straße", "İstanbul", "ǅ", "ﬁ ligature",
+         "\u00a0x\u2028y\u3000", "«a» b", "a\u00a0b", "a_b", "x\u0301y", "中文，测试。", "\U0001d400 \U0001d401", "\ud800", "ΐ"]
+
+
+@compiled_only
+def test_folding_is_the_same_natively():
+    native.enable()
+    texts = FOLDS + [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    folded = [native._native.fold(t) for t in texts]
+    assert folded == [duplicates._fold_cached(t) for t in texts]
+    # each in the narrowest form its characters allow, as every str must be
+    assert [f.isascii() for f in folded] == [f.encode("utf-8").isascii() for f in folded]
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(EDGY + FOLDS), max_size=20).map("".join))
+def test_folding_any_text_is_the_same_natively(text):
+    native.enable()
+    assert native._native.fold(text) == duplicates._FOLD.sub(" ", text.casefold()).strip()
+
+
+@compiled_only
+def test_second_copies_remember_the_keys_of_short_lines_within_bounds():
+    native.enable()
+    lines = tuple(document.split_lines(COPIES))
+    order = [i for i, ln in enumerate(lines) if not ln.blank]
+    args = (lines, order, native._native.fold, duplicates.NEAR_MIN_CHARS, duplicates.MAX_FOLD_GROWTH,
+            duplicates.FOLD_MAX_CHARS, duplicates.CONTAIN_MAX_LINES)
+    memo: dict = {}
+    assert native._native.second_copies(*args, memo, 70, 1000) == native._native.second_copies(*args)
+    assert memo and all(len(t) <= 70 and k == native._native.fold(t) for t, k in memo.items())
+    small: dict = {}
+    native._native.second_copies(*args, small, 1000, 2)
+    assert 1 <= len(small) <= 2  # emptied whenever full

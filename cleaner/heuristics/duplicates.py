@@ -16,6 +16,7 @@ import regex
 
 from cleaner.document import Document, Line, Removal, _native
 from cleaner.heuristics.base import Heuristic
+from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 from cleaner.prose import CACHE_MAX_CHARS
 
 # Near-exact and contained repeats must be at least this long (folded characters): shorter
@@ -46,6 +47,8 @@ def _fold_cached(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
+_keys: dict[str, str] = {}  # the native fold's keys of short lines, across documents (bounded)
+
 EXACT, NEAR, CONTAINED = 0, 1, 2
 _REASONS = {
     EXACT: "exact second copy of line {}",
@@ -58,8 +61,8 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
     lines = doc.lines
     order = doc.kept_text_indices()
     if doc.profile is not None and _native is not None:  # the native paths are on: the same walk in C
-        found = _native.second_copies(tuple(lines), order, fold, NEAR_MIN_CHARS, MAX_FOLD_GROWTH, FOLD_MAX_CHARS,
-                                      CONTAIN_MAX_LINES)
+        found = _native.second_copies(tuple(lines), order, _native.fold, NEAR_MIN_CHARS, MAX_FOLD_GROWTH,
+                                      FOLD_MAX_CHARS, CONTAIN_MAX_LINES, _keys, REMEMBER_MAX_CHARS, REMEMBER_LINES)
     else:
         found = copies(lines, order)
     return {i: SECOND_COPY.removal(_REASONS[kind].format(number)) for i, kind, number in found}
