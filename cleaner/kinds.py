@@ -27,7 +27,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.prefilter import anchored_body
-from cleaner.prose import features
+from cleaner.prose import Features, features
 
 # A pattern search that takes longer than this on one line is abandoned and the rule is
 # switched off for the rest of the document (with a warning). Typical searches take
@@ -193,7 +193,7 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | N
                 break
             if max_lines is not None and taken >= max_lines:
                 break
-            if stop_at_body and looks_like_body(text):
+            if stop_at_body and is_body(doc.features(j) if len(nxt.stripped) <= RULE_MAX_LINE_CHARS else features(text)):
                 break
             out[j] = why
             taken += 1
@@ -211,7 +211,11 @@ BODY_MIN_STOPWORDS = 0.2
 
 def looks_like_body(text: str) -> bool:
     """A sentence-shaped line with function words: prose, not a teaser item."""
-    f = features(text)
+    return is_body(features(text))
+
+
+def is_body(f: Features) -> bool:
+    """looks_like_body, from a line's Features (the document's profile has them measured)."""
     return f.chars >= BODY_MIN_CHARS and f.sentence_end and f.stopword_ratio >= BODY_MIN_STOPWORDS
 
 

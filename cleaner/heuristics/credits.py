@@ -12,7 +12,6 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.prose import features
 
 # Only the last few kept lines are looked at: credits close the story.
 TAIL_LINES = 2
@@ -34,7 +33,7 @@ def _credit_tail(doc: Document) -> dict[int, Removal]:
             continue
         if not _CREDIT_WORD.search(text):
             continue
-        f = features(text)
+        f = doc.features(i)
         if f.capitalised_ratio < MIN_CAPITALISED:
             continue
         out[i] = CREDIT_TAIL.removal(
