@@ -91,7 +91,7 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
     cleaned, results = clean_field(cleaner, value, settings.split_docs)
     removed: Counter = Counter()
     for _, r in results:
-        removed.update(d.family or "other" for d in r.removed if d.text.strip())
+        removed.update(r.families())
     changed = cleaned != value
     if not changed and settings.explain_field is None:
         return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed)
@@ -100,7 +100,7 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
         record[settings.explain_field] = [
             {**({"doc": k} if settings.split_docs is not None else {}),
              "line": d.line, "rule": d.rule, "reason": d.reason}
-            for k, r in results for d in r.removed if d.text.strip()
+            for k, r in results for d in r.removed_text()
         ]
     out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     return Outcome(line_no, out, removed=removed, changed=changed)
@@ -113,13 +113,13 @@ def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes
         res = _html_cleaner(cleaner).clean(markup)
     except InputError as exc:
         return _bad(settings, line_no, raw, f"field '{settings.html_field}': {exc}")
-    removed = Counter(d.family or "other" for d in res.result.removed if d.text.strip())
+    removed = res.result.families()
     record[settings.field] = res.text
     if settings.explain_field is not None:
         record[settings.explain_field] = {
             "extraction": res.extraction.to_dict(),
             "removed": [{"line": d.line, "text": d.text, "rule": d.rule, "reason": d.reason}
-                        for d in res.result.removed if d.text.strip()],
+                        for d in res.result.removed_text()],
         }
     out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     return Outcome(line_no, out, removed=removed, changed=True)

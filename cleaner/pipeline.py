@@ -63,7 +63,20 @@ class CleanResult:
 
     @property
     def removed(self) -> list[Decision]:
-        return [d for d in self.decisions if not d.kept]
+        return list(compress(self.decisions, map(not_, map(itemgetter(1), self.decisions))))
+
+    def removed_text(self) -> list[Decision]:
+        """The removed lines that hold text (blank lines left out)."""
+        gone = self.removed
+        return list(compress(gone, map(str.strip, map(itemgetter(2), gone))))
+
+    def families(self) -> Counter[str]:
+        """Removed lines with text per rule family (one count per line, for summaries)."""
+        out = Counter(map(itemgetter(6), self.removed_text()))
+        for none in (None, ""):  # a removal without a family counts as "other"
+            if none in out:
+                out["other"] += out.pop(none)
+        return out
 
     @property
     def changed(self) -> bool:

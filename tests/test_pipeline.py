@@ -1,6 +1,8 @@
 """Layout around removals, line endings, options of the library call."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from cleaner import Cleaner, CleanerError, clean
@@ -75,3 +77,13 @@ def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
     assert doc.kept_text_indices() == [0, 2, 3]  # the earlier document is unchanged
     renamed = fewer.with_site("bbc")
     assert renamed.kept_text_indices() is fewer.kept_text_indices()  # same lines kept: shared
+
+
+def test_removed_lines_and_their_families_as_summaries_count_them():
+    text = "Home\nNews\nSport\nWeather\n\nThe council voted on Tuesday to close the library, despite a petition.\n\nAdvertisement\n"
+    result = Cleaner(accelerate=False).clean(text)
+    by_hand = [d for d in result.decisions if not d.kept]
+    assert result.removed == by_hand
+    assert result.removed_text() == [d for d in by_hand if d.text.strip()]
+    assert result.families() == Counter(d.family or "other" for d in by_hand if d.text.strip())
+    assert sum(result.families().values()) == len(result.removed_text()) > 0
