@@ -74,7 +74,8 @@ static PyObject *configure(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "the class table must have one byte per code point");
         return NULL;
     }
-    if (!PyAnySet_Check(stop) || !PyType_Check(ftype) || sample < 1) {
+    if (!PyAnySet_Check(stop) || !PyType_Check(ftype) || !PyType_IsSubtype((PyTypeObject *)ftype, &PyTuple_Type)
+        || sample < 1) {
         PyBuffer_Release(&tab);
         PyErr_SetString(PyExc_TypeError, "configure(table, stopwords: frozenset, Features, sample_chars)");
         return NULL;
@@ -319,8 +320,10 @@ fail:
 static PyObject *ending_lf = NULL, *ending_crlf = NULL, *ending_cr = NULL, *ending_none = NULL;
 static PyObject *attr_rule = NULL, *attr_source = NULL, *attr_reason = NULL, *attr_family = NULL;
 
+static int interned = 0;
+
 static int intern_constants(void) {
-    if (ending_lf != NULL) return 0;
+    if (interned) return 0;
     ending_lf = PyUnicode_InternFromString("\n");
     ending_crlf = PyUnicode_InternFromString("\r\n");
     ending_cr = PyUnicode_InternFromString("\r");
@@ -329,8 +332,16 @@ static int intern_constants(void) {
     attr_source = PyUnicode_InternFromString("source");
     attr_reason = PyUnicode_InternFromString("reason");
     attr_family = PyUnicode_InternFromString("family");
-    return (ending_lf && ending_crlf && ending_cr && ending_none && attr_rule && attr_source && attr_reason
-            && attr_family) ? 0 : -1;
+    interned = ending_lf && ending_crlf && ending_cr && ending_none && attr_rule && attr_source && attr_reason
+               && attr_family;
+    return interned ? 0 : -1;
+}
+
+/* Is `type` a tuple type (a named tuple), so that tp_alloc gives a tuple to fill? */
+static int tuple_type(PyObject *type, const char *what) {
+    if (PyType_Check(type) && PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)) return 1;
+    PyErr_Format(PyExc_TypeError, "%s must be a tuple type (a named tuple)", what);
+    return 0;
 }
 
 /* A tuple subclass instance (a named tuple) with these items, stolen; NULL items fail it. */
@@ -373,7 +384,7 @@ static PyObject *make_line(PyTypeObject *type, PyObject *text, int kind, const v
  * a line; a last line without an ending is kept when it is not empty. */
 static PyObject *split(PyObject *self, PyObject *args) {
     PyObject *text, *ltype;
-    if (!PyArg_ParseTuple(args, "UO!", &text, &PyType_Type, &ltype)) return NULL;
+    if (!PyArg_ParseTuple(args, "UO", &text, &ltype) || !tuple_type(ltype, "Line")) return NULL;
     if (intern_constants() < 0) return NULL;
     PyTypeObject *type = (PyTypeObject *)ltype;
     int kind = PyUnicode_KIND(text);
@@ -431,7 +442,8 @@ static PyObject *split(PyObject *self, PyObject *args) {
  * line numbers to Removals (objects with rule, source, reason and family). */
 static PyObject *decisions(PyObject *self, PyObject *args) {
     PyObject *lines, *removed, *dtype;
-    if (!PyArg_ParseTuple(args, "OO!O!", &lines, &PyDict_Type, &removed, &PyType_Type, &dtype)) return NULL;
+    if (!PyArg_ParseTuple(args, "OO!O", &lines, &PyDict_Type, &removed, &dtype) || !tuple_type(dtype, "Decision"))
+        return NULL;
     if (intern_constants() < 0) return NULL;
     PyTypeObject *type = (PyTypeObject *)dtype;
     PyObject *seq = PySequence_Fast(lines, "decisions() takes a sequence of lines");

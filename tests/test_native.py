@@ -569,3 +569,14 @@ def test_second_copies_remember_the_keys_of_short_lines_within_bounds():
     small: dict = {}
     native._native.second_copies(*args, small, 1000, 2)
     assert 1 <= len(small) <= 2  # emptied whenever full
+
+
+@compiled_only
+def test_the_native_calls_build_only_tuple_types():
+    """They fill what the type allocates as a tuple: any other type is refused, not written into."""
+    with pytest.raises(TypeError):
+        native._native.split("a\n", dict)
+    with pytest.raises(TypeError):
+        native._native.decisions(document.split_lines("a\n"), {}, dict)
+    with pytest.raises(TypeError):
+        native._native.configure(native.class_table(), prose.stopwords(), dict, prose.SAMPLE_CHARS)
