@@ -48,6 +48,9 @@ Stage = Callable[[Document], Document]
 # cleaned this much, so a one-off small file never pays for the set-up.
 SCANNER_WARMUP_CHARS = 1_000_000
 
+# Noted in Document.applied when no site pack recognised the document (see detect_site).
+NO_SITE = "detect-site/none"
+
 TIDY = Removal(rule="layout/blank", source="layout",
                reason="blank line that framed removed text", family="layout")
 
@@ -192,17 +195,24 @@ class Cleaner:
         return self._stages[1]
 
     def detect_site(self, doc: Document) -> Document:
-        """Name the site whose fingerprints the text carries (or the user's hint)."""
+        """Name the site whose fingerprints the text carries (or the user's hint).
+
+        A site is recognised by fingerprints matching some of its lines; a later pass of the
+        fixpoint sees a subset of these lines, so where no site was recognised none will be:
+        that is noted in `applied` (NO_SITE) and the later passes skip the search."""
         if self.site is not None:
             return doc.with_site(self.site)
+        if NO_SITE in doc.applied:
+            return doc.with_site(None)
         if doc.hits is not None:
-            return doc.with_site(self._detect_with_hits(doc, doc.hits))
-        texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-        candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
-        for pack in self._site_packs.values():
-            if pack.recognises(texts, candidates):
-                return doc.with_site(pack.name)
-        return doc.with_site(None)
+            site = self._detect_with_hits(doc, doc.hits)
+        else:
+            texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+            candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
+            site = next((p.name for p in self._site_packs.values() if p.recognises(texts, candidates)), None)
+        if site is None:
+            return doc.but(site=None, applied=doc.applied | {NO_SITE})
+        return doc.with_site(site)
 
     def _detect_with_hits(self, doc: Document, hits: Hits) -> str | None:
         """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines

@@ -87,3 +87,31 @@ def test_removed_lines_and_their_families_as_summaries_count_them():
     assert result.removed_text() == [d for d in by_hand if d.text.strip()]
     assert result.families() == Counter(d.family or "other" for d in by_hand if d.text.strip())
     assert sum(result.families().values()) == len(result.removed_text()) > 0
+
+
+def test_a_document_no_site_recognises_is_not_searched_again_in_later_passes():
+    """Fingerprints match lines; a later pass sees a subset of them, so no site can appear."""
+    from cleaner.document import Document
+    from cleaner.pipeline import NO_SITE
+
+    from conftest import SEEDS
+
+    for accelerate in (False, True):
+        cleaner = Cleaner(accelerate=accelerate)
+        plain = cleaner.detect_site(Document.from_text((SEEDS / "003_314c139d2cd2a5a9.txt").read_text()))
+        assert plain.site is None and NO_SITE in plain.applied
+        bbc = cleaner.detect_site(Document.from_text((SEEDS / "004_8b3e18fa1e927333.txt").read_text()))
+        assert bbc.site == "bbc" and NO_SITE not in bbc.applied
+        calls = []
+        cleaner._site_packs = {name: _Counting(p, calls) for name, p in cleaner._site_packs.items()}
+        cleaner.site = None
+        assert cleaner.detect_site(plain).site is None and calls == []  # settled: not searched
+
+
+class _Counting:
+    def __init__(self, pack, calls):
+        self.pack, self.calls, self.name = pack, calls, pack.name
+
+    def __getattr__(self, name):
+        self.calls.append(name)
+        return getattr(self.pack, name)
