@@ -1,4 +1,13 @@
-"""The optional compiled line measurement (cleaner/_native.c), and the Python it stands for.
+"""The optional compiled helpers (cleaner/_native.c), and the Python they stand for.
+
+The extension holds the per-line passes, each the twin of a Python function that stays the
+fallback and the reference the tests hold it to: line measurement (here, and prose.py),
+layout classes and the body span (heuristics/layout.py), the all-capitals test
+(heuristics/shouting.py), second copies and their fold (heuristics/duplicates.py), blank-line
+tidying (pipeline.py), the scanner's input (scanner.py), and splitting lines and building
+decisions (document.py, pipeline.py). The last three need no class table and are used
+whenever the extension is built; the others run with the native paths on (`enable()`, which
+a Cleaner calls unless `accelerate=False`), so `accelerate=False` gives the Python reference.
 
 `measure_lines(texts)` returns `prose.features` of each line. With the compiled module
 built (it is, by `pip install`, wherever a C compiler is found) it measures a whole document

@@ -22,9 +22,8 @@ from operator import sub
 
 import regex
 
-from cleaner.document import Document, Removal
+from cleaner.document import Document, Removal, _native
 from cleaner.heuristics.base import Heuristic
-from cleaner.document import _native
 from cleaner.native import remember
 from cleaner.prose import CACHE_MAX_CHARS, Features, Profile, features
 
@@ -122,8 +121,9 @@ _NATIVE_PARAMS = (PROSE_MIN_WORDS, PROSE_MIN_STOPWORDS, PROSE_MIN_CJK_CHARS, PRO
 
 def profile_classes(profile: Profile) -> tuple[str, list[int]]:
     """Every line's class and weight, by original line index, for a document with a profile
-    (each line classified once per document, in one native call; the few lines that are
-    chrome only if they hold a date are looked at here, with the pattern `classify` uses)."""
+    (each line classified once per document, in one native call, which also decides the date
+    pattern on ASCII lines; the few other lines that are chrome only if they hold a date are
+    looked at here, with the pattern `classify` uses)."""
     done = profile.derived.get("layout")
     if done is None:
         codes, weights = native_classify(profile.features, profile.texts, _NATIVE_PARAMS)
@@ -246,6 +246,7 @@ def _chrome_run(doc: Document) -> dict[int, Removal]:
         for m in range(*run.span()):
             out[lay.order[m]] = why
     return out
+
 
 OUTSIDE_BODY = Heuristic(id="heuristic/outside-body", family="nav", summary=__doc__ or "", run=_outside_body)
 CHROME_RUN = Heuristic(id="heuristic/chrome-run", family="nav", summary=__doc__ or "", run=_chrome_run)
