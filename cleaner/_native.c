@@ -23,16 +23,18 @@
 #define F_LETTER 32 /* \p{L} */
 
 #define TABLE_SIZE 0x110000
-#define STOP_SLOTS 4096 /* open addressing, power of two; ASCII stopwords only */
-#define STOP_MAX_LEN 32
+#define STOP_SLOTS 4096 /* open addressing, power of two; stopwords as UTF-8 */
+#define STOP_MAX_LEN 32  /* bytes: a longer stopword is only found through Python's set */
 
 static unsigned char table[TABLE_SIZE];
 static int configured = 0;
-static char stop_ascii[STOP_SLOTS][STOP_MAX_LEN + 1];
+static char stop_utf8[STOP_SLOTS][STOP_MAX_LEN + 1];
 static PyObject *stop_set = NULL;      /* the full frozenset, for non-ASCII tokens */
 static PyObject *features_type = NULL; /* prose.Features, a named tuple */
 static Py_ssize_t sample_chars = 20000;
 static PyObject *empty_features = NULL; /* the Features of "", built once per configure */
+static Py_ssize_t stop_max_chars = 0; /* the longest stopword: a longer token is none */
+static int stop_long = 0;              /* some stopword is longer than STOP_MAX_LEN bytes */
 
 static unsigned long hash_bytes(const char *s, Py_ssize_t n) {
     unsigned long h = 2166136261u;
@@ -40,10 +42,10 @@ static unsigned long hash_bytes(const char *s, Py_ssize_t n) {
     return h;
 }
 
-static int stop_ascii_add(const char *s, Py_ssize_t n) {
+static int stop_utf8_add(const char *s, Py_ssize_t n) {
     unsigned long h = hash_bytes(s, n);
     for (unsigned long k = 0; k < STOP_SLOTS; k++) {
-        char *slot = stop_ascii[(h + k) & (STOP_SLOTS - 1)];
+        char *slot = stop_utf8[(h + k) & (STOP_SLOTS - 1)];
         if (slot[0] == '\0') {
             memcpy(slot, s, n);
             slot[n] = '\0';
@@ -54,10 +56,10 @@ static int stop_ascii_add(const char *s, Py_ssize_t n) {
     return -1;
 }
 
-static int stop_ascii_has(const char *s, Py_ssize_t n) {
+static int stop_utf8_has(const char *s, Py_ssize_t n) {
     unsigned long h = hash_bytes(s, n);
     for (unsigned long k = 0; k < STOP_SLOTS; k++) {
-        const char *slot = stop_ascii[(h + k) & (STOP_SLOTS - 1)];
+        const char *slot = stop_utf8[(h + k) & (STOP_SLOTS - 1)];
         if (slot[0] == '\0') return 0;
         if (slot[n] == '\0' && memcmp(slot, s, n) == 0) return 1;
     }
@@ -82,16 +84,22 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     }
     memcpy(table, tab.buf, TABLE_SIZE);
     PyBuffer_Release(&tab);
-    memset(stop_ascii, 0, sizeof stop_ascii);
+    memset(stop_utf8, 0, sizeof stop_utf8);
+    stop_max_chars = 0;
+    stop_long = 0;
     PyObject *it = PyObject_GetIter(stop), *word;
     if (it == NULL) return NULL;
     while ((word = PyIter_Next(it)) != NULL) {
-        if (PyUnicode_Check(word) && PyUnicode_IS_ASCII(word)) {
-            Py_ssize_t n = PyUnicode_GET_LENGTH(word);
-            if (n > 0 && n <= STOP_MAX_LEN && stop_ascii_add((const char *)PyUnicode_1BYTE_DATA(word), n) < 0) {
+        if (PyUnicode_Check(word) && PyUnicode_GET_LENGTH(word) > stop_max_chars) stop_max_chars = PyUnicode_GET_LENGTH(word);
+        if (PyUnicode_Check(word)) { /* kept as UTF-8 bytes */
+            Py_ssize_t n;
+            const char *utf8 = PyUnicode_AsUTF8AndSize(word, &n);
+            if (utf8 == NULL) PyErr_Clear(); /* a lone surrogate: no token lower-cases to it here */
+            else if (n > STOP_MAX_LEN) stop_long = 1;
+            else if (n > 0 && stop_utf8_add(utf8, n) < 0) {
                 Py_DECREF(word);
                 Py_DECREF(it);
-                PyErr_SetString(PyExc_ValueError, "too many ASCII stopwords for the native table");
+                PyErr_SetString(PyExc_ValueError, "too many stopwords for the native table");
                 return NULL;
             }
         }
@@ -111,19 +119,39 @@ static PyObject *configure(PyObject *self, PyObject *args) {
 
 static inline unsigned char flags_of(Py_UCS4 c) { return c < TABLE_SIZE ? table[c] : 0; }
 
-/* Is text[start:end] (a token) a stopword once lower-cased? */
+/* Is text[start:end] (a token) a stopword once lower-cased? The token is lower-cased here,
+ * a character at a time, into UTF-8, and looked up among the stopwords' UTF-8 bytes. That is
+ * str.lower() exactly but for two characters, for which Python's own lower() is called:
+ * U+0130, whose full lower case is two characters, and U+03A3, whose lower case depends on
+ * its place in the word (final sigma). Every other character's full lower case is its simple
+ * one (Py_UNICODE_TOLOWER). */
 static inline __attribute__((always_inline)) int is_stopword(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t n = end - start;
-    if (n <= STOP_MAX_LEN) { /* ASCII lower-cases byte by byte, as str.lower does */
-        char buf[STOP_MAX_LEN];
-        int ascii = 1;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
-            if (c >= 128) { ascii = 0; break; }
-            buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+    if (n > stop_max_chars) return 0; /* lower-casing never shortens a word */
+    char buf[STOP_MAX_LEN + 4];
+    Py_ssize_t m = 0;
+    int plain = 1;
+    for (Py_ssize_t i = 0; i < n && plain && m <= STOP_MAX_LEN; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
+        if (c < 128) {
+            buf[m++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+            continue;
         }
-        if (ascii) return stop_ascii_has(buf, n);
+        if (c == 0x130 || c == 0x3A3) { plain = 0; break; }
+        c = Py_UNICODE_TOLOWER(c);
+        if (c < 0x80) buf[m++] = (char)c;
+        else if (c < 0x800) { buf[m++] = (char)(0xC0 | (c >> 6)); buf[m++] = (char)(0x80 | (c & 0x3F)); }
+        else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) { plain = 0; break; } /* a surrogate has no UTF-8 */
+            buf[m++] = (char)(0xE0 | (c >> 12)); buf[m++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            buf[m++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            buf[m++] = (char)(0xF0 | (c >> 18)); buf[m++] = (char)(0x80 | ((c >> 12) & 0x3F));
+            buf[m++] = (char)(0x80 | ((c >> 6) & 0x3F)); buf[m++] = (char)(0x80 | (c & 0x3F));
+        }
     }
+    if (plain && m <= STOP_MAX_LEN) return stop_utf8_has(buf, m);
+    if (plain && !stop_long) return 0; /* longer than any stopword's bytes */
     PyObject *token = PyUnicode_Substring(text, start, end);
     if (token == NULL) return -1;
     PyObject *lower = PyObject_CallMethod(token, "lower", NULL);

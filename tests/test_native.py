@@ -580,3 +580,25 @@ def test_the_native_calls_build_only_tuple_types():
         native._native.decisions(document.split_lines("a\n"), {}, dict)
     with pytest.raises(TypeError):
         native._native.configure(native.class_table(), prose.stopwords(), dict, prose.SAMPLE_CHARS)
+
+
+@compiled_only
+def test_every_case_variant_of_every_stopword_counts_the_same():
+    """Stopwords are looked up natively by lower-casing a character at a time: every token
+    that lower-cases to a stopword through any of its characters (and the two characters
+    that lower-case otherwise: U+0130 and the final sigma) is measured as Python does."""
+    native.enable()
+    stop = sorted(prose.stopwords())
+    wanted = {ch for w in stop for ch in w}
+    by_lower: dict[str, list[str]] = {}
+    for cp in range(0x110000):
+        low = chr(cp).lower()
+        if low in wanted:
+            by_lower.setdefault(low, []).append(chr(cp))
+    tokens = []
+    for w in stop:
+        tokens += [w, w.upper(), w.title(), w.replace("i", "İ"), "İ" + w, w + "Σ", "Σ" + w]
+        for i, ch in enumerate(w):
+            tokens += [w[:i] + variant + w[i + 1:] for variant in by_lower.get(ch, [])]
+    lines = [" ".join(tokens[k:k + 7]) for k in range(0, len(tokens), 7)] + ["ΟΔΟΣ ΣΑΣ", "İ i̇ I", "Σ σ ς"]
+    assert native.measure_lines(lines) == [prose._measure(t) for t in lines]
