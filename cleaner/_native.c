@@ -1104,6 +1104,10 @@ fail:
     return NULL;
 }
 
+static PyObject *fold_general(PyObject *text);
+static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
+                                                                 Py_ssize_t n);
+
 /* fold(text) -> str: heuristics/duplicates.py's key, regex `[^\w]+` -> " " over
  * text.casefold(), then strip(). No character is both \w and whitespace (tests check this
  * over every code point), so strip() removes exactly the spaces that stood for a leading or
@@ -1117,8 +1121,41 @@ static PyObject *fold(PyObject *self, PyObject *text) {
         PyErr_SetString(PyExc_TypeError, "fold() takes a str");
         return NULL;
     }
-    int ascii = PyUnicode_IS_ASCII(text); /* ASCII folds by lower-casing: no casefold() copy */
-    PyObject *folded = ascii ? Py_NewRef(text) : PyObject_CallMethod(text, "casefold", NULL);
+    /* Only a word character outside ASCII needs str.casefold(): ASCII folds by lower-casing,
+     * and every other character casefolds to itself (tests check this over every code
+     * point) and, not being a word character, becomes a separator anyway. Without one the
+     * key is plain ASCII, built here in one pass per string width. */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: return fold_plain(text, PyUnicode_1BYTE_KIND, PyUnicode_DATA(text), n);
+    case PyUnicode_2BYTE_KIND: return fold_plain(text, PyUnicode_2BYTE_KIND, PyUnicode_DATA(text), n);
+    default: return fold_plain(text, PyUnicode_4BYTE_KIND, PyUnicode_DATA(text), n);
+    }
+}
+
+/* The folded key as ASCII, or, at the first non-ASCII word character, fold_general's. */
+static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
+                                                                 Py_ssize_t n) {
+    PyObject *out = PyUnicode_New(n, 127);
+    if (out == NULL) return NULL;
+    Py_UCS1 *dst = PyUnicode_1BYTE_DATA(out);
+    Py_ssize_t m = 0;
+    int gap = 0; /* a run of non-word characters since the last word character */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(flags_of(c) & F_WORD)) { gap = 1; continue; }
+        if (c >= 128) { Py_DECREF(out); return fold_general(text); }
+        if (gap && m > 0) dst[m++] = ' ';
+        gap = 0;
+        dst[m++] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (m < n && PyUnicode_Resize(&out, m) < 0) return NULL;
+    return out;
+}
+
+/* fold() of a text with a word character outside ASCII: through str.casefold(). */
+static PyObject *fold_general(PyObject *text) {
+    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
     if (folded == NULL) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(folded), m = 0;
     int kind = PyUnicode_KIND(folded);
@@ -1127,14 +1164,13 @@ static PyObject *fold(PyObject *self, PyObject *text) {
     if (out == NULL) { Py_DECREF(folded); return NULL; }
     int out_kind = PyUnicode_KIND(out);
     void *out_data = PyUnicode_DATA(out);
-    int gap = 0; /* a run of non-word characters since the last word character */
+    int gap = 0;
     Py_UCS4 top = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (flags_of(c) & F_WORD) {
             if (gap && m > 0) PyUnicode_WRITE(out_kind, out_data, m++, ' ');
             gap = 0;
-            if (ascii && c >= 'A' && c <= 'Z') c += 32;
             if (c > top) top = c;
             PyUnicode_WRITE(out_kind, out_data, m++, c);
         } else {

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from operator import is_, itemgetter, not_
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,6 +371,7 @@ class Cleaner:
 
 
 _BEFORE = (-1).__add__  # a 1-based line number's 0-based index
+_TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 
 
@@ -439,7 +440,7 @@ def blank_lines_to_drop(lines: Sequence[Line], removed: Mapping[int, Removal]) -
 def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
     """The kept lines joined with their own endings; the input's final newline (or its
     absence) is kept."""
-    text = "".join(ln.text + ln.ending for ln in lines)
+    text = "".join(chain.from_iterable(map(_TEXT_AND_ENDING, lines)))
     if not final_newline and lines and lines[-1].ending:
         text = text[: -len(lines[-1].ending)]
     return text

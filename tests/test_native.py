@@ -602,3 +602,12 @@ def test_every_case_variant_of_every_stopword_counts_the_same():
             tokens += [w[:i] + variant + w[i + 1:] for variant in by_lower.get(ch, [])]
     lines = [" ".join(tokens[k:k + 7]) for k in range(0, len(tokens), 7)] + ["ΟΔΟΣ ΣΑΣ", "İ i̇ I", "Σ σ ς"]
     assert native.measure_lines(lines) == [prose._measure(t) for t in lines]
+
+
+@compiled_only
+def test_no_character_outside_ascii_casefolds_unless_it_is_a_word_character():
+    """What lets the native fold skip str.casefold() for text whose only non-ASCII
+    characters are punctuation, quotes and spaces."""
+    native.enable()
+    table = native.class_table()
+    assert not [hex(cp) for cp in range(0x80, 0x110000) if not table[cp] & 1 and chr(cp).casefold() != chr(cp)]
