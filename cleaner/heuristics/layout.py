@@ -214,8 +214,6 @@ def _outside_body(doc: Document) -> dict[int, Removal]:
     if lay is None:
         return {}
     out: dict[int, Removal] = {}
-    before = range(0, lay.start)
-    after = range(lay.end + 1, len(lay.order))
     n_before = lay.classes.count(CHROME, 0, lay.start)
     n_after = lay.classes.count(CHROME, lay.end + 1)
     if n_before >= OUTSIDE_MIN_CHROME:
@@ -223,15 +221,14 @@ def _outside_body(doc: Document) -> dict[int, Removal]:
         why = OUTSIDE_BODY.removal(
             f"before the main body (lines {doc.lines[lay.order[lay.start]].number}-"
             f"{doc.lines[lay.order[lay.end]].number}); the lead-in has {n_before} menu-like lines")
-        for k in before:
-            if k != title:
-                out[lay.order[k]] = why
+        out = dict.fromkeys(lay.order[:lay.start], why)
+        if title is not None:
+            del out[lay.order[title]]  # the headline just above the body stays
     if n_after >= OUTSIDE_MIN_CHROME:
         why = OUTSIDE_BODY.removal(
             f"after the main body (lines {doc.lines[lay.order[lay.start]].number}-"
             f"{doc.lines[lay.order[lay.end]].number}); the tail has {n_after} menu-like lines")
-        for k in after:
-            out[lay.order[k]] = why
+        out.update(dict.fromkeys(lay.order[lay.end + 1:], why))
     return out
 
 
@@ -243,8 +240,7 @@ def _chrome_run(doc: Document) -> dict[int, Removal]:
     for run in _RUN.finditer(lay.classes, lay.start, lay.end + 1):
         why = CHROME_RUN.removal(
             f"{run.end() - run.start()} short lines in a row with no sentence end and few function words (a link list)")
-        for m in range(*run.span()):
-            out[lay.order[m]] = why
+        out.update(dict.fromkeys(lay.order[run.start():run.end()], why))
     return out
 
 
