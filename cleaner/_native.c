@@ -29,7 +29,7 @@
 static unsigned char table[TABLE_SIZE];
 static int configured = 0;
 static char stop_utf8[STOP_SLOTS][STOP_MAX_LEN + 1];
-static PyObject *stop_set = NULL;      /* the full frozenset, for non-ASCII tokens */
+static PyObject *stop_set = NULL;      /* the full frozenset, for the tokens is_stopword hands to Python */
 static PyObject *features_type = NULL; /* prose.Features, a named tuple */
 static Py_ssize_t sample_chars = 20000;
 static PyObject *empty_features = NULL; /* the Features of "", built once per configure */
