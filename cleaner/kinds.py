@@ -209,13 +209,8 @@ BODY_MIN_CHARS = 120
 BODY_MIN_STOPWORDS = 0.2
 
 
-def looks_like_body(text: str) -> bool:
-    """A sentence-shaped line with function words: prose, not a teaser item."""
-    return is_body(features(text))
-
-
 def is_body(f: Features) -> bool:
-    """looks_like_body, from a line's Features (the document's profile has them measured)."""
+    """A sentence-shaped line with function words (by its Features): prose, not a teaser item."""
     return f.chars >= BODY_MIN_CHARS and f.sentence_end and f.stopword_ratio >= BODY_MIN_STOPWORDS
 
 

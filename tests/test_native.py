@@ -214,6 +214,10 @@ from cleaner.heuristics import layout  # noqa: E402
 from cleaner.prose import Profile  # noqa: E402
 
 
+def native_classes(texts: list[str]) -> tuple[str, list[int]]:
+    return layout.profile_classes(Profile(texts, native.measure_lines(texts)))
+
+
 def python_classes(texts: list[str]) -> tuple[str, list[int]]:
     feats = [prose._measure(t) for t in texts]
     codes = [layout.classify(f, t) for f, t in zip(feats, texts)]
@@ -224,7 +228,7 @@ def python_classes(texts: list[str]) -> tuple[str, list[int]]:
 def test_every_line_of_the_seeds_and_dev_inputs_classifies_the_same():
     native.enable()
     texts = [ln.strip() for t in TEXTS for ln in t.split("\n")]
-    got = layout.profile_classes(Profile(texts, native.measure_lines(texts)))
+    got = native_classes(texts)
     assert got == python_classes(texts)
     assert set(got[0]) == {layout.PROSE, layout.NEUTRAL, layout.CHROME}  # every class, none left undecided
 
@@ -245,7 +249,7 @@ CLASS_EDGES = [
 def test_lines_at_the_class_edges_classify_the_same():
     native.enable()
     texts = CLASS_EDGES
-    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+    assert native_classes(texts) == python_classes(texts)
 
 
 @compiled_only
@@ -254,7 +258,7 @@ def test_lines_at_the_class_edges_classify_the_same():
                          max_size=30).map("".join), max_size=8))
 def test_generated_lines_classify_the_same(texts):
     native.enable()
-    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+    assert native_classes(texts) == python_classes(texts)
 
 
 @compiled_only
@@ -511,7 +515,7 @@ DATED = [f"{t} and the of it" for t in DATE_EDGES] + [f"it is the {t}" for t in 
 def test_date_stamps_classify_the_same():
     native.enable()
     texts = DATED
-    got = layout.profile_classes(Profile(texts, native.measure_lines(texts)))
+    got = native_classes(texts)
     assert got == python_classes(texts)
     assert set(got[0]) == {layout.CHROME, layout.NEUTRAL}  # dated and not dated, both reached
 
@@ -523,7 +527,7 @@ def test_date_stamps_classify_the_same():
                          max_size=10).map("".join), max_size=8))
 def test_generated_date_stamps_classify_the_same(texts):
     native.enable()
-    assert layout.profile_classes(Profile(texts, native.measure_lines(texts))) == python_classes(texts)
+    assert native_classes(texts) == python_classes(texts)
 
 
 @compiled_only

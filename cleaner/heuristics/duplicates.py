@@ -113,7 +113,7 @@ def _no_holder_left_out(doc: Document) -> bool:
     if len(lines) - len(removed) < CONTAIN_MAX_LINES:
         return True  # fewer lines kept than the cap: the common case, without counting
     shortest = -(-NEAR_MIN_CHARS // MAX_FOLD_GROWTH)
-    return sum(1 for i, ln in enumerate(lines) if len(ln.stripped) >= shortest and i not in removed) < CONTAIN_MAX_LINES
+    return sum(1 for i in doc.kept_text_indices() if len(lines[i].stripped) >= shortest) < CONTAIN_MAX_LINES
 
 
 SECOND_COPY = Heuristic(
