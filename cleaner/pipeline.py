@@ -319,11 +319,13 @@ class Cleaner:
         scanner_ready = not scanner.available() or Scanner.cached(self._triggers()[0])
         return scanner_ready and (not native.compiled() or native.enabled() or native.cached())
 
-    def _scan(self, lines: Sequence[Line], texts: list[str]) -> Hits | None:
-        """Where each rule trigger may match, by the native scanner (None: not running)."""
+    def _scan(self, lines: Sequence[Line], texts: list[str], chars: int) -> Hits | None:
+        """Where each rule trigger may match, by the native scanner (None: not running);
+        `chars` is the document's length (no line is longer)."""
         if self._scanner is None:
             return None
-        if max(map(len, map(itemgetter(1), lines)), default=0) > RULE_MAX_LINE_CHARS:  # rules skip such lines
+        if chars > RULE_MAX_LINE_CHARS and max(map(len, map(itemgetter(1), lines))) > RULE_MAX_LINE_CHARS:
+            # rules skip such lines
             texts = [t if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for t, ln in zip(texts, lines)]
         return self._scanner.scan(texts)
 
@@ -342,7 +344,7 @@ class Cleaner:
         profile: Profile | None = None
         if self._accelerated(lines):
             texts = list(map(itemgetter(3), lines))  # each line's `stripped`
-            scanned, profile = self._scan(lines, texts), self._profile(texts)
+            scanned, profile = self._scan(lines, texts, len(text)), self._profile(texts)
         removed: dict[int, Removal] = {}  # by original line number
         site: str | None = None
         warnings: list[str] = []

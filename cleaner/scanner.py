@@ -485,31 +485,57 @@ def lines_at(texts: Sequence[str], ends: Sequence[int]) -> list[int]:
     return [bisect_right(starts, end) - 1 for end in ends]
 
 
-@dataclass(frozen=True)
 class Hits:
     """A scan's result, by line index: the scanned lines each trigger may match (None: the
-    trigger was not prefiltered, so every line), and the lines that were not scanned."""
+    trigger was not prefiltered, so every line), and the lines that were not scanned.
 
-    matched: dict[int, set[int]]  # only the triggers that matched somewhere
-    compiled: frozenset[int]      # the triggers that were scanned for
-    size: int                     # all triggers
-    unscanned: frozenset[int]
+    A later pass of the fixpoint sees fewer lines, renumbered (`renumbered`); it asks for
+    few triggers' lines, so each is renumbered when first asked for."""
+
+    __slots__ = ("matched", "compiled", "size", "unscanned", "_index_of", "_found")
+
+    def __init__(self, matched: dict[int, set[int]], compiled: frozenset[int], size: int,
+                 unscanned: frozenset[int], index_of: dict[int, int] | None = None):
+        self.matched = matched      # only the triggers that matched somewhere (by the scan's numbering)
+        self.compiled = compiled    # the triggers that were scanned for
+        self.size = size            # all triggers
+        self.unscanned = unscanned  # by this document's numbering
+        self._index_of = index_of   # the scan's line index -> this document's (None: the same)
+        self._found: dict[int, set[int]] = {}
 
     def lines(self, k: int) -> set[int] | frozenset[int] | None:
         """The lines trigger `k` may match; None when it was not prefiltered (every line)."""
         if k not in self.compiled:
             return None
-        return self.matched.get(k, _NOWHERE)
+        index_of = self._index_of
+        if index_of is None:
+            return self.matched.get(k, _NOWHERE)
+        found = self._found.get(k)
+        if found is None:
+            found = self._found[k] = {index_of[i] for i in self.matched.get(k, ()) if i in index_of}
+        return found
 
     @property
     def found(self) -> list[set[int] | frozenset[int] | None]:
         """`lines(k)` for every trigger, in order."""
         return [self.lines(k) for k in range(self.size)]
 
+    def __eq__(self, other: object) -> bool:
+        """The same lines for every trigger, and the same lines not scanned."""
+        if not isinstance(other, Hits):
+            return NotImplemented
+        return (self.size, self.compiled, self.unscanned) == (other.size, other.compiled, other.unscanned) \
+            and self.found == other.found
+
+    __hash__ = None  # type: ignore[assignment]
+
     def renumbered(self, index_of: dict[int, int]) -> "Hits":
-        """The same hits for a document whose line `old` is now line `index_of[old]`."""
-        return Hits({k: {index_of[i] for i in s if i in index_of} for k, s in self.matched.items()},
-                    self.compiled, self.size, frozenset(index_of[i] for i in self.unscanned if i in index_of))
+        """The same hits for a document whose line `old` (in this one's numbering) is now
+        line `index_of[old]`."""
+        unscanned = frozenset(index_of[i] for i in self.unscanned if i in index_of)
+        if self._index_of is not None:  # the scan's numbering -> this one's -> the new one
+            index_of = {i: index_of[j] for i, j in self._index_of.items() if j in index_of}
+        return Hits(self.matched, self.compiled, self.size, unscanned, index_of)
 
 
 _NOWHERE: frozenset[int] = frozenset()  # `lines` of a trigger that matched nowhere

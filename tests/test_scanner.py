@@ -186,6 +186,17 @@ def test_generated_documents_decide_the_same_with_the_scanner(text):
     _same(text, ON, OFF)
 
 
+def test_lines_longer_than_rules_look_at_decide_the_same_with_the_scanner():
+    from cleaner.kinds import RULE_MAX_LINE_CHARS
+    long = "We use cookies on this site. " + "body " * (RULE_MAX_LINE_CHARS // 5)
+    text = f"Advertisement\n{long}\nWe use cookies on this site.\nA paragraph of body text here.\n"
+    _same(text, ON, OFF)
+    rules = [d.rule for d in ON.clean(text).decisions]
+    assert rules[0] == "general/ad-marker" and rules[2] == "general/cookie-notice"
+    assert rules[1] != "general/cookie-notice"  # too long for any rule to look at
+    _same(long + "\n", ON, OFF)  # one line, the document's whole length
+
+
 ascii_line = st.text(alphabet=st.sampled_from(string.printable.replace("\n", "").replace("\r", "")), max_size=60)
 
 
@@ -262,3 +273,21 @@ def test_no_cache_when_the_directory_is_empty_or_unwritable(tmp_path, monkeypatc
     monkeypatch.setenv(scanner.CACHE_ENV, str(blocked / "sub"))
     s = Scanner([Trigger("x", False)])  # cannot store: still works
     assert s.scan(["x", "y"]).found[0] == {0}
+
+
+# --- hits across passes -----------------------------------------------------------------------
+
+def test_renumbered_hits_name_the_surviving_lines_by_their_new_index():
+    hits = scanner.Hits({0: {0, 2, 5}, 1: {3}}, frozenset({0, 1, 2}), 4, frozenset({4, 6}))
+    # lines 1, 3 and 5 of seven removed: old 0,2,4,6 -> new 0,1,2,3
+    later = hits.renumbered({0: 0, 2: 1, 4: 2, 6: 3})
+    assert later.lines(0) == {0, 1}
+    assert later.lines(1) == set()        # its only line is gone
+    assert later.lines(2) == frozenset()  # matched nowhere
+    assert later.lines(3) is None         # not prefiltered: every line
+    assert later.unscanned == {2, 3}
+    # a pass after that: old 2 (now 1) removed as well
+    last = later.renumbered({0: 0, 2: 1, 3: 2})
+    assert last.lines(0) == {0} and last.unscanned == {1, 2}
+    assert last == scanner.Hits({0: {0}, 1: set()}, frozenset({0, 1, 2}), 4, frozenset({1, 2}))
+    assert last != hits
