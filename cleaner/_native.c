@@ -1104,6 +1104,54 @@ fail:
     return NULL;
 }
 
+/* --- kept lines ------------------------------------------------------------------------------ */
+
+/* kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices in
+ * one pass (`removed` maps line indices to removals; only its keys are read). */
+static PyObject *kept(PyObject *self, PyObject *args) {
+    PyObject *lines, *removed;
+    if (!PyArg_ParseTuple(args, "O!O", &PyTuple_Type, &lines, &removed)) return NULL;
+    if (!PyDict_Check(removed)) {
+        PyErr_SetString(PyExc_TypeError, "kept() takes a dict of removals");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(lines);
+    unsigned char *gone = PyMem_Calloc(n > 0 ? n : 1, 1);
+    PyObject *all = PyList_New(0), *text = PyList_New(0);
+    if (gone == NULL || all == NULL || text == NULL) goto fail;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(removed, &pos, &key, &value)) {
+        if (!PyLong_Check(key)) continue; /* not a line index: removes nothing */
+        Py_ssize_t r = PyLong_AsSsize_t(key);
+        if (r == -1 && PyErr_Occurred()) PyErr_Clear(); /* too large to be a line index */
+        else if (r >= 0 && r < n) gone[r] = 1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (gone[k]) continue;
+        PyObject *line = PyTuple_GET_ITEM(lines, k);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 4) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        PyObject *v = PyLong_FromSsize_t(k);
+        if (v == NULL || PyList_Append(all, v) < 0) { Py_XDECREF(v); goto fail; }
+        int has_text = PyObject_IsTrue(PyTuple_GET_ITEM(line, 3)); /* its stripped text */
+        if (has_text < 0 || (has_text && PyList_Append(text, v) < 0)) { Py_DECREF(v); goto fail; }
+        Py_DECREF(v);
+    }
+    PyMem_Free(gone);
+    PyObject *out = PyTuple_Pack(2, all, text);
+    Py_DECREF(all);
+    Py_DECREF(text);
+    return out;
+fail:
+    PyMem_Free(gone);
+    Py_XDECREF(all);
+    Py_XDECREF(text);
+    return NULL;
+}
+
 static PyObject *fold_general(PyObject *text);
 static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
                                                                  Py_ssize_t n);
@@ -1210,6 +1258,8 @@ static PyMethodDef methods[] = {
     {"second_copies", second_copies, METH_VARARGS,
      "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max[, memo, memo_chars, memo_entries])"
      " -> [(index, kind, line)]."},
+    {"kept", kept, METH_VARARGS,
+     "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},

@@ -115,17 +115,24 @@ class Document:
     def kept_indices(self) -> list[int]:
         """Indices of the lines not removed (computed once per Document; do not change it)."""
         if self._kept is None:
-            kept = list(range(len(self.lines))) if not self.removed else list(
-                filterfalse(self.removed.__contains__, range(len(self.lines))))
-            object.__setattr__(self, "_kept", kept)
+            self._count_kept()
         return self._kept  # type: ignore[return-value]
 
     def kept_text_indices(self) -> list[int]:
         """kept_indices() without the blank lines (computed once per Document)."""
         if self._kept_text is None:
-            kept, lines = self.kept_indices(), self.lines
-            object.__setattr__(self, "_kept_text", list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept)))))
+            self._count_kept()
         return self._kept_text  # type: ignore[return-value]
+
+    def _count_kept(self) -> None:
+        """Work out both lists of kept lines (in one compiled pass where cleaner._native is:
+        several stages of every pass ask for them)."""
+        if _native is not None and type(self.lines) is tuple and type(self.removed) is dict:
+            kept, kept_text = _native.kept(self.lines, self.removed)
+        else:
+            kept, kept_text = kept_lines_python(self.lines, self.removed)
+        object.__setattr__(self, "_kept", kept)
+        object.__setattr__(self, "_kept_text", kept_text)
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
             warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
@@ -152,6 +159,13 @@ class Document:
     def warn(self, messages: Iterable[str]) -> "Document":
         new = tuple(messages)
         return self.but(warnings=self.warnings + new) if new else self
+
+
+def kept_lines_python(lines: tuple[Line, ...], removed: Mapping[int, Removal]) -> tuple[list[int], list[int]]:
+    """The indices of the lines not removed, and of those with text (what the compiled
+    `kept` is held to)."""
+    kept = list(range(len(lines))) if not removed else list(filterfalse(removed.__contains__, range(len(lines))))
+    return kept, list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))
 
 
 _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__

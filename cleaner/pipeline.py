@@ -361,7 +361,7 @@ class Cleaner:
             if not doc.removed:
                 break
             removed.update(zip(map(itemgetter(0), map(current.__getitem__, doc.removed)), doc.removed.values()))
-            current = tuple(compress(current, map(not_, map(doc.removed.__contains__, range(len(current))))))
+            current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
         return CleanResult(

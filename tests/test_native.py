@@ -499,6 +499,37 @@ def test_blank_lines_dropped_in_generated_documents_are_the_same_natively(text, 
     assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
 
 
+# --- kept lines ----------------------------------------------------------------------------------
+
+
+@compiled_only
+def test_kept_lines_are_the_same_natively():
+    for k, text in enumerate(TEXTS + ["", "\n\nMenu\n\nBody.\n \n\t\nAd\n"]):
+        lines = tuple(document.split_lines(text))
+        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
+                        {-1: None, len(lines): None, 2**80: None}):  # no such lines: nothing removed
+            assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
+
+
+@compiled_only
+@settings(SETTINGS, max_examples=150)
+@given(documents(), st.sets(st.integers(0, 40), max_size=12))
+def test_kept_lines_of_generated_documents_are_the_same_natively(text, drop):
+    lines = tuple(document.split_lines(text))
+    removed = {i: None for i in drop if i < len(lines)}
+    assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
+
+
+@compiled_only
+def test_kept_lines_reject_what_is_not_a_document():
+    with pytest.raises(TypeError):
+        native._native.kept([("a",)], {})
+    with pytest.raises(TypeError):
+        native._native.kept((("a",),), {})
+    with pytest.raises(TypeError):
+        native._native.kept((), [])
+
+
 # Date stamps on ASCII lines, which the native classes decide themselves: each alternative
 # of layout's date pattern, at the edges of its word boundaries and digit counts.
 DATE_EDGES = [
