@@ -702,16 +702,57 @@ fail:
 
 /* --- the scanner's input ------------------------------------------------------------------ */
 
-/* wide(texts, control) -> (data, has_control): the lines joined by "\n" as bytes, one byte
- * per character, every non-ASCII character as 0x80 (what cleaner/scanner.py's "cleaner.wide"
- * encoding gives), and whether any byte of `control` occurs in it. */
+/* The byte of each code point below 0x10000 in the scanner's input (0: none of its own, so
+ * 0x80), for the `mapped` string it was built from (kept, and compared by identity). */
+static unsigned char wide_bytes[0x10000];
+static PyObject *wide_mapped = NULL;
+
+static int set_wide_map(PyObject *mapped) {
+    if (mapped == wide_mapped) return 0;
+    if (!PyUnicode_Check(mapped) || PyUnicode_GET_LENGTH(mapped) > 0xFF - 0x80) {
+        PyErr_SetString(PyExc_TypeError, "wide() takes at most 127 mapped characters as a str");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(mapped);
+    const void *data = PyUnicode_DATA(mapped);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(mapped);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c < 0x80 || c >= 0x10000) {
+            PyErr_SetString(PyExc_ValueError, "mapped characters must be non-ASCII, below U+10000");
+            return -1;
+        }
+    }
+    memset(wide_bytes, 0, sizeof wide_bytes);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (!wide_bytes[c]) wide_bytes[c] = (unsigned char)(0x81 + k); /* the first place wins, as in Python */
+    }
+    Py_INCREF(mapped);
+    Py_XSETREF(wide_mapped, mapped);
+    return 0;
+}
+
+/* wide(texts, control[, mapped]) -> (data, has_control): the lines joined by "\n" as bytes,
+ * one byte per character: the k-th character of `mapped` as 0x81 + k, any other non-ASCII
+ * character as 0x80 (what cleaner/scanner.py's `encode` gives); and whether any byte of
+ * `control` occurs in it. */
 static PyObject *wide(PyObject *self, PyObject *args) {
-    PyObject *texts;
+    PyObject *texts, *mapped = NULL;
     Py_buffer control;
-    if (!PyArg_ParseTuple(args, "Oy*", &texts, &control)) return NULL;
+    if (!PyArg_ParseTuple(args, "Oy*|U", &texts, &control, &mapped)) return NULL;
     unsigned char is_control[256] = {0};
     for (Py_ssize_t k = 0; k < control.len; k++) is_control[((unsigned char *)control.buf)[k]] = 1;
     PyBuffer_Release(&control);
+    if (mapped == NULL) {
+        mapped = PyUnicode_New(0, 0);
+        if (mapped == NULL) return NULL;
+        int failed = set_wide_map(mapped);
+        Py_DECREF(mapped);
+        if (failed) return NULL;
+    } else if (set_wide_map(mapped) < 0) {
+        return NULL;
+    }
     PyObject *seq = PySequence_Fast(texts, "wide() takes a sequence of str");
     if (seq == NULL) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), size = n > 0 ? n - 1 : 0;
@@ -741,8 +782,12 @@ static PyObject *wide(PyObject *self, PyObject *args) {
             const void *src = PyUnicode_DATA(t);
             for (Py_ssize_t i = 0; i < len; i++) {
                 Py_UCS4 c = PyUnicode_READ(kind, src, i);
-                out[i] = c < 128 ? (unsigned char)c : 0x80;
-                has_control |= c < 128 && is_control[c];
+                if (c < 128) {
+                    out[i] = (unsigned char)c;
+                    has_control |= is_control[c];
+                } else {
+                    out[i] = c < 0x10000 && wide_bytes[c] ? wide_bytes[c] : 0x80;
+                }
             }
         }
         out += len;
@@ -1251,7 +1296,8 @@ static PyMethodDef methods[] = {
     {"span", span, METH_VARARGS,
      "span(lines, kept, codes, weights) -> (order, classes, start, end) | None: heuristics/layout.py's body span."},
     {"wide", wide, METH_VARARGS,
-     "wide(texts, control) -> (data, has_control): the scanner's bytes (non-ASCII as 0x80)."},
+     "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
+     "0x81 + its index, other non-ASCII as 0x80)."},
     {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
     {"capitals", capitals, METH_VARARGS,
      "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},

@@ -14,12 +14,17 @@ For that to hold, a pattern's prefilter must match every line the real pattern m
   only of look-aheads is replaced by its last one (Hyperscan would reduce it to `^`);
 - bounded repeats `{m,n}` are loosened to `{m,}` (more matches; compiles far faster);
 - the scan runs in byte mode (Hyperscan's Unicode mode compiles these packs 30 times slower),
-  where every non-ASCII character of the text stands as one byte, `\\x80`. Each pattern is
-  rewritten so that this byte goes wherever a non-ASCII character could: a non-ASCII literal
-  becomes `\\x80`; `\\w`, `\\s`, `\\d`, `\\p{..}` and positive classes also take it; negated
-  classes keep it; `\\b`/`\\B` are dropped (word-ness of `\\x80` is unknown); under IGNORECASE
-  `s` and `k` take it too (`regex` folds `ſ` to s and the Kelvin sign to k), and
-  `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets `(?i)\\p{Lu}` match `a`);
+  where every non-ASCII character of the text stands as one byte: the caseless punctuation
+  and symbols the patterns spell out (`©`, `’`, `—`, ...; see `wide_map`) each as a byte of
+  their own from `\\x81` up, every other one as `\\x80`. Each pattern is rewritten so that
+  these bytes go wherever a non-ASCII character could: a non-ASCII literal becomes its byte;
+  `\\w`, `\\s`, `\\d`, `\\p{..}` and positive classes with any of them take every byte from
+  `\\x80` up, other positive classes `\\x80` and their members' bytes; negated classes keep
+  `\\x80` by losing their unmapped non-ASCII members; `\\b`/`\\B` are dropped (word-ness of
+  `\\x80` is unknown); under IGNORECASE `s` and `k` take `\\x80` too (`regex` folds `ſ` to s and
+  the Kelvin sign to k), and `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets
+  `(?i)\\p{Lu}` match `a`). A mapped character has no case variant, so case-folding never
+  takes a character from one byte to another;
 - lines with ASCII control characters (other than tab), whose `\\s`-ness differs, are not
   scanned: they are candidates for every trigger;
 - what the rewrite does not know (string anchors, `\\m`, `\\X`, back-references, a
@@ -38,6 +43,8 @@ import codecs
 import hashlib
 import json
 import os
+import string
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,8 +73,33 @@ _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
 # As bytes, a document holds one when deleting them (a C loop) shortens it.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
 _CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BYTES) + "]")
-# What stands for any non-ASCII character, in the scanned bytes and in the patterns.
+# What stands for a non-ASCII character that has no byte of its own, in the scanned bytes and
+# in the patterns; and, in a class, what takes any non-ASCII character.
 WIDE = "\\x80"
+ANY_WIDE = "\\x80-\\xff"
+# At most this many characters have a byte of their own (0x81 to 0xff).
+MAX_MAPPED = 0xFF - 0x80
+_MAPPED_CATEGORIES = ("P", "S", "Z")  # punctuation, symbols, separators: no letter case
+
+
+def mappable(c: str) -> bool:
+    """Can this character have a byte of its own? Only caseless punctuation, symbols and
+    separators of the basic plane: IGNORECASE never relates them to another character."""
+    return (not c.isascii() and ord(c) < 0x10000 and unicodedata.category(c)[0] in _MAPPED_CATEGORIES
+            and c.lower() == c and c.upper() == c and c.casefold() == c)
+
+
+def wide_map(sources: Sequence[str]) -> str:
+    """The non-ASCII characters that get a byte of their own for these patterns, in byte
+    order: the mappable ones the patterns spell out (as literals or `\\xNN` escapes)."""
+    found: set[str] = set()
+    for source in sources:
+        found.update(c for c in source if mappable(c))
+        found.update(c for c in map(chr, (int(h, 16) for h in _HEX_ESCAPE.findall(source))) if mappable(c))
+    return "".join(sorted(found)[:MAX_MAPPED])
+
+
+_HEX_ESCAPE = regex.compile(r"(?<!\\)(?:\\\\)*\\x([0-9a-fA-F]{2})")
 
 
 def _as_wide(error: UnicodeEncodeError) -> tuple[bytes, int]:
@@ -140,6 +172,11 @@ def lookahead_only(source: str) -> str | None:
     return None if last is None else f"^(?:{last})"
 
 
+def _class_literal(c: str) -> str:
+    """An ASCII character as a class member, escaped where its place could give it a meaning."""
+    return f"\\{c}" if c in "^-]\\[" else c
+
+
 class _Unsound(Exception):
     """The pattern uses something the byte-mode rewrite cannot keep sound."""
 
@@ -153,14 +190,14 @@ _UNKNOWN_ESCAPES = set("AZzGmMXRuUNKg") | set("123456789")
 _CASED_PROPERTIES = {"Lu", "Ll", "Lt"}
 
 
-def byte_prefilter(source: str, ignore_case: bool) -> str | None:
+def byte_prefilter(source: str, ignore_case: bool, mapped: str = "") -> str | None:
     """A byte-mode pattern that matches every line `source` matches, once the line's
-    non-ASCII characters are each the byte `\\x80` (and maybe more); None when no such
-    rewrite is known to be sound."""
+    non-ASCII characters are bytes (the k-th character of `mapped` as 0x81 + k, any other
+    as 0x80), and maybe more; None when no such rewrite is known to be sound."""
     caseless = ignore_case or "(?i" in source
     source = loosen(lookahead_only(source) or source)
     try:
-        return _Rewrite(source, caseless).run()
+        return _Rewrite(source, caseless, mapped).run()
     except _Unsound:
         return None
 
@@ -168,21 +205,27 @@ def byte_prefilter(source: str, ignore_case: bool) -> str | None:
 class _Rewrite:
     """One left-to-right walk over a pattern; see `byte_prefilter`."""
 
-    def __init__(self, source: str, caseless: bool):
+    def __init__(self, source: str, caseless: bool, mapped: str = ""):
         self.s, self.caseless, self.i, self.out = source, caseless, 0, []
+        self.byte = {c: 0x81 + k for k, c in enumerate(mapped)}
+
+    def _wide(self, c: str) -> str:
+        """The byte a non-ASCII character stands as, as a pattern."""
+        return f"\\x{self.byte.get(c, 0x80):02x}"
 
     def run(self) -> str:
         s = self.s
         while self.i < len(s):
             c = s[self.i]
             if c == "\\":
-                self.out.append(self._escape(in_class=False))
+                kind, text, char = self._escape(in_class=False)
+                self.out.append(self._wide(char) if kind == "wide" else text)
             elif c == "[":
                 self.out.append(self._class())
             elif c == "(" and s.startswith("(?", self.i):
                 self.out.append(self._group_opening())
             elif not c.isascii():
-                self.out.append(WIDE)
+                self.out.append(self._wide(c))
                 self.i += 1
             elif self.caseless and c in "sSkK":
                 self.out.append(f"[{c}{WIDE}]")
@@ -210,43 +253,53 @@ class _Rewrite:
             name = "L"
         return f"\\p{{{name}}}"
 
-    def _escape(self, *, in_class: bool) -> str:
+    def _escape(self, *, in_class: bool) -> tuple[str, str, str]:
+        """The escape at self.i, as (kind, pattern text, character): kind "class" for a class
+        of characters (`\\w`, `\\p{..}`: the text is its byte-mode class), "wide" for a
+        non-ASCII character (the character), "char" for an ASCII one (text and character),
+        "" for what matches no character (`\\b`, dropped)."""
         s, i = self.s, self.i
         nxt = s[i + 1:i + 2]
         if not nxt:
             raise _Unsound
         if nxt in "pP":
             prop = self._property()
-            return prop if in_class else f"[{prop}{WIDE}]"
+            return "class", prop if in_class else f"[{prop}{ANY_WIDE}]", ""
         if nxt in _CLASS_ESCAPES:
             self.i += 2
-            return f"\\{nxt}" if in_class else f"[\\{nxt}{WIDE}]"
+            return "class", f"\\{nxt}" if in_class else f"[\\{nxt}{ANY_WIDE}]", ""
         if nxt in "bB" and not in_class:
             self.i += 2
-            return ""
+            return "", "", ""
         if nxt in _UNKNOWN_ESCAPES:
             raise _Unsound
         if nxt == "x":
             if s.startswith("{", i + 2):
                 raise _Unsound
+            digits = s[i + 2:i + 4]
+            if len(digits) != 2 or any(d not in string.hexdigits for d in digits):
+                raise _Unsound
             self.i += 4
-            return s[i:i + 4]
+            char = chr(int(digits, 16))
+            return ("char", s[i:i + 4], char) if char.isascii() else ("wide", "", char)
         self.i += 2
         if not nxt.isascii():
-            return WIDE
+            return "wide", "", nxt
         if self.caseless and nxt in "sSkK":  # an escaped letter is that letter
-            return nxt if in_class else f"[{nxt}{WIDE}]"
-        return s[i:i + 2]
+            return "char", nxt if in_class else f"[{nxt}{WIDE}]", nxt
+        return "char", s[i:i + 2], nxt
 
     def _class(self) -> str:
-        """A character class: positive classes also take any non-ASCII character; negated
-        ones keep it by losing their non-ASCII members."""
+        """A character class. A positive one takes `\\x80` (an unmapped character, or one that
+        folds into a member) and its non-ASCII members' bytes, or every byte from `\\x80` up
+        when it holds a class escape or a range into non-ASCII; a negated one keeps `\\x80` by
+        losing its unmapped non-ASCII members."""
         s = self.s
         self.i += 1
         negated = s.startswith("^", self.i)
         if negated:
             self.i += 1
-        items: list[str] = []
+        members: list[tuple[str, str, str]] = []  # as _escape gives them; "dash" for a bare `-`
         first = True
         while True:
             if self.i >= len(s):
@@ -256,29 +309,59 @@ class _Rewrite:
                 self.i += 1
                 break
             if c == "\\":
-                items.append(self._escape(in_class=True))
+                members.append(self._escape(in_class=True))
             elif c == "[":
-                items.append("\\[")  # a literal inside a class (version 0 syntax)
+                members.append(("char", "\\[", "["))  # a literal inside a class (version 0 syntax)
+                self.i += 1
+            elif c == "-" and not first:
+                members.append(("dash", "-", "-"))
                 self.i += 1
             elif not c.isascii():
-                items.append(WIDE)
+                members.append(("wide", "", c))
                 self.i += 1
             else:
-                items.append(c)
+                members.append(("char", _class_literal(c), c))
                 self.i += 1
             first = False
-        if negated:
-            if self.caseless and any(t.startswith(("\\p", "\\P")) for t in items):
-                raise _Unsound  # widening a member would narrow the negation
-            if WIDE in items:
-                k = items.index(WIDE)
-                if "-" in items[max(0, k - 1):k + 2]:
+        ascii_parts: list[str] = []
+        wide_bytes: set[str] = set()
+        any_wide = False
+        k = 0
+        while k < len(members):
+            kind, text, char = members[k]
+            if (kind in ("char", "wide") and char and k + 2 < len(members) and members[k + 1][0] == "dash"
+                    and members[k + 2][0] in ("char", "wide") and members[k + 2][2]):
+                high_kind, high_text, high = members[k + 2]
+                if high.isascii():
+                    ascii_parts.append(f"{text}-{high_text}")
+                elif negated:
                     raise _Unsound  # a range with a non-ASCII end
-                items = [t for t in items if t != WIDE]
-                if not items:
-                    raise _Unsound
-            return "[^" + "".join(items) + "]"
-        return "[" + "".join(t for t in items if t != WIDE) + WIDE + "]"
+                else:
+                    if char.isascii():
+                        ascii_parts.append(f"{text}-\\x7f")
+                    any_wide = True
+                k += 3
+                continue
+            if kind == "class":
+                ascii_parts.append(text)
+                any_wide = True
+            elif kind == "wide":
+                wide_bytes.add(self._wide(char))
+            elif kind == "dash":
+                ascii_parts.append("\\-")
+            elif kind == "char":
+                ascii_parts.append(text)
+            k += 1
+        if negated:
+            if self.caseless and any(t.startswith(("\\p", "\\P")) for t in ascii_parts):
+                raise _Unsound  # widening a member would narrow the negation
+            kept = ascii_parts + sorted(wide_bytes - {WIDE})  # an unmapped member may be any \x80
+            if not kept:
+                raise _Unsound
+            return "[^" + "".join(kept) + "]"
+        if any_wide:
+            return "[" + "".join(ascii_parts) + ANY_WIDE + "]"
+        return "[" + "".join(ascii_parts) + "".join(sorted(wide_bytes - {WIDE})) + WIDE + "]"
 
     def _group_opening(self) -> str:
         """`(?:`, `(?i)`, `(?=`, `(?P<name>` ...: copied as they are."""
@@ -390,6 +473,7 @@ class Scanner:
         if not available():
             raise RuntimeError("hyperscan is not installed, or its engine fails the canary")
         self.size = len(triggers)
+        self.mapped = wide_map([t.source for t in triggers])
         self._db: Any = None
         loaded = _load(cache_key(triggers))
         if loaded is not None:
@@ -397,7 +481,7 @@ class Scanner:
             return
         exprs, flags, ids = [], [], []
         for k, trig in enumerate(triggers):
-            expr, flag = self._prefilter(trig)
+            expr, flag = self._prefilter(trig, self.mapped)
             if expr is not None:
                 exprs.append(expr)
                 flags.append(flag)
@@ -416,9 +500,9 @@ class Scanner:
         return available() and path is not None and path.is_file()
 
     @staticmethod
-    def _prefilter(trig: Trigger) -> tuple[bytes | None, int]:
+    def _prefilter(trig: Trigger, mapped: str = "") -> tuple[bytes | None, int]:
         """The trigger as a Hyperscan expression, or None when it cannot be a sound prefilter."""
-        source = byte_prefilter(trig.source, trig.ignore_case)
+        source = byte_prefilter(trig.source, trig.ignore_case, mapped)
         if source is None:
             return None, 0
         if trig.anchored:
@@ -441,12 +525,12 @@ class Scanner:
     def scan(self, texts: Sequence[str]) -> "Hits":
         """Where each trigger may match in these (stripped) line texts."""
         matched: dict[int, set[int]] = {}
-        data, control = encode(texts)
+        data, control = encode(texts, self.mapped)
         others: frozenset[int] = frozenset()
         if control:  # rare: set those lines aside
             others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
             texts = ["" if i in others else t for i, t in enumerate(texts)]
-            data, _ = encode(texts)
+            data, _ = encode(texts, self.mapped)
         if self._db is not None:
             keys: list[int] = []
             ends: list[int] = []
@@ -465,14 +549,22 @@ class Scanner:
         return Hits(matched, self.compiled_ids, self.size, others)
 
 
-def encode(texts: Sequence[str]) -> tuple[bytes, bool]:
-    """The bytes scanned: the lines joined by newlines, one byte per character (non-ASCII
-    as \\x80), and whether they hold an ASCII control character (one native pass, where
-    cleaner._native is built)."""
+def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
+    """The bytes scanned: the lines joined by newlines, one byte per character (the k-th
+    character of `mapped` as 0x81 + k, any other non-ASCII one as 0x80), and whether they hold
+    an ASCII control character (one native pass, where cleaner._native is built)."""
     if _native is not None:
-        return _native.wide(texts, _CONTROL_BYTES)
-    data = "\n".join(texts).encode("ascii", "cleaner.wide")
-    return data, len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        return _native.wide(texts, _CONTROL_BYTES, mapped)
+    text = "\n".join(texts)
+    data = bytearray(text.encode("ascii", "cleaner.wide"))
+    for k, c in enumerate(mapped):  # one byte per character: the offsets agree
+        if c in mapped[:k]:
+            continue  # its first place gives its byte
+        at = text.find(c)
+        while at >= 0:
+            data[at] = 0x81 + k
+            at = text.find(c, at + 1)
+    return bytes(data), len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def lines_at(texts: Sequence[str], ends: Sequence[int]) -> list[int]:

@@ -40,13 +40,31 @@ def test_lookahead_only_patterns_keep_their_last_lookahead():
 def test_non_ascii_characters_become_the_byte_that_stands_for_them():
     assert byte_prefilter(r"^[’\x27]s — x", False) == r"^[\x27\x80]s \x80 x"
     assert byte_prefilter(r"a\’b", False) == r"a\x80b"
+    assert byte_prefilter(r"^\xa9 x", False) == r"^\x80 x"  # an escaped code point is that character
+
+
+def test_mapped_characters_have_a_byte_of_their_own():
+    mapped = "©’—"
+    assert byte_prefilter(r"^[’\x27]s — x", False, mapped) == r"^[\x27\x82\x80]s \x83 x"
+    assert byte_prefilter(r"^\xa9 é \©", False, mapped) == r"^\x81 \x80 \x81"
+    assert byte_prefilter(r"[^)’é]", False, mapped) == r"[^)\x82]"  # é may be any \x80: not excluded
+    assert byte_prefilter(r"[^’]", False, mapped) == r"[^\x82]"
+    assert byte_prefilter(r"[’\w]", False, mapped) == r"[\w\x80-\xff]"
+
+
+def test_the_mapped_characters_are_the_caseless_ones_the_patterns_spell():
+    assert scanner.wide_map([r"^©\s*\S", r"It’s — and \xbb, é, Ä, ⓐ", r"\\xab"]) == "©»—’"  # in code point order
+    assert all(scanner.mappable(c) for c in "©»’—\u00a0") and not any(scanner.mappable(c) for c in "éÄⓐa\U0001f600")
 
 
 def test_classes_also_take_any_non_ascii_character():
-    assert byte_prefilter(r"\w+\s\d", False) == r"[\w\x80]+[\s\x80][\d\x80]"
+    assert byte_prefilter(r"\w+\s\d", False) == r"[\w\x80-\xff]+[\s\x80-\xff][\d\x80-\xff]"
     assert byte_prefilter(r"[a-z.]", False) == r"[a-z.\x80]"
+    assert byte_prefilter(r"[a-é]", False) == r"[a-\x7f\x80-\xff]"  # a range into non-ASCII
+    assert byte_prefilter(r"[-a^]", False) == r"[\-a\^\x80]"      # no member changes meaning by its place
     assert byte_prefilter(r"[^)’]", False) == r"[^)]"      # a negated class keeps it
     assert byte_prefilter(r"[^’]", False) is None           # ... unless nothing is left
+    assert byte_prefilter(r"[^a-é]", False) is None         # ... or a range ends outside ASCII
     assert byte_prefilter(r"\bword\b", False) == "word"    # word-ness of the byte is unknown
 
 
@@ -54,8 +72,8 @@ def test_case_folding_into_non_ascii_is_kept_under_ignore_case():
     # `regex` folds the long s to s and the Kelvin sign to k
     assert byte_prefilter("sky", True) == r"[s\x80][k\x80]y"
     assert byte_prefilter("sky", False) == "sky"
-    assert byte_prefilter(r"(?i)\p{Lu}x", False) == r"(?i)[\p{L}\x80]x"
-    assert byte_prefilter(r"\p{Lu}x", False) == r"[\p{Lu}\x80]x"
+    assert byte_prefilter(r"(?i)\p{Lu}x", False) == r"(?i)[\p{L}\x80-\xff]x"
+    assert byte_prefilter(r"\p{Lu}x", False) == r"[\p{Lu}\x80-\xff]x"
     assert byte_prefilter(r"[^\p{Lu}]", True) is None  # widening inside a negation narrows it
 
 
@@ -64,7 +82,7 @@ def test_group_syntax_is_copied_as_it_is():
 
 
 def test_what_the_rewrite_does_not_know_is_never_prefiltered():
-    for source in (r"\Afoo", r"foo\Z", r"\mword", r"(a)\1", r"\x{2019}", r"(?(1)a|b)"):
+    for source in (r"\Afoo", r"foo\Z", r"\mword", r"(a)\1", r"\x{2019}", r"(?(1)a|b)", r"\xg0"):
         assert byte_prefilter(source, False) is None, source
 
 
@@ -92,7 +110,8 @@ def test_an_engine_that_fails_the_canary_is_not_used(monkeypatch):
 
 
 CLASSES = [r"\p{Lu}", r"\p{Ll}", r"\p{L}", r"\w", r"\W", r"\s", r"\S", r"\d", r"\D", r".",
-           r"[\p{L}\d.&-]", r"[^)\]]", r"[A-Z]", r"[a-z]", r"\b\w", r"x\b", "s", "k", "[sk]", "é", "[^é.]"]
+           r"[\p{L}\d.&-]", r"[^)\]]", r"[A-Z]", r"[a-z]", r"\b\w", r"x\b", "s", "k", "[sk]", "é", "[^é.]",
+           "’", "©", r"\xa9", "[’']", "[^’x]", r"[^\xa0]", "[‐-―]", "[ -‘]", "[’é]", "[^’é]", "[»sk]"]
 
 
 @pytest.mark.parametrize("cls", CLASSES)
@@ -103,11 +122,23 @@ def test_each_class_matches_at_least_what_regex_matches(cls, ignore_case):
     exact = regex.compile(cls, regex.IGNORECASE if ignore_case else 0)
     scan = Scanner([Trigger(cls, ignore_case)])
     texts = [c for c in string.printable if scannable(c)] + ["x" + c for c in string.ascii_letters]
-    texts += ["é", "ſ", "\u212a", "’", "\u00a0", "٣", "x\u00e9", "\u00e9x"]
+    texts += ["é", "ſ", "\u212a", "’", "\u00a0", "٣", "x\u00e9", "\u00e9x", "©", "—", "–", "‘", "»", "‐", "―"]
     hits = scan.scan(texts).found[0]
     assert hits is not None
     missed = [t for i, t in enumerate(texts) if exact.search(t) and i not in hits]
     assert not missed
+
+
+def test_no_character_folds_into_a_mapped_one_or_out_of_it():
+    """A character with a byte of its own is matched, with or without IGNORECASE, by itself
+    only: checked over every code point for the built-in packs' characters, and for all
+    mappable characters at once (no other character folds into one)."""
+    every = "".join(map(chr, range(0x110000)))
+    for c in Scanner(OFF._triggers()[0]).mapped:
+        assert regex.findall(regex.escape(c), every, regex.IGNORECASE) == [c]
+    mappable = "".join(c for c in map(chr, range(0x80, 0x10000)) if scanner.mappable(c))
+    members = regex.compile("[" + regex.escape(mappable, special_only=False) + "]", regex.IGNORECASE)
+    assert "".join(members.findall(every)) == mappable
 
 
 # --- the superset property on the real rules ------------------------------------------------
