@@ -176,6 +176,16 @@ class Cleaner:
         if self._scanner is None and scanner.available():
             triggers, self._rule_trigger, self._fingerprint_trigger = self._triggers()
             self._scanner = Scanner(triggers)
+            compiled = self._scanner.compiled_ids
+            # Per site pack: how many fingerprints the scanner cannot prefilter (they may match
+            # anywhere), and the triggers of those it can (they may match only where it found them).
+            self._fingerprint_screen = {
+                name: (sum(k not in compiled for k in ks), frozenset(k for k in ks if k in compiled))
+                for name, ks in self._fingerprint_trigger.items()}
+            # Per pack: its rules by trigger, and the triggers the scanner cannot prefilter.
+            self._rule_at = {p.name: {self._rule_trigger[r.id]: r for r in p.rules} for p in self.packs}
+            self._unscreened = {p.name: frozenset(k for k in self._rule_at[p.name] if k not in compiled)
+                                for p in self.packs}
 
     def _enabled(self, rule_id: str, family: str) -> bool:
         pack = rule_id.split("/", 1)[0]
@@ -220,7 +230,12 @@ class Cleaner:
         lines = doc.lines
         unscanned = [lines[i].stripped for i in sorted(hits.unscanned)]
         everywhere: list[str] | None = None
+        matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
         for pack in self._site_packs.values():
+            if not unscanned:
+                anywhere, screened = self._fingerprint_screen[pack.name]
+                if anywhere + len(matched & screened) < pack.min_fingerprints:
+                    continue  # too few of its fingerprints may match anywhere
             founds = [hits.lines(k) for k in self._fingerprint_trigger[pack.name]]
             if not unscanned and sum(1 for f in founds if f is None or f) < pack.min_fingerprints:
                 continue  # too few of its fingerprints may match anywhere
@@ -259,7 +274,7 @@ class Cleaner:
             else:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
                     [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
-            for rule in rules if hits is None else self._worth_trying(rules, hits):
+            for rule in rules if hits is None else self._worth_trying(pack, rules, hits):
                 anchored = candidates if rule.id in pack.anchored else None
                 if hits is None:
                     only = anchored
@@ -280,14 +295,18 @@ class Cleaner:
         return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings),
                        applied=doc.applied | {p.name for p in active})
 
-    def _worth_trying(self, rules: list[Rule], hits: Hits) -> list[Rule]:
+    def _worth_trying(self, pack: Pack, rules: list[Rule], hits: Hits) -> list[Rule]:
         """The rules that may fire on a scanned document, in order: those whose trigger the
         scanner found somewhere or could not prefilter; every rule when some lines were not
         scanned (those lines are candidates for every rule)."""
         if hits.unscanned:
             return rules
-        matched, compiled, trigger = hits.matched, hits.compiled, self._rule_trigger
-        return [r for r in rules if (k := trigger[r.id]) in matched or k not in compiled]
+        rule_at = self._rule_at[pack.name]  # by trigger, and triggers follow the pack's rule order
+        found = (hits.matched.keys() & rule_at.keys()) | self._unscreened[pack.name]
+        if rules is pack.rules:
+            return list(map(rule_at.__getitem__, sorted(found)))
+        trigger = self._rule_trigger
+        return [r for r in rules if trigger[r.id] in found]
 
     # --- the whole run ----------------------------------------------------------------------
 

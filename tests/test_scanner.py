@@ -261,6 +261,29 @@ def test_user_packs_are_prefiltered_too(tmp_path: Path):
     assert [d.rule for d in res.removed if d.text.strip()] == ["mine/promo"]
 
 
+def test_rules_and_fingerprints_the_scanner_cannot_prefilter_try_every_line(tmp_path: Path):
+    """A pattern the byte-mode rewrite does not know (here a back-reference) is not scanned
+    for: its rule, and a site fingerprint, still see every line."""
+    (tmp_path / "mine.toml").write_text(
+        '[pack]\nname = "mine"\ndescription = "x"\n\n'
+        '[[rule]]\nid = "echo"\nkind = "line"\nfamily = "widget"\nmessage = "a word twice"\n'
+        'pattern = \'^(\\w+) \\1$\'\n\n'
+        '[[rule]]\nid = "promo"\nkind = "line"\nfamily = "widget"\nmessage = "promo"\npattern = \'^Buy now\\b\'\n',
+        encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        '[pack]\nname = "echoes"\ndescription = "x"\nfingerprints = [\'^(\\w+)-\\1$\']\n\n'
+        '[[rule]]\nid = "footer"\nkind = "line"\nfamily = "nav"\nmessage = "footer"\npattern = \'^Site footer$\'\n',
+        encoding="utf-8")
+    on, off = Cleaner(rule_dirs=[tmp_path], accelerate=True), Cleaner(rule_dirs=[tmp_path], accelerate=False)
+    assert on._rule_trigger["mine/echo"] not in on._scanner.compiled_ids
+    assert on._fingerprint_trigger["echoes"][0] not in on._scanner.compiled_ids
+    text = "Headline\n\nagain again\n\nBody text goes on here, and on.\n\nzz-zz\nSite footer\n"
+    res = on.clean(text)
+    assert res.site == "echoes"
+    assert [d.rule for d in res.removed if d.text.strip()] == ["mine/echo", "echoes/footer"]
+    _same(text, on, off)
+
+
 # --- the compiled-database cache -----------------------------------------------------------
 
 def test_a_compiled_scanner_is_cached_and_loaded_with_the_same_result(tmp_path, monkeypatch):
