@@ -23,8 +23,9 @@
 #define F_LETTER 32 /* \p{L} */
 
 #define TABLE_SIZE 0x110000
-#define STOP_SLOTS 4096 /* open addressing, power of two; stopwords as UTF-8 */
-#define STOP_MAX_LEN 32  /* bytes: a longer stopword is only found through Python's set */
+#define STOP_SLOTS 1024 /* open addressing, power of two; stopwords as UTF-8 (the shipped 343 fill a third) */
+#define STOP_MAX_LEN 15  /* bytes: a longer stopword is only found through Python's set (the
+                          * table, 16 KB, stays in the first-level cache) */
 
 static unsigned char table[TABLE_SIZE];
 static int configured = 0;
@@ -233,6 +234,7 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
      * collects them, which answers the CJK question without another pass. */
     Py_ssize_t words = 0, n_stop = 0, n_cap = 0;
     Py_ssize_t i = 0;
+    Py_ssize_t sentences = 1, free = 0; /* a sentence break's \w is at `free` or later (non-overlapping) */
     unsigned char seen = 0, fl;
     while (i < n) {
         fl = flags_of(PyUnicode_READ(kind, data, i));
@@ -251,6 +253,29 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
         if (stop < 0) return NULL;
         n_stop += stop;
         n_cap += Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start)) != 0;
+
+        /* inner sentence breaks, \w[.!?]["'”’)]*\s+["'“‘(]?\p{Lu}, non-overlapping: a \w
+         * followed by [.!?] is always the end of a token (only an apostrophe continues one),
+         * so they are looked for here, where each token ends, instead of in a pass of their own */
+        if (i - 1 >= free && i < n) {
+            Py_UCS4 p = PyUnicode_READ(kind, data, i);
+            if (p == '.' || p == '!' || p == '?') {
+                Py_ssize_t j = i + 1;
+                while (j < n && is_inner_closer(PyUnicode_READ(kind, data, j))) j++;
+                Py_ssize_t spaces = j;
+                while (j < n && (flags_of(PyUnicode_READ(kind, data, j)) & F_SPACE)) j++;
+                if (j > spaces && j < n) {
+                    if (is_opener(PyUnicode_READ(kind, data, j)) && j + 1 < n
+                        && (flags_of(PyUnicode_READ(kind, data, j + 1)) & F_UPPER)) {
+                        sentences++;
+                        free = j + 2;
+                    } else if (flags_of(PyUnicode_READ(kind, data, j)) & F_UPPER) {
+                        sentences++;
+                        free = j + 1;
+                    }
+                }
+            }
+        }
     }
 
     /* sentence end, in the last 8 characters: [.!?…:;]["'”’»)\]]*$ ($ also before a final \n) */
@@ -265,35 +290,6 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
         Py_ssize_t q = end;
         while (q > tail && is_end_closer(PyUnicode_READ(kind, data, q - 1))) q--;
         sentence_end = q > tail && is_terminal(PyUnicode_READ(kind, data, q - 1));
-    }
-
-    /* inner sentence breaks: \w[.!?]["'”’)]*\s+["'“‘(]?\p{Lu}, non-overlapping */
-    Py_ssize_t sentences = 1;
-    i = 0;
-    while (i + 1 < n) {
-        Py_UCS4 p = PyUnicode_READ(kind, data, i + 1); /* the rare punctuation first, then the table */
-        if (!(p == '.' || p == '!' || p == '?') || !(flags_of(PyUnicode_READ(kind, data, i)) & F_WORD)) {
-            i++;
-            continue;
-        }
-        Py_ssize_t j = i + 2;
-        while (j < n && is_inner_closer(PyUnicode_READ(kind, data, j))) j++;
-        Py_ssize_t spaces = j;
-        while (j < n && (flags_of(PyUnicode_READ(kind, data, j)) & F_SPACE)) j++;
-        if (j > spaces && j < n) {
-            if (is_opener(PyUnicode_READ(kind, data, j)) && j + 1 < n
-                && (flags_of(PyUnicode_READ(kind, data, j + 1)) & F_UPPER)) {
-                sentences++;
-                i = j + 2;
-                continue;
-            }
-            if (flags_of(PyUnicode_READ(kind, data, j)) & F_UPPER) {
-                sentences++;
-                i = j + 1;
-                continue;
-            }
-        }
-        i++;
     }
 
     int cjk = (seen & F_CJK) != 0;

@@ -61,6 +61,8 @@ BOUNDARIES = [
     "a." + ")" * 7, "a." + ")" * 8, "a." + ")" * 6 + "\n", "abc…»", "x:;", "end .", "",
     "it’s the dog's 'bone' ’tis", "Dr. (Who) left. \"Then\" he. (Came) back.",
     "A.  B. c. ’D", "über die Straße", "THE And the", "x" * 40 + " the", "É. Été. été",
+    # a sentence break's capital that could start the next one (breaks do not overlap)
+    "x. \"A. Bc", "x. A. Bc", "x.) (A! B", "A.B. C. D", "x. (A. (B. C", "Yes! No? Ok. \u2018A. B",
 ]
 
 
