@@ -498,45 +498,37 @@ def test_pull_quotes_at_any_offset_are_found_the_same_natively(holders, cuts):
     assert fast == slow
 
 
-# --- blank lines around removals ------------------------------------------------------------------
+# --- walks over a document's removals: blank lines to drop, kept lines ----------------------------
+
+# Each native walk and the Python it is held to; both take (lines, removed) and read only
+# removed's keys.
+WALKS = {"tidy": pipeline.blank_lines_to_drop, "kept": document.kept_lines_python}
 
 
 @compiled_only
-def test_blank_lines_dropped_are_the_same_natively():
-    for k, text in enumerate(TEXTS + ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n"]):
+@pytest.mark.parametrize("name", WALKS)
+def test_walks_over_removals_are_the_same_natively(name):
+    walk = getattr(native._native, name)
+    for k, text in enumerate(TEXTS + ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n", "\n\nMenu\n\nBody.\n \n\t\nAd\n"]):
         lines = tuple(document.split_lines(text))
         for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {}):
-            assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
+            assert walk(lines, removed) == WALKS[name](lines, removed)
 
 
 @compiled_only
 @settings(SETTINGS, max_examples=150)
-@given(documents(), st.sets(st.integers(0, 40), max_size=12))
-def test_blank_lines_dropped_in_generated_documents_are_the_same_natively(text, drop):
+@given(st.sampled_from(sorted(WALKS)), documents(), st.sets(st.integers(0, 40), max_size=12))
+def test_walks_over_removals_of_generated_documents_are_the_same_natively(name, text, drop):
     lines = tuple(document.split_lines(text))
     removed = {i: None for i in drop if i < len(lines)}
-    assert native._native.tidy(lines, removed) == pipeline.blank_lines_to_drop(lines, removed)
-
-
-# --- kept lines ----------------------------------------------------------------------------------
+    assert getattr(native._native, name)(lines, removed) == WALKS[name](lines, removed)
 
 
 @compiled_only
-def test_kept_lines_are_the_same_natively():
-    for k, text in enumerate(TEXTS + ["", "\n\nMenu\n\nBody.\n \n\t\nAd\n"]):
-        lines = tuple(document.split_lines(text))
-        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
-                        {-1: None, len(lines): None, 2**80: None}):  # no such lines: nothing removed
-            assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
-
-
-@compiled_only
-@settings(SETTINGS, max_examples=150)
-@given(documents(), st.sets(st.integers(0, 40), max_size=12))
-def test_kept_lines_of_generated_documents_are_the_same_natively(text, drop):
-    lines = tuple(document.split_lines(text))
-    removed = {i: None for i in drop if i < len(lines)}
-    assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
+def test_kept_lines_of_an_empty_document_or_for_no_such_lines_are_the_same_natively():
+    for lines in ((), tuple(document.split_lines("a\n\nb\n"))):
+        removed = {-1: None, len(lines): None, 2**80: None}  # no such lines: nothing removed
+        assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
 
 
 @compiled_only
