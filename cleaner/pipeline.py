@@ -237,8 +237,6 @@ class Cleaner:
                 if anywhere + len(matched & screened) < pack.min_fingerprints:
                     continue  # too few of its fingerprints may match anywhere
             founds = [hits.lines(k) for k in self._fingerprint_trigger[pack.name]]
-            if not unscanned and sum(1 for f in founds if f is None or f) < pack.min_fingerprints:
-                continue  # too few of its fingerprints may match anywhere
             where: list[Sequence[str]] = []
             for found in founds:
                 if found is None:

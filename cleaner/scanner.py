@@ -329,9 +329,9 @@ class _Rewrite:
         k = 0
         while k < len(members):
             kind, text, char = members[k]
-            if (kind in ("char", "wide") and char and k + 2 < len(members) and members[k + 1][0] == "dash"
-                    and members[k + 2][0] in ("char", "wide") and members[k + 2][2]):
-                high_kind, high_text, high = members[k + 2]
+            if (kind in ("char", "wide") and k + 2 < len(members) and members[k + 1][0] == "dash"
+                    and members[k + 2][0] in ("char", "wide")):
+                _, high_text, high = members[k + 2]
                 if high.isascii():
                     ascii_parts.append(f"{text}-{high_text}")
                 elif negated:
