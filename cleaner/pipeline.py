@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 from itertools import chain, compress, count, repeat
-from operator import is_, itemgetter, not_
+from operator import is_, itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import regex
 
@@ -55,18 +55,67 @@ TIDY = Removal(rule="layout/blank", source="layout",
                reason="blank line that framed removed text", family="layout")
 
 
+class Decisions(Sequence[Decision]):
+    """One Decision per input line, as a read-only sequence (equal to the tuple of them).
+
+    A run records its removals (line number -> Removal); the Decision of every line is built
+    on the first read of the whole sequence, in one native call. `removed()` builds only the
+    removed lines' decisions, which is what summaries and --explain-field read: most lines
+    are kept, and a Decision per kept line says nothing the line number does not."""
+
+    __slots__ = ("_lines", "_removals", "_all")
+
+    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal]):
+        self._lines = lines
+        self._removals = removals  # by 1-based line number
+        self._all: tuple[Decision, ...] | None = None
+
+    def _built(self) -> tuple[Decision, ...]:
+        if self._all is None:
+            self._all = decisions(self._lines, self._removals)
+        return self._all
+
+    def removed(self) -> list[Decision]:
+        """The decisions of the removed lines, in line order."""
+        removals = self._removals
+        return list(decisions(list(map(self._lines.__getitem__, map(_BEFORE, sorted(removals)))), removals))
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Decisions):
+            other = other._built()
+        return self._built() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return f"Decisions({self._built()!r})"
+
+    def __reduce__(self):  # pickled as what it is built from
+        return Decisions, (tuple(self._lines), self._removals)
+
+
 @dataclass(frozen=True)
 class CleanResult:
     """What `clean` returns: the cleaned text and one decision per input line."""
 
     text: str
-    decisions: tuple[Decision, ...]
+    decisions: Decisions
     site: str | None = None
     warnings: tuple[str, ...] = ()
 
     @property
     def removed(self) -> list[Decision]:
-        return list(compress(self.decisions, map(not_, map(itemgetter(1), self.decisions))))
+        return self.decisions.removed()
 
     def removed_text(self) -> list[Decision]:
         """The removed lines that hold text (blank lines left out)."""
@@ -83,7 +132,7 @@ class CleanResult:
 
     @property
     def changed(self) -> bool:
-        return any(not d.kept for d in self.decisions)
+        return bool(self.removed)
 
     def counts(self, *, blank: bool = False) -> Counter[str]:
         """Removed lines per rule id (blank lines left out unless asked for)."""
@@ -383,7 +432,7 @@ class Cleaner:
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
-            decisions=decisions(lines, removed),
+            decisions=Decisions(lines, removed),
             site=site,
             warnings=tuple(warnings),
         )

@@ -89,6 +89,38 @@ def test_removed_lines_and_their_families_as_summaries_count_them():
     assert sum(result.families().values()) == len(result.removed_text()) > 0
 
 
+def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_only_those():
+    """A result's decisions are a view built from its removals: equal to the tuple with one
+    Decision per line, indexable, sliceable, picklable; reading the removed lines' decisions
+    builds none for the kept lines."""
+    import pickle
+
+    from cleaner.document import split_lines
+    from cleaner.pipeline import Decisions, decisions_python
+
+    text = "Home\nNews\nSport\nWeather\n\nThe council voted on Tuesday to close the library, despite a petition.\n\nAdvertisement\n"
+    result = Cleaner(accelerate=False).clean(text)
+    lines = split_lines(text)
+    assert result.decisions._all is None  # nothing built by the run itself
+    gone = result.removed
+    assert result.decisions._all is None  # still nothing: removed lines only
+    assert [d.line for d in gone] == [1, 2, 3, 4, 5, 7, 8] and all(not d.kept for d in gone)
+    eager = tuple(result.decisions)
+    assert len(result.decisions) == len(lines) == len(eager)
+    assert eager == tuple(d for d in eager)  # iteration gives Decision tuples in line order
+    assert [d.line for d in eager] == list(range(1, len(lines) + 1))
+    assert result.decisions == eager and eager == result.decisions
+    assert result.decisions[5] == eager[5] and result.decisions[-1] == eager[-1]
+    assert result.decisions[1:3] == eager[1:3]
+    assert [d for d in eager if not d.kept] == gone
+    assert hash(result.decisions) == hash(eager)
+    assert result.decisions != list(eager)  # compares as the tuple it stands for
+    thawed = pickle.loads(pickle.dumps(result))
+    assert thawed == result and thawed.decisions == eager
+    assert Decisions(lines, {}) == decisions_python(lines, {})  # nothing removed: every line kept
+    assert Decisions([], {}) == () and not Cleaner().clean("").changed
+
+
 def test_a_document_no_site_recognises_is_not_searched_again_in_later_passes():
     """Fingerprints match lines; a later pass sees a subset of them, so no site can appear."""
     from cleaner.document import Document
