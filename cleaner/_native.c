@@ -462,19 +462,24 @@ static PyObject *split(PyObject *self, PyObject *args) {
     return out;
 }
 
-/* decisions(lines, removed, Decision) -> tuple: pipeline.decisions. `removed` maps 1-based
- * line numbers to Removals (objects with rule, source, reason and family). */
+/* decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions. `removed`
+ * maps 1-based line numbers to Removals (objects with rule, source, reason and family). With
+ * removed_only, only the removed lines' decisions, in line order. */
 static PyObject *decisions(PyObject *self, PyObject *args) {
     PyObject *lines, *removed, *dtype;
-    if (!PyArg_ParseTuple(args, "OO!O", &lines, &PyDict_Type, &removed, &dtype) || !tuple_type(dtype, "Decision"))
+    int removed_only = 0;
+    if (!PyArg_ParseTuple(args, "OO!O|p", &lines, &PyDict_Type, &removed, &dtype, &removed_only)
+        || !tuple_type(dtype, "Decision"))
         return NULL;
     if (intern_constants() < 0) return NULL;
     PyTypeObject *type = (PyTypeObject *)dtype;
     PyObject *seq = PySequence_Fast(lines, "decisions() takes a sequence of lines");
     if (seq == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = PyTuple_New(count);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), made = 0;
+    PyObject *out = PyTuple_New(removed_only ? PyDict_GET_SIZE(removed) : count);
     if (out == NULL) { Py_DECREF(seq); return NULL; }
+    PyObject *attrs[4] = {attr_rule, attr_source, attr_reason, attr_family};
+    PyObject *last = NULL, *fields[4] = {NULL, NULL, NULL, NULL}; /* the last Removal read, and its fields */
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *line = PySequence_Fast_GET_ITEM(seq, k);
         if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 2) {
@@ -484,27 +489,35 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
         PyObject *number = PyTuple_GET_ITEM(line, 0), *why = NULL;
         if (PyDict_GET_SIZE(removed) && (why = PyDict_GetItemWithError(removed, number)) == NULL && PyErr_Occurred())
             goto fail;
+        if (removed_only && why == NULL) continue;
+        if (made == PyTuple_GET_SIZE(out)) { /* removed_only: more removed lines than removals */
+            PyErr_SetString(PyExc_ValueError, "lines repeat a removed line number");
+            goto fail;
+        }
+        if (why != NULL && why != last) { /* lines removed for one reason share one Removal */
+            for (int m = 0; m < 4; m++) Py_CLEAR(fields[m]);
+            last = NULL;
+            for (int m = 0; m < 4; m++)
+                if ((fields[m] = PyObject_GetAttr(why, attrs[m])) == NULL) goto fail;
+            last = why;
+        }
         PyObject *items[7];
         items[0] = Py_NewRef(number);
         items[1] = Py_NewRef(why == NULL ? Py_True : Py_False);
         items[2] = Py_NewRef(PyTuple_GET_ITEM(line, 1));
-        if (why == NULL) {
-            for (int m = 3; m < 7; m++) items[m] = Py_NewRef(Py_None);
-        } else {
-            items[3] = PyObject_GetAttr(why, attr_rule);
-            items[4] = PyObject_GetAttr(why, attr_source);
-            items[5] = PyObject_GetAttr(why, attr_reason);
-            items[6] = PyObject_GetAttr(why, attr_family);
-        }
+        for (int m = 0; m < 4; m++) items[3 + m] = Py_NewRef(why == NULL ? Py_None : fields[m]);
         PyObject *d = make_tuple_of(type, items, 7);
         if (d == NULL) goto fail;
-        PyTuple_SET_ITEM(out, k, d);
+        PyTuple_SET_ITEM(out, made++, d);
     }
     Py_DECREF(seq);
+    for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
+    if (made < PyTuple_GET_SIZE(out) && _PyTuple_Resize(&out, made) < 0) return NULL; /* numbers not in `lines` */
     return out;
 fail:
     Py_DECREF(seq);
     Py_DECREF(out);
+    for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
     return NULL;
 }
 
@@ -1305,7 +1318,7 @@ static PyMethodDef methods[] = {
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
-    {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision) -> tuple: pipeline.decisions."},
+    {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -77,8 +77,7 @@ class Decisions(Sequence[Decision]):
 
     def removed(self) -> list[Decision]:
         """The decisions of the removed lines, in line order."""
-        removals = self._removals
-        return list(decisions(list(map(self._lines.__getitem__, map(_BEFORE, sorted(removals)))), removals))
+        return list(decisions(self._lines, self._removals, removed_only=True))
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -443,17 +442,21 @@ _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 
 
-def decisions(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
-    """One decision per input line (line numbers are 1-based, as in `removed`): built in one
-    compiled call where cleaner._native is, since there is one per input line."""
+def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
+    """One decision per input line (line numbers are 1-based, as in `removed`), or with
+    `removed_only` those of the removed lines, in line order: built in one compiled call
+    where cleaner._native is, since there is one per line."""
     if _native is not None:
-        return _native.decisions(lines, removed, Decision)
-    return decisions_python(lines, removed)
+        return _native.decisions(lines, removed, Decision, removed_only)
+    return decisions_python(lines, removed, removed_only)
 
 
-def decisions_python(lines: Sequence[Line], removed: dict[int, Removal]) -> tuple[Decision, ...]:
+def decisions_python(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
     """decisions without the compiled module, by C-level iteration (and what tests hold the
     compiled one to)."""
+    if removed_only:
+        return tuple(_as_decision((n, False, lines[n - 1].text, r.rule, r.source, r.reason, r.family))
+                     for n, r in sorted(removed.items()))
     none = repeat(None)  # zip draws the four empty fields from this one endless iterator
     out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
                                      none, none, none, none)))

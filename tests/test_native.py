@@ -190,7 +190,21 @@ def test_decisions_match_the_python_build():
         built = native._native.decisions(lines, removed, document.Decision)
         assert built == pipeline.decisions_python(lines, removed)
         assert all(type(d) is document.Decision for d in built)
+        gone = native._native.decisions(lines, removed, document.Decision, True)
+        assert gone == pipeline.decisions_python(lines, removed, True) == tuple(d for d in built if not d.kept)
+        assert all(type(d) is document.Decision for d in gone)
     assert native._native.decisions([], {}, document.Decision) == ()
+    assert native._native.decisions([], {}, document.Decision, True) == ()
+
+
+@compiled_only
+def test_removed_decisions_skip_numbers_no_line_has_and_refuse_repeated_lines():
+    lines = document.split_lines("a\nb\nc\n")
+    why = pipeline.Removal("x/y", "test", "because")
+    got = native._native.decisions(lines, {2: why, 9: why}, document.Decision, True)
+    assert [(d.line, d.text, d.rule) for d in got] == [(2, "b", "x/y")]
+    with pytest.raises(ValueError):
+        native._native.decisions(lines + lines[1:2], {2: why}, document.Decision, True)
 
 
 @compiled_only
