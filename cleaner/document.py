@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, count, filterfalse, repeat
+from itertools import accumulate, compress, count, filterfalse, repeat
 from operator import itemgetter, not_
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
@@ -99,6 +99,8 @@ class Document:
     # kept_indices() and kept_text_indices(), computed on first use (several stages ask).
     _kept: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _kept_text: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    # chars_before(), computed on first use (it depends on the lines alone).
+    _chars: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -124,6 +126,13 @@ class Document:
             self._count_kept()
         return self._kept_text  # type: ignore[return-value]
 
+    def chars_before(self) -> list[int]:
+        """The characters of the lines before each line, and of them all at the end (computed
+        once for these lines: the rules placed by their share of the text all ask)."""
+        if self._chars is None:
+            object.__setattr__(self, "_chars", list(accumulate(map(len, map(itemgetter(1), self.lines)), initial=0)))
+        return self._chars  # type: ignore[return-value]
+
     def _count_kept(self) -> None:
         """Work out both lists of kept lines (in one compiled pass where cleaner._native is:
         several stages of every pass ask for them)."""
@@ -142,6 +151,7 @@ class Document:
                        self.site if site is _SAME else site,  # type: ignore[arg-type]
                        self.warnings if warnings is None else warnings,
                        self.applied if applied is None else applied, self.hits, self.profile)
+        object.__setattr__(doc, "_chars", self._chars)  # the same lines
         if removed is None:  # the same lines kept
             object.__setattr__(doc, "_kept", self._kept)
             object.__setattr__(doc, "_kept_text", self._kept_text)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
-from operator import attrgetter
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Container, Iterable, Mapping
 
 import regex
 
@@ -110,7 +108,7 @@ def _indices(n: int, only: set[int] | None) -> Iterable[int]:
     return range(n) if only is None else sorted(only)
 
 
-def _apply_line(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
+def _apply_line(rule: Rule, doc: Document, skip: Container[int], only: set[int] | None = None) -> dict[int, Removal]:
     pat: Pattern = rule.options["pattern"]
     max_chars = rule.options.get("max_chars")
     out: dict[int, Removal] = {}
@@ -128,7 +126,7 @@ def _apply_line(rule: Rule, doc: Document, skip: set[int], only: set[int] | None
     return out
 
 
-def _apply_label(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
+def _apply_label(rule: Rule, doc: Document, skip: Container[int], only: set[int] | None = None) -> dict[int, Removal]:
     pat: Pattern = rule.options["label"]
     follow = rule.options.get("caption_lines", 0)
     out: dict[int, Removal] = {}
@@ -154,7 +152,7 @@ def _apply_label(rule: Rule, doc: Document, skip: set[int], only: set[int] | Non
     return out
 
 
-def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
+def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[int] | None = None) -> dict[int, Removal]:
     start: Pattern = rule.options["start"]
     end: Pattern | None = rule.options.get("end")
     include_end = rule.options.get("include_end", False)
@@ -164,7 +162,6 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | N
     out: dict[int, Removal] = {}
     why = rule.removal()
     lines = doc.lines
-    prefix: list[int] = []  # characters before each line, for after_share (built on first need)
     i = 0  # the first line not inside a section already taken
     for i_start in range(len(lines)) if only is None else sorted(only):
         if i_start < i:
@@ -174,9 +171,8 @@ def _apply_section(rule: Rule, doc: Document, skip: set[int], only: set[int] | N
         if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped):
             continue
         if after_share is not None:
-            if not prefix:
-                prefix = list(accumulate(map(len, map(attrgetter("text"), lines)), initial=0))
-            if prefix[i] < after_share * prefix[-1]:
+            before = doc.chars_before()
+            if before[i] < after_share * before[-1]:
                 continue
         out[i] = why
         taken, j = 0, i + 1
@@ -221,7 +217,7 @@ APPLIERS: dict[str, Applier] = {
 }
 
 
-def apply_rule(rule: Rule, doc: Document, skip: set[int], only: set[int] | None = None) -> dict[int, Removal]:
+def apply_rule(rule: Rule, doc: Document, skip: Container[int], only: set[int] | None = None) -> dict[int, Removal]:
     """The removals one rule makes on a document, ignoring lines in `skip`; with `only`,
     just those lines can trigger it (a prefilter's candidates)."""
     return APPLIERS[rule.kind](rule, doc, skip, only)

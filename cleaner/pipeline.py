@@ -304,8 +304,7 @@ class Cleaner:
         warnings: list[str] = []
         site = self._site_packs.get(doc.site)  # type: ignore[arg-type]
         active = self._general_packs if site is None else [site, *self._general_packs]
-        removed: dict[int, Removal] = dict(doc.removed)
-        skip = set(removed)
+        removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
             rules = self._rerun[pack.name] if pack.name in doc.applied else pack.rules
@@ -331,12 +330,14 @@ class Cleaner:
                     if not only:
                         continue
                 try:
-                    found = apply_rule(rule, doc, skip, only)
+                    found = apply_rule(rule, doc, removed, only)
                 except PatternTimeout:
                     warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
                     continue
-                removed = found | removed  # a line keeps the first reason it was given
-                skip.update(found)
+                if found:
+                    for i in found.keys() & removed.keys():  # a line keeps the first reason it was given
+                        del found[i]
+                    removed.update(found)
         # `removed` holds the document's own removals and the new ones, each line's first
         return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings),
                        applied=doc.applied | {p.name for p in active})

@@ -79,6 +79,18 @@ def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
     assert renamed.kept_text_indices() is fewer.kept_text_indices()  # same lines kept: shared
 
 
+def test_characters_before_each_line_are_counted_once_for_the_lines():
+    from cleaner.document import Document
+    from cleaner.heuristics import SECOND_COPY
+
+    doc = Document.from_text("Menu\r\n\nBody line.\nFooter")
+    assert doc.chars_before() == [0, 4, 4, 14, 20]  # line text only, endings aside
+    assert doc.chars_before() is doc.chars_before()
+    fewer = doc.remove({0: SECOND_COPY.removal("x")})
+    assert fewer.chars_before() is doc.chars_before()  # removals leave the lines as they are
+    assert Document(doc.lines[2:]).chars_before() == [0, 10, 16]
+
+
 def test_removed_lines_and_their_families_as_summaries_count_them():
     text = "Home\nNews\nSport\nWeather\n\nThe council voted on Tuesday to close the library, despite a petition.\n\nAdvertisement\n"
     result = Cleaner(accelerate=False).clean(text)
