@@ -79,6 +79,23 @@ def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
     assert renamed.kept_text_indices() is fewer.kept_text_indices()  # same lines kept: shared
 
 
+def test_a_document_copy_carries_every_field_and_changes_only_those_named():
+    from dataclasses import fields
+
+    from cleaner.document import Document
+    from cleaner.heuristics import SECOND_COPY
+
+    doc = Document.from_text("Menu\n\nBody line.\n").but(site="bbc", warnings=("w",), applied=frozenset({"p"}))
+    doc.kept_indices(), doc.chars_before()
+    same = doc.but()
+    assert all(getattr(same, f.name) is getattr(doc, f.name) for f in fields(Document))
+    why = {0: SECOND_COPY.removal("x")}
+    other = doc.but(removed=why, site=None)
+    changed = {f.name for f in fields(Document) if getattr(other, f.name) is not getattr(doc, f.name)}
+    assert changed == {"removed", "site", "_kept", "_kept_text"}
+    assert other.removed is why and other.site is None and other.kept_indices() == [1, 2]
+
+
 def test_characters_before_each_line_are_counted_once_for_the_lines():
     from cleaner.document import Document
     from cleaner.heuristics import SECOND_COPY
