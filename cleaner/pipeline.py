@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import regex
 
-from cleaner.document import Decision, Document, Line, Removal, _native
+from cleaner.document import Decision, Document, Line, Removal, _native, split_lines
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
@@ -230,6 +230,10 @@ class Cleaner:
             self._fingerprint_screen = {
                 name: (sum(k not in compiled for k in ks), frozenset(k for k in ks if k in compiled))
                 for name, ks in self._fingerprint_trigger.items()}
+            # When every site pack needs some fingerprint the scan can find: all their triggers
+            # (a scan that found none of them recognises no site); else None.
+            self._any_fingerprint = frozenset().union(*(screened for _, screened in self._fingerprint_screen.values())) \
+                if all(self._fingerprint_screen[p.name][0] < p.min_fingerprints for p in self._site_packs.values()) else None
             # Per pack: its rules by trigger, and the triggers the scanner cannot prefilter.
             self._rule_at = {p.name: {self._rule_trigger[r.id]: r for r in p.rules} for p in self.packs}
             self._unscreened = {p.name: frozenset(k for k in self._rule_at[p.name] if k not in compiled)
@@ -275,10 +279,12 @@ class Cleaner:
     def _detect_with_hits(self, doc: Document, hits: Hits) -> str | None:
         """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines
         it may match and on the lines that were not scanned."""
+        matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
+        if not hits.unscanned and self._any_fingerprint is not None and matched.isdisjoint(self._any_fingerprint):
+            return None  # the common case: no fingerprint of any site found
         lines = doc.lines
         unscanned = [lines[i].stripped for i in sorted(hits.unscanned)]
         everywhere: list[str] | None = None
-        matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
         for pack in self._site_packs.values():
             if not unscanned:
                 anywhere, screened = self._fingerprint_screen[pack.name]
@@ -405,7 +411,7 @@ class Cleaner:
 
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
-        lines = Document.from_text(text).lines
+        lines = tuple(split_lines(text))
         scanned: Hits | None = None  # by original line index; renumbered for each later pass
         profile: Profile | None = None
         if self._accelerated(lines):
