@@ -238,6 +238,10 @@ class Cleaner:
             self._rule_at = {p.name: {self._rule_trigger[r.id]: r for r in p.rules} for p in self.packs}
             self._unscreened = {p.name: frozenset(k for k in self._rule_at[p.name] if k not in compiled)
                                 for p in self.packs}
+            # The triggers of the rules a later pass runs again, when the scanner prefilters
+            # them all (else None): a later pass where it found none of them applies no rule.
+            again = frozenset(self._rule_trigger[r.id] for rules in self._rerun.values() for r in rules)
+            self._rerun_triggers = again if again <= compiled else None
 
     def _enabled(self, rule_id: str, family: str) -> bool:
         pack = rule_id.split("/", 1)[0]
@@ -310,13 +314,16 @@ class Cleaner:
         warnings: list[str] = []
         site = self._site_packs.get(doc.site)  # type: ignore[arg-type]
         active = self._general_packs if site is None else [site, *self._general_packs]
+        hits = doc.hits
+        if hits is not None and not hits.unscanned and self._rerun_triggers is not None \
+                and hits.matched.keys().isdisjoint(self._rerun_triggers) and all(p.name in doc.applied for p in active):
+            return doc  # a later pass, and no rule it would run again has a trigger in the text
         removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
             rules = self._rerun[pack.name] if pack.name in doc.applied else pack.rules
             if not rules:
                 continue  # they saw these very lines in an earlier pass and passed them over
-            hits = doc.hits
             if hits is None:
                 if texts is None:
                     texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
@@ -425,7 +432,7 @@ class Cleaner:
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
-                hits = scanned.renumbered(dict(zip(map(_BEFORE, map(itemgetter(0), current)), count())))
+                hits = scanned.renumbered(partial(index_by_number, current))  # built if a rule asks
             doc = self.run_once(Document(current, applied=applied, hits=hits, profile=profile))
             applied = doc.applied
             site = site or doc.site
@@ -445,6 +452,11 @@ class Cleaner:
 
 
 _BEFORE = (-1).__add__  # a 1-based line number's 0-based index
+
+
+def index_by_number(lines: Sequence[Line]) -> dict[int, int]:
+    """Each line's 0-based index in the input -> its index in `lines`."""
+    return dict(zip(map(_BEFORE, map(itemgetter(0), lines)), count()))
 _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 

@@ -150,6 +150,17 @@ def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_o
     assert Decisions([], {}) == () and not Cleaner().clean("").changed
 
 
+@pytest.mark.parametrize("accelerate", [True, False])
+def test_a_section_placed_by_its_share_of_the_text_can_open_in_a_later_pass(accelerate):
+    """"Most read" stands too early in the text (14%) for the after-article list until the
+    long cookie notice after it is gone; the later pass sees it at 44% and the list goes."""
+    later = "Residents said they would appeal the decision, and the mayor promised a review of the budget next spring."
+    cookie = "We use cookies on this site to improve your experience. " * 8
+    result = Cleaner(accelerate=accelerate).clean(f"{P1}\nMost read\n{later}\n{cookie}\n")
+    assert [(d.line, d.rule) for d in result.removed] == [
+        (2, "general/after-article-list"), (3, "general/after-article-list"), (4, "general/cookie-notice")]
+
+
 def test_a_document_no_site_recognises_is_not_searched_again_in_later_passes():
     """Fingerprints match lines; a later pass sees a subset of them, so no site can appear."""
     from cleaner.document import Document
