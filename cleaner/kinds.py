@@ -18,6 +18,8 @@ Each search runs under a time limit, so a pattern that backtracks badly cannot h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import itemgetter, not_
 from functools import cached_property
 from typing import Any, Callable, Container, Iterable, Mapping
 
@@ -175,6 +177,9 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
             if before[i] < after_share * before[-1]:
                 continue
         out[i] = why
+        if end is None and max_lines is None and not stop_at_body:  # it runs to the end of the document
+            out.update(dict.fromkeys(compress(range(i + 1, len(lines)), map(not_, map(_BLANK, islice(lines, i + 1, None)))), why))
+            break
         taken, j = 0, i + 1
         while j < len(lines):
             nxt = lines[j]
@@ -197,6 +202,8 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
         i = j
     return out
 
+
+_BLANK = itemgetter(4)  # a Line's `blank`
 
 # A section that stops at body prose ends at the first line that reads as body: sentence-
 # shaped, with a normal share of function words, and at least BODY_MIN_CHARS long (teaser

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cleaner.document import Document
 from cleaner.kinds import apply_rule
@@ -51,6 +52,21 @@ def test_label_must_start_the_line():
 def test_section_runs_to_end_by_default():
     r = rule("kind = \"section\"\nstart = '^Related$'\n")
     assert removed(r, f"{BODY}\nRelated\nA story\n\n{BODY}\n") == [1, 2, 4]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Related", "", "  ", "A story", BODY, "Related stories", "\t"]), max_size=12),
+       st.sets(st.integers(0, 11)), st.sampled_from([None, 0.0, 0.3]))
+def test_a_section_with_no_end_takes_what_the_line_by_line_walk_takes(texts, skip, share):
+    """A section with no end pattern, no line limit and no body stop takes every line with
+    text after its header, at once; the line walk (forced here by a limit no document reaches)
+    takes the same lines for the same reason, whatever lines are skipped or where it opens."""
+    share_key = "" if share is None else f"after_share = {share}\n"
+    plain = rule(f"kind = \"section\"\nstart = '^Related$'\n{share_key}")
+    walked = rule(f"kind = \"section\"\nstart = '^Related$'\nmax_lines = 1000000\n{share_key}")
+    doc = Document.from_text("\n".join(texts) + "\n")
+    got, want = apply_rule(plain, doc, skip), apply_rule(walked, doc, skip)
+    assert list(got) == list(want) and all(v == plain.removal() for v in got.values())
 
 
 def test_section_stops_at_end_pattern_and_max_lines():
