@@ -439,7 +439,8 @@ class Cleaner:
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:
                 break
-            removed.update(zip(map(itemgetter(0), map(current.__getitem__, doc.removed)), doc.removed.values()))
+            numbers = map(_AFTER, doc.removed) if current is lines else map(itemgetter(0), map(current.__getitem__, doc.removed))
+            removed.update(zip(numbers, doc.removed.values()))
             current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
@@ -452,6 +453,7 @@ class Cleaner:
 
 
 _BEFORE = (-1).__add__  # a 1-based line number's 0-based index
+_AFTER = (1).__add__  # a 0-based index's 1-based line number
 
 
 def index_by_number(lines: Sequence[Line]) -> dict[int, int]:

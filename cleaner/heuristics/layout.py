@@ -201,7 +201,7 @@ def _title_index(lay: Layout, doc: Document) -> int | None:
         f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
         if f.words < TITLE_MIN_WORDS or f.chars > TITLE_MAX_CHARS or text.endswith((".", ":", ",")):
             continue
-        if _DATEISH.search(text) and f.words < 8:
+        if f.words < 8 and _DATEISH.search(text):
             continue
         score = f.chars - 4 * (lay.start - k)
         if score > best_score:
