@@ -12,6 +12,11 @@ from typing import Iterable, Iterator, Sequence
 
 import regex
 
+# regex's search and match take (string, pos, endpos, concurrent, partial, timeout): these
+# are the defaults before the time limit. Passed by position, the limit costs a search about
+# 0.7 us less than by name (a third of a typical rule search); a test checks the place.
+TIMEOUT_AT = (None, None, None, False)
+
 _BACKREF = regex.compile(r"(?<!\\)\\[1-9]|\(\?P=|\\g<|(?<!\\)\(\?\(")
 
 
@@ -84,6 +89,6 @@ class AnchoredSet:
             return None
         match = self.compiled.match
         try:
-            return {i for i, t in texts if match(t, timeout=timeout)}
+            return {i for i, t in texts if match(t, *TIMEOUT_AT, timeout)}
         except TimeoutError:
             return None
