@@ -20,13 +20,18 @@ PENDING_PER_WORKER = 4
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int,
                 initializer: Callable[..., Any] | None = None, initargs: tuple = ()) -> Iterator[R]:
-    """`map(fn, items)` in input order, over `workers` processes (in-process for 1)."""
+    """`map(fn, items)` in input order, over `workers` processes (in-process for 1).
+    `initializer(*initargs)` sets up the process that runs `fn`: run here once when the
+    workers are forked (they inherit what it built), else in each worker."""
     if workers <= 1:
         if initializer is not None:
             initializer(*initargs)
         yield from map(fn, items)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    if initializer is not None and ctx.get_start_method() == "fork":
+        initializer(*initargs)  # once, here: forked workers inherit what it set up
+        initializer, initargs = None, ()
     with ctx.Pool(workers, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         limit = workers * PENDING_PER_WORKER
