@@ -63,7 +63,11 @@ def native_candidates(texts: list[str]) -> list[tuple[int, float]]:
 
 def _shouting(doc: Document) -> dict[int, Removal]:
     out: dict[int, Removal] = {}
-    texts = list(map(itemgetter(3), doc.lines))  # each line's `stripped`
+    profile = doc.profile
+    if profile is not None and len(profile.texts) == len(doc.lines):
+        texts = profile.texts  # the input's lines, whose stripped texts the profile holds
+    else:  # a later pass: fewer lines than the input (in practice settled before it)
+        texts = list(map(itemgetter(3), doc.lines))  # each line's `stripped`
     found = candidates(texts) if doc.profile is None or _native is None else native_candidates(texts)
     for i, upper in found:  # (a profile means the native class table is configured)
         if upper >= MIN_UPPER_SHARE and i not in doc.removed:
