@@ -177,12 +177,14 @@ static inline int is_opener(Py_UCS4 c) {              /* ["'“‘(] */
     return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == '(';
 }
 
+static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n);
+
 /* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
  * does); items are filled in before anyone sees it. */
 static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
                                int sentence_end, Py_ssize_t sentences, int cjk) {
     PyTypeObject *type = (PyTypeObject *)features_type;
-    PyObject *f = type->tp_alloc(type, 7);
+    PyObject *f = new_tuple_of(type, 7); /* only numbers and bools: no cycle (untracked, if a named tuple) */
     if (f == NULL) return NULL;
     PyObject *items[7] = {
         PyLong_FromSsize_t(chars), PyLong_FromSsize_t(words),
@@ -199,7 +201,6 @@ static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_
         }
     }
     for (int k = 0; k < 7; k++) PyTuple_SET_ITEM(f, k, items[k]);
-    PyObject_GC_UnTrack(f); /* only numbers and bools: no cycle to collect */
     return f;
 }
 
@@ -368,12 +369,30 @@ static int tuple_type(PyObject *type, const char *what) {
     return 0;
 }
 
+/* An instance of the tuple subclass `type` with n empty items. A named tuple's instances are
+ * laid out as a tuple's (no __dict__, no further slots): such an instance is made directly,
+ * as tuples are, and not yet tracked by the cyclic collector, rather than by tp_alloc, which
+ * tracks every instance at once (and the callers here mostly untrack it again). Any other
+ * layout is made by tp_alloc and stays tracked (a __dict__ could close a cycle). */
+static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n) {
+    int plain = type->tp_basicsize == PyTuple_Type.tp_basicsize && type->tp_itemsize == PyTuple_Type.tp_itemsize
+                && type->tp_dictoffset == 0 && type->tp_weaklistoffset == 0;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    plain = plain && !PyType_HasFeature(type, Py_TPFLAGS_MANAGED_DICT);
+#endif
+    if (!plain) return type->tp_alloc(type, n);
+    PyTupleObject *t = PyObject_GC_NewVar(PyTupleObject, type, n);
+    if (t == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) t->ob_item[k] = NULL;
+    return (PyObject *)t;
+}
+
 /* A tuple subclass instance (a named tuple) with these items, stolen; NULL items fail it. */
 static PyObject *make_tuple_of(PyTypeObject *type, PyObject **items, Py_ssize_t n) {
     PyObject *t = NULL;
     for (Py_ssize_t k = 0; k < n; k++)
         if (items[k] == NULL) goto fail;
-    t = type->tp_alloc(type, n);
+    t = new_tuple_of(type, n);
     if (t == NULL) goto fail;
     int atoms = 1;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -381,9 +400,9 @@ static PyObject *make_tuple_of(PyTypeObject *type, PyObject **items, Py_ssize_t 
         atoms &= !PyObject_GC_IsTracked(items[k]);
     }
     /* Holding only untracked objects (str, int, bool, None), the tuple can be in no cycle:
-     * the cyclic collector need not track it (CPython's own rule for tuples, applied now
-     * rather than at the next collection). */
-    if (atoms) PyObject_GC_UnTrack(t);
+     * the cyclic collector need not track it (CPython's own rule for tuples, applied at
+     * once rather than at the next collection). Otherwise it is tracked, as any tuple. */
+    if (!atoms && !PyObject_GC_IsTracked(t)) PyObject_GC_Track(t);
     return t;
 fail:
     for (Py_ssize_t k = 0; k < n; k++) Py_XDECREF(items[k]);

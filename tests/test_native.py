@@ -225,6 +225,24 @@ def test_only_tuples_of_atoms_leave_the_cyclic_collector():
     assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
 
 
+@compiled_only
+def test_a_tuple_type_laid_out_otherwise_is_built_the_general_way():
+    """Named tuples are made directly; a tuple subclass with a __dict__ (or other slots) is
+    made by its own allocator, whole, works as such, and stays tracked by the cyclic
+    collector (its __dict__ could close a cycle)."""
+    import gc
+
+    class Roomy(tuple):  # a __dict__ and a weak reference slot: not a named tuple's layout
+        pass
+
+    [line] = native._native.split("Menu \n", Roomy)
+    assert type(line) is Roomy and tuple(line) == (1, "Menu ", "\n", "Menu", False)
+    line.note = "a __dict__ of its own"
+    assert line.note and gc.is_tracked(line)
+    decided = native._native.decisions([line], {}, Roomy)
+    assert type(decided[0]) is Roomy and tuple(decided[0]) == (1, True, "Menu ", None, None, None, None)
+
+
 # --- layout classes ---------------------------------------------------------------------
 from cleaner.heuristics import layout  # noqa: E402
 from cleaner.prose import Profile  # noqa: E402
