@@ -1179,6 +1179,46 @@ fail:
 
 /* --- kept lines ------------------------------------------------------------------------------ */
 
+/* assemble(lines, final_newline) -> str: pipeline.assemble. Each line's text and ending,
+ * in order, copied once into a string sized beforehand; without final_newline the last
+ * line's ending is left off. */
+static PyObject *assemble(PyObject *self, PyObject *args) {
+    PyObject *lines;
+    int final_newline;
+    if (!PyArg_ParseTuple(args, "O!p", &PyTuple_Type, &lines, &final_newline)) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(lines), size = 0;
+    Py_UCS4 widest = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        PyObject *out = NULL;
+        if (pass == 1 && (out = PyUnicode_New(size, widest)) == NULL) return NULL;
+        Py_ssize_t at = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *line = PyTuple_GET_ITEM(lines, k);
+            if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 3 || !PyUnicode_Check(PyTuple_GET_ITEM(line, 1))
+                || !PyUnicode_Check(PyTuple_GET_ITEM(line, 2))) {
+                PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+                Py_XDECREF(out);
+                return NULL;
+            }
+            for (int part = 1; part <= 2; part++) {
+                if (part == 2 && k == n - 1 && !final_newline) break; /* the input had no final newline */
+                PyObject *piece = PyTuple_GET_ITEM(line, part);
+                Py_ssize_t len = PyUnicode_GET_LENGTH(piece);
+                if (pass == 0) {
+                    size += len;
+                    Py_UCS4 most = PyUnicode_MAX_CHAR_VALUE(piece);
+                    if (most > widest) widest = most;
+                } else if (len) {
+                    if (PyUnicode_CopyCharacters(out, at, piece, 0, len) < 0) { Py_DECREF(out); return NULL; }
+                    at += len;
+                }
+            }
+        }
+        if (pass == 1) return out;
+    }
+    return NULL; /* not reached */
+}
+
 /* kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices in
  * one pass (`removed` maps line indices to removals; only its keys are read). */
 static PyObject *kept(PyObject *self, PyObject *args) {
@@ -1332,6 +1372,7 @@ static PyMethodDef methods[] = {
     {"second_copies", second_copies, METH_VARARGS,
      "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max[, memo, memo_chars, memo_entries])"
      " -> [(index, kind, line)]."},
+    {"assemble", assemble, METH_VARARGS, "assemble(lines, final_newline) -> str: pipeline.assemble."},
     {"kept", kept, METH_VARARGS,
      "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},

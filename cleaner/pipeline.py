@@ -531,7 +531,14 @@ def blank_lines_to_drop(lines: Sequence[Line], removed: Mapping[int, Removal]) -
 
 def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
     """The kept lines joined with their own endings; the input's final newline (or its
-    absence) is kept."""
+    absence) is kept (in one compiled pass where cleaner._native is)."""
+    if _native is not None and type(lines) is tuple:
+        return _native.assemble(lines, final_newline)
+    return assemble_python(lines, final_newline=final_newline)
+
+
+def assemble_python(lines: Sequence[Line], *, final_newline: bool) -> str:
+    """assemble without the compiled module (and what tests hold the compiled one to)."""
     text = "".join(chain.from_iterable(map(_TEXT_AND_ENDING, lines)))
     if not final_newline and lines and lines[-1].ending:
         text = text[: -len(lines[-1].ending)]

@@ -182,6 +182,20 @@ def test_splitting_any_text_matches_the_python_split(text):
 
 
 @compiled_only
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_assembling_matches_the_python_join(final_newline):
+    """Every line, every other line, and none; across every kind of ending and width."""
+    for text in SPLIT_EDGES + TEXTS:
+        lines = tuple(document.split_lines(text))
+        for part in (lines, lines[::2], lines[1::3], ()):
+            got = native._native.assemble(part, final_newline)
+            assert got == pipeline.assemble_python(part, final_newline=final_newline), repr(text[:60])
+    assert native._native.assemble(tuple(document.split_lines("a\nb\r\n")), True) == "a\nb\r\n"
+    with pytest.raises(TypeError):
+        native._native.assemble(("not a line",), True)
+
+
+@compiled_only
 def test_decisions_match_the_python_build():
     for text in TEXTS:
         lines = document.split_lines(text)
