@@ -482,8 +482,9 @@ static PyObject *split(PyObject *self, PyObject *args) {
 }
 
 /* decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions. `removed`
- * maps 1-based line numbers to Removals (objects with rule, source, reason and family). With
- * removed_only, only the removed lines' decisions, in line order. */
+ * maps 0-based line indices (into `lines`) to Removals (objects with rule, source, reason and
+ * family); other keys remove nothing. With removed_only, only the removed lines' decisions,
+ * in line order. */
 static PyObject *decisions(PyObject *self, PyObject *args) {
     PyObject *lines, *removed, *dtype;
     int removed_only = 0;
@@ -494,23 +495,31 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
     PyTypeObject *type = (PyTypeObject *)dtype;
     PyObject *seq = PySequence_Fast(lines, "decisions() takes a sequence of lines");
     if (seq == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), made = 0;
-    PyObject *out = PyTuple_New(removed_only ? PyDict_GET_SIZE(removed) : count);
-    if (out == NULL) { Py_DECREF(seq); return NULL; }
-    PyObject *attrs[4] = {attr_rule, attr_source, attr_reason, attr_family};
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), made = 0, n_removed = 0;
+    /* each line's Removal (a reference held), from one walk over the removals */
+    PyObject **why_of = PyMem_Calloc(count > 0 ? count : 1, sizeof(PyObject *));
+    PyObject *out = NULL, *attrs[4] = {attr_rule, attr_source, attr_reason, attr_family};
     PyObject *last = NULL, *fields[4] = {NULL, NULL, NULL, NULL}; /* the last Removal read, and its fields */
+    if (why_of == NULL) { PyErr_NoMemory(); goto fail; }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(removed, &pos, &key, &value)) {
+        if (!PyLong_Check(key)) continue;
+        Py_ssize_t r = PyLong_AsSsize_t(key);
+        if (r == -1 && PyErr_Occurred()) PyErr_Clear(); /* too large to be a line index */
+        else if (r >= 0 && r < count && why_of[r] == NULL) {
+            why_of[r] = Py_NewRef(value);
+            n_removed++;
+        }
+    }
+    out = PyTuple_New(removed_only ? n_removed : count);
+    if (out == NULL) goto fail;
     for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *why = why_of[k];
+        if (removed_only && why == NULL) continue;
         PyObject *line = PySequence_Fast_GET_ITEM(seq, k);
         if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 2) {
             PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        PyObject *number = PyTuple_GET_ITEM(line, 0), *why = NULL;
-        if (PyDict_GET_SIZE(removed) && (why = PyDict_GetItemWithError(removed, number)) == NULL && PyErr_Occurred())
-            goto fail;
-        if (removed_only && why == NULL) continue;
-        if (made == PyTuple_GET_SIZE(out)) { /* removed_only: more removed lines than removals */
-            PyErr_SetString(PyExc_ValueError, "lines repeat a removed line number");
             goto fail;
         }
         if (why != NULL && why != last) { /* lines removed for one reason share one Removal */
@@ -521,7 +530,7 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
             last = why;
         }
         PyObject *items[7];
-        items[0] = Py_NewRef(number);
+        items[0] = Py_NewRef(PyTuple_GET_ITEM(line, 0));
         items[1] = Py_NewRef(why == NULL ? Py_True : Py_False);
         items[2] = Py_NewRef(PyTuple_GET_ITEM(line, 1));
         for (int m = 0; m < 4; m++) items[3 + m] = Py_NewRef(why == NULL ? Py_None : fields[m]);
@@ -531,12 +540,16 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
     }
     Py_DECREF(seq);
     for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
-    if (made < PyTuple_GET_SIZE(out) && _PyTuple_Resize(&out, made) < 0) return NULL; /* numbers not in `lines` */
+    for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
+    PyMem_Free(why_of);
     return out;
 fail:
     Py_DECREF(seq);
-    Py_DECREF(out);
+    Py_XDECREF(out);
     for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
+    if (why_of != NULL)
+        for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
+    PyMem_Free(why_of);
     return NULL;
 }
 

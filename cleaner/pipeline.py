@@ -67,7 +67,7 @@ class Decisions(Sequence[Decision]):
 
     def __init__(self, lines: Sequence[Line], removals: dict[int, Removal]):
         self._lines = lines
-        self._removals = removals  # by 1-based line number
+        self._removals = removals  # by 0-based line index
         self._all: tuple[Decision, ...] | None = None
 
     def _built(self) -> tuple[Decision, ...]:
@@ -424,7 +424,7 @@ class Cleaner:
         if self._accelerated(lines):
             texts = list(map(itemgetter(3), lines))  # each line's `stripped`
             scanned, profile = self._scan(lines, texts, len(text)), self._profile(texts)
-        removed: dict[int, Removal] = {}  # by original line number
+        removed: dict[int, Removal] = {}  # by the line's index in the input
         site: str | None = None
         warnings: list[str] = []
         current: tuple[Line, ...] = lines
@@ -439,8 +439,11 @@ class Cleaner:
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:
                 break
-            numbers = map(_AFTER, doc.removed) if current is lines else map(itemgetter(0), map(current.__getitem__, doc.removed))
-            removed.update(zip(numbers, doc.removed.values()))
+            if current is lines:  # the first pass: its indices are the input's
+                removed.update(doc.removed)
+            else:
+                removed.update(zip(map(_BEFORE, map(itemgetter(0), map(current.__getitem__, doc.removed))),
+                                   doc.removed.values()))
             current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
@@ -453,7 +456,6 @@ class Cleaner:
 
 
 _BEFORE = (-1).__add__  # a 1-based line number's 0-based index
-_AFTER = (1).__add__  # a 0-based index's 1-based line number
 
 
 def index_by_number(lines: Sequence[Line]) -> dict[int, int]:
@@ -464,8 +466,8 @@ _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its
 
 
 def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
-    """One decision per input line (line numbers are 1-based, as in `removed`), or with
-    `removed_only` those of the removed lines, in line order: built in one compiled call
+    """One decision per input line (`removed` maps 0-based line indices to removals), or
+    with `removed_only` those of the removed lines, in line order: built in one compiled call
     where cleaner._native is, since there is one per line."""
     if _native is not None:
         return _native.decisions(lines, removed, Decision, removed_only)
@@ -475,15 +477,19 @@ def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: 
 def decisions_python(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
     """decisions without the compiled module, by C-level iteration (and what tests hold the
     compiled one to)."""
+    gone = sorted({i for i in removed if isinstance(i, int) and 0 <= i < len(lines)})  # other keys remove nothing
     if removed_only:
-        return tuple(_as_decision((n, False, lines[n - 1].text, r.rule, r.source, r.reason, r.family))
-                     for n, r in sorted(removed.items()))
+        return tuple(_decided(lines[i], removed[i]) for i in gone)
     none = repeat(None)  # zip draws the four empty fields from this one endless iterator
     out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
                                      none, none, none, none)))
-    for number, r in removed.items():  # fewer, and each needs its Removal's fields
-        out[number - 1] = _as_decision((number, False, lines[number - 1].text, r.rule, r.source, r.reason, r.family))
+    for i in gone:  # fewer, and each needs its Removal's fields
+        out[i] = _decided(lines[i], removed[i])
     return tuple(out)
+
+
+def _decided(line: Line, r: Removal) -> Decision:
+    return _as_decision((line.number, False, line.text, r.rule, r.source, r.reason, r.family))
 
 
 def tidy_blank_lines(doc: Document) -> Document:

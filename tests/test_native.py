@@ -199,7 +199,7 @@ def test_assembling_matches_the_python_join(final_newline):
 def test_decisions_match_the_python_build():
     for text in TEXTS:
         lines = document.split_lines(text)
-        removed = {d.line: pipeline.Removal(d.rule, d.source, d.reason, d.family)
+        removed = {d.line - 1: pipeline.Removal(d.rule, d.source, d.reason, d.family)
                    for d in OFF.clean(text).decisions if not d.kept}
         built = native._native.decisions(lines, removed, document.Decision)
         assert built == pipeline.decisions_python(lines, removed)
@@ -212,13 +212,14 @@ def test_decisions_match_the_python_build():
 
 
 @compiled_only
-def test_removed_decisions_skip_numbers_no_line_has_and_refuse_repeated_lines():
+@pytest.mark.parametrize("removed_only", [False, True])
+def test_removals_at_no_line_index_remove_nothing(removed_only):
     lines = document.split_lines("a\nb\nc\n")
     why = pipeline.Removal("x/y", "test", "because")
-    got = native._native.decisions(lines, {2: why, 9: why}, document.Decision, True)
-    assert [(d.line, d.text, d.rule) for d in got] == [(2, "b", "x/y")]
-    with pytest.raises(ValueError):
-        native._native.decisions(lines + lines[1:2], {2: why}, document.Decision, True)
+    odd = {1: why, 3: why, -1: why, 10**30: why, "2": why}
+    got = native._native.decisions(lines, odd, document.Decision, removed_only)
+    assert got == pipeline.decisions_python(lines, odd, removed_only)
+    assert [(d.line, d.text, d.rule) for d in got if not d.kept] == [(2, "b", "x/y")]
 
 
 @compiled_only
@@ -235,7 +236,7 @@ def test_only_tuples_of_atoms_leave_the_cyclic_collector():
     [line] = native._native.split("Menu\n", Line)
     assert not gc.is_tracked(line)
     odd = pipeline.Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
-    kept, dropped = native._native.decisions([line, line._replace(number=2)], {2: odd}, document.Decision)
+    kept, dropped = native._native.decisions([line, line._replace(number=2)], {1: odd}, document.Decision)
     assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
 
 
