@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of cleaner, side by side with its peers, on one deterministic corpus.
 
-    python bench/speed.py [--mb 50] [--stream-mb 0] [--bench ../shared/bench]
+    python bench/speed.py [--mb 50] [--stream-mb 0] [--repeat 3] [--bench ../shared/bench]
 
 The corpus is the seeds and the shared dev inputs, repeated in a fixed order to about --mb
 megabytes, as JSONL records. Measured in one run (each row shorter than 20 s is the best of
@@ -14,9 +14,9 @@ megabytes, as JSONL records. Measured in one run (each row shorter than 20 s is 
   repeats), and with the native scanner off (every rule tries every line);
 - cleaner on the JSONL stream path with 1 and with 2 workers (`--workers 1`, `--workers 2`):
   the same work (JSON parsing and writing included), so their ratio is the scaling;
-- jusText on each line wrapped as a paragraph, and datatrove's C4 filter (its line rules
-  alone, and with its defaults on a tenth), when installed; the issue's one-worker target
-  scaled to this host by the peers the issue also measured;
+- jusText on each line wrapped as a paragraph (on a fifth of the corpus), and datatrove's C4
+  filter (its line rules alone, and with its defaults on a tenth), when installed; the
+  issue's one-worker target scaled to this host by the peers the issue also measured;
 - start-up: `cleaner clean` of one small file, wall time, best of 5;
 - with --stream-mb N: peak RSS of `cleaner clean --jsonl` streaming an N MB file.
 
@@ -211,7 +211,8 @@ def main() -> int:
     tenth = docs[: max(1, len(docs) // 10)]
     tenth_bytes = sum(len(d.encode("utf-8")) for d in tenth)
     for key, label, fn, mod, part, size in (
-            ("justext", "jusText (lines as paragraphs)", run_justext, "justext", docs, nbytes),
+            # a fifth, like the scanner-off row: short enough to be the best of --repeat runs
+            ("justext", "jusText (lines as paragraphs, a fifth)", run_justext, "justext", part, part_bytes),
             # the line rules alone (no per-document sentence count, which needs a sentence
             # splitter): the configuration the issue's "about 19 MB/s" matches
             ("c4-lines", "datatrove C4 line filter (line rules)", partial(run_c4, min_num_sentences=-1),
