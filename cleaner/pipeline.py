@@ -194,6 +194,7 @@ class Cleaner:
         self._general_packs = [p for p in self.packs if not p.is_site]
         # What a later pass of the fixpoint runs of each pack (see the module docstring).
         self._rerun = {p.name: [r for r in p.rules if position_dependent(r)] for p in self.packs}
+        self._names: dict[str | None, frozenset[str]] = {}  # the names of the packs apply_rules runs, by site
         self.fingerprint_filter = AnchoredSet([b for p in self.packs if p.is_site for b in p.anchored_fingerprints()])
         self._scanner: Scanner | None = None
         self._stages: tuple[tuple[Heuristic, ...] | None, list[Stage]] = (None, [])
@@ -314,9 +315,10 @@ class Cleaner:
         warnings: list[str] = []
         site = self._site_packs.get(doc.site)  # type: ignore[arg-type]
         active = self._general_packs if site is None else [site, *self._general_packs]
+        names = self._names.get(doc.site) or self._names.setdefault(doc.site, frozenset(p.name for p in active))
         hits = doc.hits
         if hits is not None and not hits.unscanned and self._rerun_triggers is not None \
-                and hits.matched.keys().isdisjoint(self._rerun_triggers) and all(p.name in doc.applied for p in active):
+                and names <= doc.applied and hits.matched.keys().isdisjoint(self._rerun_triggers):
             return doc  # a later pass, and no rule it would run again has a trigger in the text
         removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
@@ -329,17 +331,20 @@ class Cleaner:
                     texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
                              if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
                 candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
-            else:  # the scanner saw the other lines; the anchored prefilter covers the rest
+            elif hits.unscanned:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
                     [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
             for rule in rules if hits is None else self._worth_trying(pack, rules, hits):
-                anchored = candidates if rule.id in pack.anchored else None
                 if hits is None:
-                    only = anchored
+                    only = candidates if rule.id in pack.anchored else None
                 elif (may_match := hits.lines(self._rule_trigger[rule.id])) is None:
                     only = None  # not prefiltered: the rule tries every line
                 else:
-                    only = may_match | (hits.unscanned if anchored is None else anchored)
+                    if not hits.unscanned:
+                        only = may_match  # every line was scanned
+                    else:
+                        anchored = candidates if rule.id in pack.anchored else None
+                        only = may_match | (hits.unscanned if anchored is None else anchored)
                     if not only:
                         continue
                 try:
@@ -352,8 +357,8 @@ class Cleaner:
                         del found[i]
                     removed.update(found)
         # `removed` holds the document's own removals and the new ones, each line's first
-        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings),
-                       applied=doc.applied | {p.name for p in active})
+        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings) if warnings else None,
+                       applied=doc.applied if names <= doc.applied else doc.applied | names)
 
     def _worth_trying(self, pack: Pack, rules: list[Rule], hits: Hits) -> list[Rule]:
         """The rules that may fire on a scanned document, in order: those whose trigger the
