@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,7 @@ from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
 from cleaner import native, scanner
 from cleaner.prose import Profile
-from cleaner.scanner import Hits, Scanner, Trigger
+from cleaner.scanner import Hits, Positions, Scanner, Trigger
 
 Stage = Callable[[Document], Document]
 
@@ -433,11 +433,12 @@ class Cleaner:
         site: str | None = None
         warnings: list[str] = []
         current: tuple[Line, ...] = lines
+        origin: list[int] = []  # in a later pass, each current line's index in the input
         applied: frozenset[str] = frozenset()
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
-                hits = scanned.renumbered(partial(index_by_number, current))  # built if a rule asks
+                hits = scanned.renumbered(Positions(origin))
             doc = self.run_once(Document(current, applied=applied, hits=hits, profile=profile))
             applied = doc.applied
             site = site or doc.site
@@ -446,9 +447,10 @@ class Cleaner:
                 break
             if current is lines:  # the first pass: its indices are the input's
                 removed.update(doc.removed)
+                origin = doc.kept_indices()
             else:
-                removed.update(zip(map(_BEFORE, map(itemgetter(0), map(current.__getitem__, doc.removed))),
-                                   doc.removed.values()))
+                removed.update(zip(map(origin.__getitem__, doc.removed), doc.removed.values()))
+                origin = list(map(origin.__getitem__, doc.kept_indices()))
             current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
@@ -460,12 +462,7 @@ class Cleaner:
         )
 
 
-_BEFORE = (-1).__add__  # a 1-based line number's 0-based index
 
-
-def index_by_number(lines: Sequence[Line]) -> dict[int, int]:
-    """Each line's 0-based index in the input -> its index in `lines`."""
-    return dict(zip(map(_BEFORE, map(itemgetter(0), lines)), count()))
 _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 

@@ -45,13 +45,14 @@ import json
 import os
 import string
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from collections.abc import Iterator, Mapping
+from typing import Any, Sequence
 
 import regex
 
@@ -582,13 +583,12 @@ class Hits:
     trigger was not prefiltered, so every line), and the lines that were not scanned.
 
     A later pass of the fixpoint sees fewer lines, renumbered (`renumbered`); it asks for
-    few triggers' lines, often none, so each is renumbered when first asked for, and the new
-    numbering itself may be given as a function that builds it when first needed."""
+    few triggers' lines, often none, so each is renumbered when first asked for."""
 
     __slots__ = ("matched", "compiled", "size", "unscanned", "_index_of", "_found")
 
     def __init__(self, matched: dict[int, set[int]], compiled: frozenset[int], size: int,
-                 unscanned: frozenset[int], index_of: dict[int, int] | Callable[[], dict[int, int]] | None = None):
+                 unscanned: frozenset[int], index_of: Mapping[int, int] | None = None):
         self.matched = matched      # only the triggers that matched somewhere (by the scan's numbering)
         self.compiled = compiled    # the triggers that were scanned for
         self.size = size            # all triggers
@@ -600,19 +600,13 @@ class Hits:
         """The lines trigger `k` may match; None when it was not prefiltered (every line)."""
         if k not in self.compiled:
             return None
-        if self._index_of is None:
+        index_of = self._index_of
+        if index_of is None:
             return self.matched.get(k, _NOWHERE)
         found = self._found.get(k)
         if found is None:
-            index_of = self._index()
             found = self._found[k] = {index_of[i] for i in self.matched.get(k, ()) if i in index_of}
         return found
-
-    def _index(self) -> dict[int, int]:
-        """The scan's line index -> this document's (built now if given as a function)."""
-        if callable(self._index_of):
-            self._index_of = self._index_of()
-        return self._index_of  # type: ignore[return-value]
 
     @property
     def found(self) -> list[set[int] | frozenset[int] | None]:
@@ -628,15 +622,44 @@ class Hits:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def renumbered(self, index_of: dict[int, int] | Callable[[], dict[int, int]]) -> "Hits":
+    def renumbered(self, index_of: Mapping[int, int]) -> "Hits":
         """The same hits for a document whose line `old` (in this one's numbering) is now
-        line `index_of[old]` (`index_of` may be a function giving that map when needed)."""
-        if self._index_of is not None or self.unscanned:  # needed now
-            index_of = index_of() if callable(index_of) else index_of
+        line `index_of[old]` (a dict, or Positions: nothing is built per line)."""
         unscanned = frozenset(index_of[i] for i in self.unscanned if i in index_of) if self.unscanned else _NOWHERE
         if self._index_of is not None:  # the scan's numbering -> this one's -> the new one
-            index_of = {i: index_of[j] for i, j in self._index().items() if j in index_of}  # type: ignore[operator]
+            index_of = {i: index_of[j] for i, j in self._index_of.items() if j in index_of}
         return Hits(self.matched, self.compiled, self.size, unscanned, index_of)
 
 
 _NOWHERE: frozenset[int] = frozenset()  # `lines` of a trigger that matched nowhere
+
+
+class Positions(Mapping[int, int]):
+    """A renumbering given by the old indices that remain, in order: old index -> its
+    position among them. Found by bisection, so making one costs nothing per line (a later
+    pass looks up a few lines, if any)."""
+
+    __slots__ = ("_old",)
+
+    def __init__(self, old: Sequence[int]):
+        self._old = old  # ascending, distinct
+
+    def _at(self, i: object) -> int:
+        old = self._old
+        j = bisect_left(old, i) if isinstance(i, int) else len(old)
+        return j if j < len(old) and old[j] == i else -1
+
+    def __contains__(self, i: object) -> bool:
+        return self._at(i) >= 0
+
+    def __getitem__(self, i: int) -> int:
+        j = self._at(i)
+        if j < 0:
+            raise KeyError(i)
+        return j
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._old)
+
+    def __len__(self) -> int:
+        return len(self._old)

@@ -347,22 +347,16 @@ def test_renumbered_hits_name_the_surviving_lines_by_their_new_index():
     assert last != hits
 
 
-def test_a_new_numbering_given_as_a_function_is_built_only_when_a_trigger_is_asked_for():
-    built: list[int] = []
-
-    def numbering(mapping):
-        def build():
-            built.append(1)
-            return mapping
-        return build
-
-    hits = scanner.Hits({0: {0, 2, 5}, 1: {3}}, frozenset({0, 1, 2}), 4, frozenset())
-    later = hits.renumbered(numbering({0: 0, 2: 1, 4: 2, 6: 3}))
-    assert built == [] and later.unscanned == frozenset() and later.matched is hits.matched
-    assert later.lines(3) is None and built == []  # not prefiltered: no numbering needed
-    assert later.lines(0) == {0, 1} and later.lines(1) == set() and built == [1]  # built once
-    last = later.renumbered(numbering({0: 0, 2: 1, 3: 2}))  # composed with the one built
-    assert last.lines(0) == {0} and built == [1, 1]
-    assert later == hits.renumbered({0: 0, 2: 1, 4: 2, 6: 3})
-    unscanned = scanner.Hits({0: {0}}, frozenset({0}), 1, frozenset({4, 6}))
-    assert unscanned.renumbered(numbering({0: 0, 4: 1})).unscanned == {1}  # needed at once
+def test_positions_renumber_by_the_old_indices_that_remain():
+    where = scanner.Positions([0, 2, 4, 6])
+    assert [where[i] for i in (0, 2, 4, 6)] == [0, 1, 2, 3] and len(where) == 4
+    assert 1 not in where and 7 not in where and -1 not in where and "2" not in where
+    with pytest.raises(KeyError):
+        where[3]
+    assert dict(where) == {0: 0, 2: 1, 4: 2, 6: 3}
+    hits = scanner.Hits({0: {0, 2, 5}, 1: {3}}, frozenset({0, 1, 2}), 4, frozenset({4, 6}))
+    assert hits.renumbered(where) == hits.renumbered({0: 0, 2: 1, 4: 2, 6: 3})
+    third = hits.renumbered(where).renumbered(scanner.Positions([0, 2, 3]))  # a pass after that
+    assert third == hits.renumbered({0: 0, 2: 1, 4: 2, 6: 3}).renumbered({0: 0, 2: 1, 3: 2})
+    assert third.lines(0) == {0} and third.unscanned == {1, 2}
+    assert scanner.Positions([]) == {} and 0 not in scanner.Positions([])
