@@ -1192,44 +1192,45 @@ fail:
 
 /* --- kept lines ------------------------------------------------------------------------------ */
 
-/* assemble(lines, final_newline) -> str: pipeline.assemble. Each line's text and ending,
- * in order, copied once into a string sized beforehand; without final_newline the last
- * line's ending is left off. */
+/* The text (part 1) or ending (part 2) of lines[k] that assemble copies: NULL for the last
+ * line's ending when the input had no final newline, or for what is no Line (error set). */
+static PyObject *assembled_part(PyObject *lines, Py_ssize_t k, int part, int final_newline) {
+    PyObject *line = PyTuple_GET_ITEM(lines, k);
+    if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 3 || !PyUnicode_Check(PyTuple_GET_ITEM(line, part))) {
+        PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+        return NULL;
+    }
+    if (part == 2 && !final_newline && k == PyTuple_GET_SIZE(lines) - 1) return NULL;
+    return PyTuple_GET_ITEM(line, part);
+}
+
+/* assemble(lines, final_newline) -> str: pipeline.assemble. Each line's text and ending, in
+ * order, copied once into a string sized beforehand; without final_newline the last line's
+ * ending is left off. */
 static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *lines;
     int final_newline;
     if (!PyArg_ParseTuple(args, "O!p", &PyTuple_Type, &lines, &final_newline)) return NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(lines), size = 0;
+    Py_ssize_t n = PyTuple_GET_SIZE(lines), size = 0, at = 0;
     Py_UCS4 widest = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        PyObject *out = NULL;
-        if (pass == 1 && (out = PyUnicode_New(size, widest)) == NULL) return NULL;
-        Py_ssize_t at = 0;
-        for (Py_ssize_t k = 0; k < n; k++) {
-            PyObject *line = PyTuple_GET_ITEM(lines, k);
-            if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 3 || !PyUnicode_Check(PyTuple_GET_ITEM(line, 1))
-                || !PyUnicode_Check(PyTuple_GET_ITEM(line, 2))) {
-                PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-                Py_XDECREF(out);
-                return NULL;
-            }
-            for (int part = 1; part <= 2; part++) {
-                if (part == 2 && k == n - 1 && !final_newline) break; /* the input had no final newline */
-                PyObject *piece = PyTuple_GET_ITEM(line, part);
-                Py_ssize_t len = PyUnicode_GET_LENGTH(piece);
-                if (pass == 0) {
-                    size += len;
-                    Py_UCS4 most = PyUnicode_MAX_CHAR_VALUE(piece);
-                    if (most > widest) widest = most;
-                } else if (len) {
-                    if (PyUnicode_CopyCharacters(out, at, piece, 0, len) < 0) { Py_DECREF(out); return NULL; }
-                    at += len;
-                }
-            }
+    for (Py_ssize_t k = 0; k < 2 * n; k++) { /* the size and widest character first */
+        PyObject *piece = assembled_part(lines, k / 2, 1 + k % 2, final_newline);
+        if (piece == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            continue;
         }
-        if (pass == 1) return out;
+        size += PyUnicode_GET_LENGTH(piece);
+        if (PyUnicode_MAX_CHAR_VALUE(piece) > widest) widest = PyUnicode_MAX_CHAR_VALUE(piece);
     }
-    return NULL; /* not reached */
+    PyObject *out = PyUnicode_New(size, widest);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < 2 * n; k++) { /* checked above: every piece is a str or left off */
+        PyObject *piece = assembled_part(lines, k / 2, 1 + k % 2, final_newline);
+        Py_ssize_t len = piece == NULL ? 0 : PyUnicode_GET_LENGTH(piece);
+        if (len && PyUnicode_CopyCharacters(out, at, piece, 0, len) < 0) { Py_DECREF(out); return NULL; }
+        at += len;
+    }
+    return out;
 }
 
 /* kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices in

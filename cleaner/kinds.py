@@ -18,9 +18,9 @@ Each search runs under a time limit, so a pattern that backtracks badly cannot h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress, islice
 from operator import itemgetter, not_
-from functools import cached_property
 from typing import Any, Callable, Container, Iterable, Mapping
 
 import regex

@@ -58,7 +58,7 @@ TIDY = Removal(rule="layout/blank", source="layout",
 class Decisions(Sequence[Decision]):
     """One Decision per input line, as a read-only sequence (equal to the tuple of them).
 
-    A run records its removals (line number -> Removal); the Decision of every line is built
+    A run records its removals (line index -> Removal); the Decision of every line is built
     on the first read of the whole sequence, in one native call. `removed()` builds only the
     removed lines' decisions, which is what summaries and --explain-field read: most lines
     are kept, and a Decision per kept line says nothing the line number does not."""
@@ -78,6 +78,9 @@ class Decisions(Sequence[Decision]):
     def removed(self) -> list[Decision]:
         """The decisions of the removed lines, in line order."""
         return list(decisions(self._lines, self._removals, removed_only=True))
+
+    def any_removed(self) -> bool:
+        return bool(self._removals)
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -131,7 +134,7 @@ class CleanResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.removed)
+        return self.decisions.any_removed()
 
     def counts(self, *, blank: bool = False) -> Counter[str]:
         """Removed lines per rule id (blank lines left out unless asked for)."""
@@ -339,14 +342,13 @@ class Cleaner:
                     only = candidates if rule.id in pack.anchored else None
                 elif (may_match := hits.lines(self._rule_trigger[rule.id])) is None:
                     only = None  # not prefiltered: the rule tries every line
+                elif not hits.unscanned:
+                    only = may_match  # every line was scanned
                 else:
-                    if not hits.unscanned:
-                        only = may_match  # every line was scanned
-                    else:
-                        anchored = candidates if rule.id in pack.anchored else None
-                        only = may_match | (hits.unscanned if anchored is None else anchored)
-                    if not only:
-                        continue
+                    anchored = candidates if rule.id in pack.anchored else None
+                    only = may_match | (hits.unscanned if anchored is None else anchored)
+                if only is not None and not only:
+                    continue  # no line it could fire on
                 try:
                     found = apply_rule(rule, doc, removed, only)
                 except PatternTimeout:
@@ -460,7 +462,6 @@ class Cleaner:
             site=site,
             warnings=tuple(warnings),
         )
-
 
 
 _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending

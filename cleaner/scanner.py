@@ -46,12 +46,12 @@ import os
 import string
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
-from collections.abc import Iterator, Mapping
 from typing import Any, Sequence
 
 import regex
