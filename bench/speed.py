@@ -210,7 +210,7 @@ def main() -> int:
     peers = {}
     tenth = docs[: max(1, len(docs) // 10)]
     tenth_bytes = sum(len(d.encode("utf-8")) for d in tenth)
-    for key, label, fn, mod, part, size in (
+    for key, label, fn, mod, sample, size in (
             # a fifth, like the scanner-off row: short enough to be the best of --repeat runs
             ("justext", "jusText (lines as paragraphs, a fifth)", run_justext, "justext", part, part_bytes),
             # the line rules alone (no per-document sentence count, which needs a sentence
@@ -224,7 +224,7 @@ def main() -> int:
         except ImportError as exc:
             print(f"  {label:48s} not available: {exc}")
             continue
-        peers[key] = timed(label, lambda fn=fn, part=part: fn(part), size, len(part))
+        peers[key] = timed(label, lambda fn=fn, sample=sample: fn(sample), size, len(sample))
     print(f"  2 workers / 1 worker, both the JSONL path: {two['mb_s'] / one_jsonl['mb_s']:.2f}x; "
           f"2 workers (JSONL) / 1 worker in-process (no JSON): {two['mb_s'] / one['mb_s']:.2f}x; "
           f"read+split / cleaner: {rows[0]['mb_s'] / one['mb_s']:.1f}x")
