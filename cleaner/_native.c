@@ -23,7 +23,8 @@
 #define F_LETTER 32 /* \p{L} */
 
 #define TABLE_SIZE 0x110000
-#define STOP_SLOTS 1024 /* open addressing, power of two; stopwords as UTF-8 (the shipped 343 fill a third) */
+#define STOP_SLOTS 1024 /* a power of two; stopwords as UTF-8 (the shipped 343 fill a third; a two-choice
+                         * table fills to about half) */
 #define STOP_MAX_LEN 15  /* bytes: a longer stopword is only found through Python's set (the
                           * table, 16 KB, stays in the first-level cache) */
 
@@ -37,34 +38,60 @@ static PyObject *empty_features = NULL; /* the Features of "", built once per co
 static Py_ssize_t stop_max_chars = 0; /* the longest stopword: a longer token is none */
 static int stop_long = 0;              /* some stopword is longer than STOP_MAX_LEN bytes */
 
-static unsigned long hash_bytes(const char *s, Py_ssize_t n) {
-    unsigned long h = 2166136261u;
-    for (Py_ssize_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+/* The stopwords' table is a cuckoo hash: a word is in one of its two slots, so a lookup is
+ * two whole-slot comparisons and no probing loop (one runs per token, and which way a
+ * probe goes is unpredictable). A slot holds the word's UTF-8 bytes, zero-padded. */
+typedef struct { uint64_t a, b; } Slot;
+
+static inline Slot slot_of(const char *s) { /* s: STOP_MAX_LEN + 1 bytes */
+    Slot w;
+    memcpy(&w.a, s, 8);
+    memcpy(&w.b, s + 8, 8);
+    return w;
+}
+
+static inline uint64_t hash_slot(Slot w) {
+    uint64_t h = (w.a * 0x9E3779B97F4A7C15ull) ^ (w.b * 0xC2B2AE3D27D4EB4Full);
+    return h ^ (h >> 29);
+}
+
+static inline size_t slot_at(uint64_t h, int which) {
+    return (size_t)(which ? h >> 40 : h >> 20) & (STOP_SLOTS - 1);
+}
+
+static inline int slot_is(const char *slot, Slot w) {
+    Slot v = slot_of(slot);
+    return ((v.a ^ w.a) | (v.b ^ w.b)) == 0;
 }
 
 static int stop_utf8_add(const char *s, Py_ssize_t n) {
-    unsigned long h = hash_bytes(s, n);
-    for (unsigned long k = 0; k < STOP_SLOTS; k++) {
-        char *slot = stop_utf8[(h + k) & (STOP_SLOTS - 1)];
+    char word[STOP_MAX_LEN + 1] = {0}, evicted[STOP_MAX_LEN + 1];
+    memcpy(word, s, n);
+    Slot w = slot_of(word);
+    uint64_t h = hash_slot(w);
+    if (slot_is(stop_utf8[slot_at(h, 0)], w) || slot_is(stop_utf8[slot_at(h, 1)], w)) return 0;
+    size_t at = slot_at(h, 0);
+    for (int kick = 0; kick < 4 * STOP_SLOTS; kick++) {
+        char *slot = stop_utf8[at];
         if (slot[0] == '\0') {
-            memcpy(slot, s, n);
-            slot[n] = '\0';
+            memcpy(slot, word, STOP_MAX_LEN + 1);
             return 0;
         }
-        if ((Py_ssize_t)strlen(slot) == n && memcmp(slot, s, n) == 0) return 0;
+        /* take the slot; the word that held it moves to its other one */
+        memcpy(evicted, slot, STOP_MAX_LEN + 1);
+        memcpy(slot, word, STOP_MAX_LEN + 1);
+        memcpy(word, evicted, STOP_MAX_LEN + 1);
+        uint64_t e = hash_slot(slot_of(word));
+        at = slot_at(e, 0) == at ? slot_at(e, 1) : slot_at(e, 0);
     }
     return -1;
 }
 
-static int stop_utf8_has(const char *s, Py_ssize_t n) {
-    unsigned long h = hash_bytes(s, n);
-    for (unsigned long k = 0; k < STOP_SLOTS; k++) {
-        const char *slot = stop_utf8[(h + k) & (STOP_SLOTS - 1)];
-        if (slot[0] == '\0') return 0;
-        if (slot[n] == '\0' && memcmp(slot, s, n) == 0) return 1;
-    }
-    return 0;
+/* `s`: a token's lower-cased UTF-8, zero-padded to STOP_MAX_LEN + 1 bytes. */
+static inline int stop_utf8_has(const char *s) {
+    Slot w = slot_of(s);
+    uint64_t h = hash_slot(w);
+    return slot_is(stop_utf8[slot_at(h, 0)], w) | slot_is(stop_utf8[slot_at(h, 1)], w);
 }
 
 static PyObject *configure(PyObject *self, PyObject *args) {
@@ -129,7 +156,7 @@ static inline unsigned char flags_of(Py_UCS4 c) { return c < TABLE_SIZE ? table[
 static inline __attribute__((always_inline)) int is_stopword(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t n = end - start;
     if (n > stop_max_chars) return 0; /* lower-casing never shortens a word */
-    char buf[STOP_MAX_LEN + 4];
+    char buf[STOP_MAX_LEN + 4] = {0}; /* zero-padded: see stop_utf8_has */
     Py_ssize_t m = 0;
     int plain = 1;
     for (Py_ssize_t i = 0; i < n && plain && m <= STOP_MAX_LEN; i++) {
@@ -151,7 +178,7 @@ static inline __attribute__((always_inline)) int is_stopword(PyObject *text, int
             buf[m++] = (char)(0x80 | ((c >> 6) & 0x3F)); buf[m++] = (char)(0x80 | (c & 0x3F));
         }
     }
-    if (plain && m <= STOP_MAX_LEN) return stop_utf8_has(buf, m);
+    if (plain && m <= STOP_MAX_LEN) return stop_utf8_has(buf);
     if (plain && !stop_long) return 0; /* longer than any stopword's bytes */
     PyObject *token = PyUnicode_Substring(text, start, end);
     if (token == NULL) return -1;
@@ -253,7 +280,8 @@ static inline __attribute__((always_inline)) PyObject *measure_body(PyObject *te
         int stop = is_stopword(text, kind, data, start, i);
         if (stop < 0) return NULL;
         n_stop += stop;
-        n_cap += Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start)) != 0;
+        Py_UCS4 first = PyUnicode_READ(kind, data, start);
+        n_cap += first < 128 ? first - 'A' < 26u : Py_UNICODE_ISUPPER(first) != 0;
 
         /* inner sentence breaks, \w[.!?]["'”’)]*\s+["'“‘(]?\p{Lu}, non-overlapping: a \w
          * followed by [.!?] is always the end of a token (only an apostrophe continues one),

@@ -704,3 +704,21 @@ def test_no_character_outside_ascii_casefolds_unless_it_is_a_word_character():
     native.enable()
     table = native.class_table()
     assert not [hex(cp) for cp in range(0x80, 0x110000) if not table[cp] & 1 and chr(cp).casefold() != chr(cp)]
+
+
+@compiled_only
+def test_a_full_stopword_table_finds_every_word_and_no_other():
+    """The native stopwords sit in a two-choice (cuckoo) table: filled to near its capacity,
+    where words displace each other while it is built, each word is still found, and words
+    that are not in it are not; a set too big for it is refused."""
+    words = [f"w{k:x}é" if k % 3 else f"s{k}" for k in range(480)]  # ASCII and not, 2-5 bytes
+    try:
+        native._native.configure(native.class_table(), frozenset(words), prose.Features, prose.SAMPLE_CHARS)
+        line = " ".join(words)
+        found = native._native.measure([line, line.upper(), line.replace("w", "v").replace("s", "t")])
+        assert [f.stopword_ratio for f in found] == [1.0, 1.0, 0.0]
+        with pytest.raises(ValueError, match="too many stopwords"):
+            native._native.configure(native.class_table(), frozenset(f"x{k}" for k in range(5000)),
+                                     prose.Features, prose.SAMPLE_CHARS)
+    finally:  # the shipped configuration, as native.enable() made it
+        native._native.configure(native.class_table(), prose.stopwords(), prose.Features, prose.SAMPLE_CHARS)
