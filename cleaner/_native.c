@@ -771,8 +771,9 @@ fail:
 
 /* --- the scanner's input ------------------------------------------------------------------ */
 
-/* The byte of each code point below 0x10000 in the scanner's input (0: none of its own, so
- * 0x80), for the `mapped` string it was built from (kept, and compared by identity). */
+/* The byte of each code point below 0x10000 in the scanner's input (itself below 0x80; a
+ * mapped character's own byte; else 0x80), for the `mapped` string it was built from (kept,
+ * and compared by identity). One table lookup per character, in a loop per string width. */
 static unsigned char wide_bytes[0x10000];
 static PyObject *wide_mapped = NULL;
 
@@ -792,10 +793,10 @@ static int set_wide_map(PyObject *mapped) {
             return -1;
         }
     }
-    memset(wide_bytes, 0, sizeof wide_bytes);
+    for (Py_UCS4 c = 0; c < 0x10000; c++) wide_bytes[c] = c < 0x80 ? (unsigned char)c : 0x80;
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, k);
-        if (!wide_bytes[c]) wide_bytes[c] = (unsigned char)(0x81 + k); /* the first place wins, as in Python */
+        if (wide_bytes[c] == 0x80) wide_bytes[c] = (unsigned char)(0x81 + k); /* the first place wins, as in Python */
     }
     Py_INCREF(mapped);
     Py_XSETREF(wide_mapped, mapped);
@@ -837,30 +838,30 @@ static PyObject *wide(PyObject *self, PyObject *args) {
     PyObject *data = PyBytes_FromStringAndSize(NULL, size);
     if (data == NULL) { Py_DECREF(seq); return NULL; }
     unsigned char *out = (unsigned char *)PyBytes_AS_STRING(data);
-    int has_control = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
         Py_ssize_t len = PyUnicode_GET_LENGTH(t);
         if (k > 0) *out++ = '\n';
+        const void *src = PyUnicode_DATA(t);
         if (PyUnicode_IS_ASCII(t)) {
-            const unsigned char *src = PyUnicode_1BYTE_DATA(t);
             memcpy(out, src, len);
-            for (Py_ssize_t i = 0; i < len && !has_control; i++) has_control = is_control[src[i]];
+        } else if (PyUnicode_KIND(t) == PyUnicode_1BYTE_KIND) {
+            for (Py_ssize_t i = 0; i < len; i++) out[i] = wide_bytes[((const Py_UCS1 *)src)[i]];
+        } else if (PyUnicode_KIND(t) == PyUnicode_2BYTE_KIND) {
+            for (Py_ssize_t i = 0; i < len; i++) out[i] = wide_bytes[((const Py_UCS2 *)src)[i]];
         } else {
-            int kind = PyUnicode_KIND(t);
-            const void *src = PyUnicode_DATA(t);
             for (Py_ssize_t i = 0; i < len; i++) {
-                Py_UCS4 c = PyUnicode_READ(kind, src, i);
-                if (c < 128) {
-                    out[i] = (unsigned char)c;
-                    has_control |= is_control[c];
-                } else {
-                    out[i] = c < 0x10000 && wide_bytes[c] ? wide_bytes[c] : 0x80;
-                }
+                Py_UCS4 c = ((const Py_UCS4 *)src)[i];
+                out[i] = c < 0x10000 ? wide_bytes[c] : 0x80;
             }
         }
         out += len;
     }
+    /* over the whole result, separators included, as scanner.encode checks */
+    unsigned char any = 0;
+    const unsigned char *all = (const unsigned char *)PyBytes_AS_STRING(data);
+    for (Py_ssize_t i = 0; i < size; i++) any |= is_control[all[i]];
+    int has_control = any != 0;
     Py_DECREF(seq);
     return Py_BuildValue("(NO)", data, has_control ? Py_True : Py_False);
 }
