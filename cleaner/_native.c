@@ -1344,14 +1344,20 @@ static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text
     if (out == NULL) return NULL;
     Py_UCS1 *dst = PyUnicode_1BYTE_DATA(out);
     Py_ssize_t m = 0;
-    int gap = 0; /* a run of non-word characters since the last word character */
+    /* Without branches on the text: each step writes a space and the character where they
+     * would go and moves on past those that belong (a space before a word character that
+     * follows a non-word one, unless at the start). Nothing is written past the input's
+     * length: a space is only kept after a character that added nothing. */
+    unsigned after_gap = 0; /* the previous character was not a word character */
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (!(flags_of(c) & F_WORD)) { gap = 1; continue; }
-        if (c >= 128) { Py_DECREF(out); return fold_general(text); }
-        if (gap && m > 0) dst[m++] = ' ';
-        gap = 0;
-        dst[m++] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        unsigned word = flags_of(c) & F_WORD;
+        if (word && c >= 128) { Py_DECREF(out); return fold_general(text); }
+        dst[m] = ' ';
+        m += word & after_gap & (m > 0);
+        dst[m] = (Py_UCS1)(c + 32 * (c - 'A' < 26u));
+        m += word;
+        after_gap = !word;
     }
     if (m < n && PyUnicode_Resize(&out, m) < 0) return NULL;
     return out;
