@@ -10,8 +10,9 @@ still decides on those lines, so decisions are exactly those of trying every lin
 For that to hold, a pattern's prefilter must match every line the real pattern matches:
 
 - patterns are compiled in Hyperscan's prefilter mode, which approximates what it cannot do
-  exactly (look-arounds, back-references) by something that matches more, and a pattern made
-  only of look-aheads is replaced by its last one (Hyperscan would reduce it to `^`);
+  exactly (look-arounds, back-references) by something that matches more, and a pattern that
+  opens with look-aheads at the line start (and has no other alternative) is replaced by its
+  last one (see `leading_lookahead`);
 - bounded repeats `{m,n}` are loosened to `{m,}` (more matches; compiles far faster);
 - the scan runs in byte mode (Hyperscan's Unicode mode compiles these packs 30 times slower),
   where every non-ASCII character of the text stands as one byte: the caseless punctuation
@@ -56,7 +57,7 @@ from typing import Any, Sequence
 
 import regex
 
-from cleaner.prefilter import structure
+from cleaner.prefilter import structure, top_level_alternatives
 
 try:  # the compiled helpers (cleaner/_native.c), where built
     from cleaner import _native
@@ -156,21 +157,24 @@ def _group_end(source: str, i: int) -> int:
     return -1
 
 
-def lookahead_only(source: str) -> str | None:
-    """For a pattern made only of look-aheads at the line start, `^(?=A)(?=B)`, the
-    pattern `^(?:B)`: every line the whole matches, it matches. (Hyperscan's own prefilter
-    would reduce such a pattern to `^`, which matches every line.) None for other patterns."""
+def leading_lookahead(source: str) -> str | None:
+    """For a pattern that opens with look-aheads at the line start, `^(?=A)(?=B)REST` (REST
+    may be empty) and has no top-level alternative, the pattern `^(?:B)`: every line the
+    whole matches, it matches. A rule names what its lines must hold this way, and that is
+    what the scanner looks for: a pattern made only of look-aheads would reduce to `^`
+    (every line) in Hyperscan's own prefilter, and one that opens with a run of broad
+    classes costs the scan a walk from every line start. None for other patterns."""
     if not source.startswith("^(?="):
         return None
     i, last = 1, None
-    while i < len(source):
-        if not source.startswith("(?=", i):
-            return None
+    while source.startswith("(?=", i):
         end = _group_end(source, i)
         if end < 0:
             return None
         last, i = source[i + 3:end - 1], end
-    return None if last is None else f"^(?:{last})"
+    if last is None or len(top_level_alternatives(source)) > 1:
+        return None  # another alternative need not hold the look-ahead
+    return f"^(?:{last})"
 
 
 def _class_literal(c: str) -> str:
@@ -196,7 +200,7 @@ def byte_prefilter(source: str, ignore_case: bool, mapped: str = "") -> str | No
     non-ASCII characters are bytes (the k-th character of `mapped` as 0x81 + k, any other
     as 0x80), and maybe more; None when no such rewrite is known to be sound."""
     caseless = ignore_case or "(?i" in source
-    source = loosen(lookahead_only(source) or source)
+    source = loosen(leading_lookahead(source) or source)
     try:
         return _Rewrite(source, caseless, mapped).run()
     except _Unsound:

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from cleaner import Cleaner
 from cleaner.document import split_lines
 from cleaner import scanner
-from cleaner.scanner import Trigger, byte_prefilter, lookahead_only, loosen, scannable
+from cleaner.scanner import Trigger, byte_prefilter, leading_lookahead, loosen, scannable
 from conftest import ROOT, SEEDS
 from test_properties import SETTINGS, documents
 
@@ -31,10 +31,13 @@ def test_loosen_opens_bounded_repeats_only():
     assert loosen(r"\\{1,2}") == r"\\{1,}"           # an escaped backslash, then a repeat
 
 
-def test_lookahead_only_patterns_keep_their_last_lookahead():
-    assert lookahead_only(r"^(?=.{80})(?=.{0,9}x [)(] y)") == r"^(?:.{0,9}x [)(] y)"
-    assert lookahead_only(r"^(?=a)b") is None      # more than look-aheads
-    assert lookahead_only(r"ab") is None
+def test_a_leading_lookahead_is_what_the_scanner_looks_for():
+    assert leading_lookahead(r"^(?=.{80})(?=.{0,9}x [)(] y)") == r"^(?:.{0,9}x [)(] y)"
+    assert leading_lookahead(r"^(?=.*(?:a|b))[A-Z]\w+ (?:a|b)$") == r"^(?:.*(?:a|b))"
+    assert leading_lookahead(r"^(?=.*a)\w+ a$|^b") is None  # the other alternative need not hold `a`
+    assert leading_lookahead(r"^(?=a|b)c") == r"^(?:a|b)"    # alternatives inside the look-ahead
+    assert leading_lookahead(r"^a(?=b)") is None
+    assert leading_lookahead(r"ab") is None
 
 
 def test_non_ascii_characters_become_the_byte_that_stands_for_them():
