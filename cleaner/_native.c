@@ -1018,18 +1018,37 @@ static int grams_has(const GramSet *g, uint64_t h) {
     return 0;
 }
 
-#define GRAM_BASE 1000003ull
+/* The hash of the GRAM (= 24) characters at key[p:]: three 8-character words, each character's
+ * low byte in its place (a one-byte string's bytes as they are), and the high bits of wider
+ * characters mixed in apart. The same characters hash the same whatever the string's width,
+ * and no multiplication waits on another, as a polynomial's would. */
+static inline uint64_t gram_hash(int kind, const void *data, Py_ssize_t p) {
+    uint64_t w[3], high = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        memcpy(w, (const Py_UCS1 *)data + p, sizeof w);
+    } else {
+        for (int j = 0; j < 3; j++) {
+            uint64_t v = 0;
+            for (int i = 0; i < 8; i++) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, p + 8 * j + i);
+                v |= (uint64_t)(c & 0xFF) << (8 * i);
+                high = high * 31 + (c >> 8);
+            }
+            w[j] = v;
+        }
+    }
+    uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ (w[1] * 0xC2B2AE3D27D4EB4Full) ^ (w[2] * 0x165667B19E3779F9ull)
+                 ^ (high * 0xD6E8FEB86659FD93ull);
+    return h ^ (h >> 29);
+}
 
 /* Add the hashes of key[q:q+GRAM] for q = 0, STRIDE, 2*STRIDE, ... (where they fit). */
 static int grams_add_key(GramSet *g, PyObject *key) {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t len = PyUnicode_GET_LENGTH(key);
-    for (Py_ssize_t q = 0; q + GRAM <= len; q += STRIDE) {
-        uint64_t h = 0;
-        for (Py_ssize_t i = q; i < q + GRAM; i++) h = h * GRAM_BASE + PyUnicode_READ(kind, data, i);
-        if (grams_add(g, h) < 0) return -1;
-    }
+    for (Py_ssize_t q = 0; q + GRAM <= len; q += STRIDE)
+        if (grams_add(g, gram_hash(kind, data, q)) < 0) return -1;
     return 0;
 }
 
@@ -1039,13 +1058,30 @@ static int grams_may_hold(const GramSet *g, PyObject *key) {
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t len = PyUnicode_GET_LENGTH(key);
     if (len < GRAM + STRIDE - 1) return 1; /* too short for the argument: ask `find` */
-    uint64_t h = 0, top = 1;
-    for (int i = 0; i < GRAM - 1; i++) top *= GRAM_BASE; /* GRAM_BASE ** (GRAM - 1) */
-    for (Py_ssize_t i = 0; i < GRAM; i++) h = h * GRAM_BASE + PyUnicode_READ(kind, data, i);
-    for (Py_ssize_t o = 0; o < STRIDE; o++) {
-        if (grams_has(g, h)) return 1;
-        h = (h - top * PyUnicode_READ(kind, data, o)) * GRAM_BASE + PyUnicode_READ(kind, data, o + GRAM);
+    for (Py_ssize_t o = 0; o < STRIDE; o++)
+        if (grams_has(g, gram_hash(kind, data, o))) return 1;
+    return 0;
+}
+
+/* The holders' keys, each followed by a NUL (no key holds one: folding makes it a space), in
+ * one string with room to grow, so that one `find` looks in them all; appending copies a key
+ * once. Only its first `len` characters are in use; it is never shown to Python code. */
+typedef struct { PyObject *str; Py_ssize_t len; } Joined;
+
+static int joined_append(Joined *j, PyObject *key) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), need = j->len + n + 1;
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(key);
+    if (j->str == NULL || need > PyUnicode_GET_LENGTH(j->str) || widest > PyUnicode_MAX_CHAR_VALUE(j->str)) {
+        Py_ssize_t size = need < 512 ? 1024 : 2 * need;
+        if (j->str != NULL && PyUnicode_MAX_CHAR_VALUE(j->str) > widest) widest = PyUnicode_MAX_CHAR_VALUE(j->str);
+        PyObject *grown = PyUnicode_New(size, widest);
+        if (grown == NULL) return -1;
+        memset(PyUnicode_DATA(grown), 0, (size_t)size * PyUnicode_KIND(grown)); /* NULs: valid characters */
+        if (j->len && PyUnicode_CopyCharacters(grown, 0, j->str, 0, j->len) < 0) { Py_DECREF(grown); return -1; }
+        Py_XSETREF(j->str, grown);
     }
+    if (n && PyUnicode_CopyCharacters(j->str, j->len, key, 0, n) < 0) return -1;
+    j->len = need; /* the NUL after the key is there already */
     return 0;
 }
 
@@ -1061,13 +1097,26 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!Onnnn|O!nn", &PyTuple_Type, &lines, &PyList_Type, &order, &fold, &near_min, &growth,
                           &fold_max, &holders_max, &PyDict_Type, &memo, &memo_chars, &memo_entries))
         return NULL;
-    PyObject *out = PyList_New(0), *exact = PyDict_New(), *near = PyDict_New(), *joined = PyUnicode_New(0, 127);
-    PyObject *nul = PyUnicode_FromOrdinal(0);
+    PyObject *out = PyList_New(0), *exact = PyDict_New(), *near = PyDict_New();
+    Joined joined = {NULL, 0};
     Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (holders_max > 0 ? holders_max : 1));
     PyObject **holders = PyMem_Malloc(sizeof(PyObject *) * (holders_max > 0 ? holders_max : 1));
     Py_ssize_t n_holders = 0, n_lines = PyTuple_GET_SIZE(lines);
-    GramSet grams = {PyMem_Calloc(64, sizeof(uint64_t)), 63, 0};
-    if (!out || !exact || !near || !joined || !nul || !starts || !holders || !grams.slots) goto fail;
+    /* sized for every gram the holders may add (a key is rarely longer than its line), so that
+     * it seldom grows */
+    Py_ssize_t room = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order) && k < holders_max; k++) {
+        PyObject *i = PyList_GET_ITEM(order, k), *line;
+        Py_ssize_t at = PyLong_Check(i) ? PyLong_AsSsize_t(i) : -1;
+        if (at >= 0 && at < n_lines && PyTuple_Check(line = PyTuple_GET_ITEM(lines, at)) && PyTuple_GET_SIZE(line) >= 5
+            && PyUnicode_Check(PyTuple_GET_ITEM(line, 3)))
+            room += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(line, 3)) / STRIDE;
+    }
+    PyErr_Clear();
+    size_t slots = 64;
+    while (slots < (size_t)room * 2 && slots < ((size_t)1 << 24)) slots *= 2;
+    GramSet grams = {PyMem_Calloc(slots, sizeof(uint64_t)), slots - 1, 0};
+    if (!out || !exact || !near || !starts || !holders || !grams.slots) goto fail;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order); k++) {
         Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(order, k));
         if (i == -1 && PyErr_Occurred()) goto fail;
@@ -1110,7 +1159,7 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
                     Py_DECREF(key);
                     goto fail;
                 } else if (n_holders > 0 && grams_may_hold(&grams, key)) {
-                    Py_ssize_t at = PyUnicode_Find(joined, key, 0, PyUnicode_GET_LENGTH(joined), 1);
+                    Py_ssize_t at = PyUnicode_Find(joined.str, key, 0, joined.len, 1);
                     if (at == -2) { Py_DECREF(key); goto fail; }
                     if (at >= 0) { /* the holder: the last start at or before `at` */
                         Py_ssize_t lo = 0, hi = n_holders;
@@ -1132,11 +1181,9 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
                 }
                 if (PyDict_SetItem(near, key, number) < 0) { Py_DECREF(key); goto fail; }
                 if (n_holders < holders_max) {
-                    starts[n_holders] = PyUnicode_GET_LENGTH(joined);
+                    starts[n_holders] = joined.len;
                     holders[n_holders++] = number; /* borrowed: `near` holds a reference */
-                    PyUnicode_Append(&joined, key);
-                    if (joined != NULL) PyUnicode_Append(&joined, nul);
-                    if (joined == NULL || grams_add_key(&grams, key) < 0) { Py_DECREF(key); goto fail; }
+                    if (joined_append(&joined, key) < 0 || grams_add_key(&grams, key) < 0) { Py_DECREF(key); goto fail; }
                 }
             }
             Py_DECREF(key);
@@ -1145,8 +1192,7 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
     }
     Py_DECREF(exact);
     Py_DECREF(near);
-    Py_DECREF(joined);
-    Py_DECREF(nul);
+    Py_XDECREF(joined.str);
     PyMem_Free(starts);
     PyMem_Free(holders);
     PyMem_Free(grams.slots);
@@ -1155,8 +1201,7 @@ fail:
     Py_XDECREF(out);
     Py_XDECREF(exact);
     Py_XDECREF(near);
-    Py_XDECREF(joined);
-    Py_XDECREF(nul);
+    Py_XDECREF(joined.str);
     PyMem_Free(starts);
     PyMem_Free(holders);
     PyMem_Free(grams.slots);

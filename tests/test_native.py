@@ -545,6 +545,19 @@ def test_pull_quotes_at_any_offset_are_found_the_same_natively(holders, cuts):
     assert fast == slow
 
 
+@compiled_only
+@pytest.mark.parametrize("wide", ["中", "\U00020000", "é"])  # two-byte, four-byte and one-byte word characters
+def test_a_copy_is_found_in_a_holder_of_another_string_width(wide):
+    """A pull quote of plain ASCII inside a line that also holds a wider character: the two
+    keys are stored at different widths, and the pieces they share must look the same."""
+    body = "the council voted on tuesday to close the old library despite a petition signed by many"
+    for holder in (f"{wide} {body}", f"{body} {wide}", f"{body[:40]} {wide} {body[40:]}"):
+        for quote in (body[3:70], body[17:], body[:45]):
+            fast, slow = both_copies(f"{holder}\n{quote}\n", set())
+            assert fast == slow
+            assert [kind for _, kind, _ in fast] == ([duplicates.CONTAINED] if quote in holder else [])
+
+
 # --- walks over a document's removals: blank lines to drop, kept lines ----------------------------
 
 # Each native walk and the Python it is held to; both take (lines, removed) and read only
