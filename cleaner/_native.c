@@ -34,9 +34,21 @@ static char stop_utf8[STOP_SLOTS][STOP_MAX_LEN + 1];
 static PyObject *stop_set = NULL;      /* the full frozenset, for the tokens is_stopword hands to Python */
 static PyObject *features_type = NULL; /* prose.Features, a named tuple */
 static Py_ssize_t sample_chars = 20000;
+
 static PyObject *empty_features = NULL; /* the Features of "", built once per configure */
 static Py_ssize_t stop_max_chars = 0; /* the longest stopword: a longer token is none */
 static int stop_long = 0;              /* some stopword is longer than STOP_MAX_LEN bytes */
+
+/* fold's view of the first 256 code points: 0 for a character that is not a word character
+ * (it becomes a separator), FOLD_WIDE for a word character outside ASCII (casefold decides),
+ * else the ASCII word character lower-cased. Filled by configure from the class table. */
+#define FOLD_WIDE 0xFF
+static unsigned char fold_byte[256];
+
+static void fill_fold_bytes(void) {
+    for (int c = 0; c < 256; c++)
+        fold_byte[c] = !(table[c] & F_WORD) ? 0 : c >= 128 ? FOLD_WIDE : (unsigned char)(c + 32 * ((unsigned)(c - 'A') < 26u));
+}
 
 /* The stopwords' table is a cuckoo hash: a word is in one of its two slots, so a lookup is
  * two whole-slot comparisons and no probing loop (one runs per token, and which way a
@@ -112,6 +124,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     }
     memcpy(table, tab.buf, TABLE_SIZE);
     PyBuffer_Release(&tab);
+    fill_fold_bytes();
     memset(stop_utf8, 0, sizeof stop_utf8);
     stop_max_chars = 0;
     stop_long = 0;
@@ -1388,20 +1401,27 @@ static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text
     PyObject *out = PyUnicode_New(n, 127);
     if (out == NULL) return NULL;
     Py_UCS1 *dst = PyUnicode_1BYTE_DATA(out);
-    Py_ssize_t m = 0;
+    Py_ssize_t m = 0, i = 0;
     /* Without branches on the text: each step writes a space and the character where they
      * would go and moves on past those that belong (a space before a word character that
-     * follows a non-word one, unless at the start). Nothing is written past the input's
-     * length: a space is only kept after a character that added nothing. */
-    unsigned after_gap = 0; /* the previous character was not a word character */
-    for (Py_ssize_t i = 0; i < n; i++) {
+     * follows a non-word one; the non-word characters before the first word are skipped
+     * first, so no space opens the key). The step's length is worked out from the character
+     * alone, so one step waits on the last only for where to write. Nothing is written past
+     * the input's length: a space is only kept after a character that added nothing. */
+    while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        unsigned word = flags_of(c) & F_WORD;
-        if (word && c >= 128) { Py_DECREF(out); return fold_general(text); }
+        if (c < 256 ? fold_byte[c] : flags_of(c) & F_WORD) break;
+        i++;
+    }
+    unsigned after_gap = 0; /* the previous character was not a word character */
+    for (; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        unsigned b = c < 256 ? fold_byte[c] : (flags_of(c) & F_WORD ? FOLD_WIDE : 0);
+        if (b == FOLD_WIDE) { Py_DECREF(out); return fold_general(text); }
+        unsigned word = b != 0, gap = word & after_gap;
         dst[m] = ' ';
-        m += word & after_gap & (m > 0);
-        dst[m] = (Py_UCS1)(c + 32 * (c - 'A' < 26u));
-        m += word;
+        dst[m + gap] = (Py_UCS1)b;
+        m += gap + word;
         after_gap = !word;
     }
     if (m < n && PyUnicode_Resize(&out, m) < 0) return NULL;
