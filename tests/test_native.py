@@ -182,6 +182,18 @@ def test_splitting_any_text_matches_the_python_split(text):
 
 
 @compiled_only
+def test_line_numbers_and_indices_are_right_on_either_side_of_the_shared_ints():
+    """The native code shares the ints of small line numbers and indices and makes the
+    others: a document longer than that numbers and walks its lines the same."""
+    text = "".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000))
+    lines = native_split(text)
+    assert lines == document.split_lines_python(text)
+    assert [ln.number for ln in lines] == list(range(1, 20_001))
+    removed = {i: None for i in range(0, 20_000, 7)}
+    assert native._native.kept(tuple(lines), removed) == document.kept_lines_python(tuple(lines), removed)
+
+
+@compiled_only
 @pytest.mark.parametrize("final_newline", [True, False])
 def test_assembling_matches_the_python_join(final_newline):
     """Every line, every other line, and none; across every kind of ending and width."""
