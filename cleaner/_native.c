@@ -1132,19 +1132,11 @@ static PyObject *second_copies(PyObject *self, PyObject *args) {
     Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (holders_max > 0 ? holders_max : 1));
     PyObject **holders = PyMem_Malloc(sizeof(PyObject *) * (holders_max > 0 ? holders_max : 1));
     Py_ssize_t n_holders = 0, n_lines = PyTuple_GET_SIZE(lines);
-    /* sized for every gram the holders may add (a key is rarely longer than its line), so that
-     * it seldom grows */
-    Py_ssize_t room = 0;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order) && k < holders_max; k++) {
-        PyObject *i = PyList_GET_ITEM(order, k), *line;
-        Py_ssize_t at = PyLong_Check(i) ? PyLong_AsSsize_t(i) : -1;
-        if (at >= 0 && at < n_lines && PyTuple_Check(line = PyTuple_GET_ITEM(lines, at)) && PyTuple_GET_SIZE(line) >= 5
-            && PyUnicode_Check(PyTuple_GET_ITEM(line, 3)))
-            room += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(line, 3)) / STRIDE;
-    }
-    PyErr_Clear();
+    /* sized up front for the holders' grams (a line of ~200 characters holds about 12), so
+     * that it seldom grows while they are added */
+    Py_ssize_t expected = 16 * (PyList_GET_SIZE(order) < holders_max ? PyList_GET_SIZE(order) : holders_max);
     size_t slots = 64;
-    while (slots < (size_t)room * 2 && slots < ((size_t)1 << 24)) slots *= 2;
+    while (slots < (size_t)expected * 2 && slots < ((size_t)1 << 20)) slots *= 2;
     GramSet grams = {PyMem_Calloc(slots, sizeof(uint64_t)), slots - 1, 0};
     if (!out || !exact || !near || !starts || !holders || !grams.slots) goto fail;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order); k++) {
