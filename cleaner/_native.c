@@ -543,6 +543,10 @@ static PyObject *split(PyObject *self, PyObject *args) {
  * maps 0-based line indices (into `lines`) to Removals (objects with rule, source, reason and
  * family); other keys remove nothing. With removed_only, only the removed lines' decisions,
  * in line order. */
+/* Slots for the Removals whose fields decisions() remembers (a power of two; a document's
+ * removals come from a few dozen rules and heuristics at most, ~8 on the speed corpus). */
+#define DECISION_CACHE 32
+
 static PyObject *decisions(PyObject *self, PyObject *args) {
     PyObject *lines, *removed, *dtype;
     int removed_only = 0;
@@ -557,7 +561,11 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
     /* each line's Removal (a reference held), from one walk over the removals */
     PyObject **why_of = PyMem_Calloc(count > 0 ? count : 1, sizeof(PyObject *));
     PyObject *out = NULL, *attrs[4] = {attr_rule, attr_source, attr_reason, attr_family};
-    PyObject *last = NULL, *fields[4] = {NULL, NULL, NULL, NULL}; /* the last Removal read, and its fields */
+    /* The fields of the Removals read so far, by the Removal's address: a document's removed
+     * lines share a few Removals (one per rule or heuristic), but they interleave (a rule's
+     * lines, then the blank lines tidied between them), so remembering only the last read
+     * one read each again at almost every line. Every Removal is held in why_of meanwhile. */
+    PyObject *seen[DECISION_CACHE] = {NULL}, *fields_of[DECISION_CACHE][4] = {{NULL}};
     if (why_of == NULL) { PyErr_NoMemory(); goto fail; }
     Py_ssize_t pos = 0;
     PyObject *key, *value;
@@ -580,12 +588,17 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
             goto fail;
         }
-        if (why != NULL && why != last) { /* lines removed for one reason share one Removal */
-            for (int m = 0; m < 4; m++) Py_CLEAR(fields[m]);
-            last = NULL;
-            for (int m = 0; m < 4; m++)
-                if ((fields[m] = PyObject_GetAttr(why, attrs[m])) == NULL) goto fail;
-            last = why;
+        PyObject **fields = NULL;
+        if (why != NULL) {
+            size_t slot = ((uintptr_t)why >> 4) % DECISION_CACHE;
+            fields = fields_of[slot];
+            if (seen[slot] != why) { /* read this Removal's fields (into its slot) */
+                seen[slot] = NULL;
+                for (int m = 0; m < 4; m++) Py_CLEAR(fields[m]);
+                for (int m = 0; m < 4; m++)
+                    if ((fields[m] = PyObject_GetAttr(why, attrs[m])) == NULL) goto fail;
+                seen[slot] = why;
+            }
         }
         PyObject *items[7];
         items[0] = Py_NewRef(PyTuple_GET_ITEM(line, 0));
@@ -597,14 +610,16 @@ static PyObject *decisions(PyObject *self, PyObject *args) {
         PyTuple_SET_ITEM(out, made++, d);
     }
     Py_DECREF(seq);
-    for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
+    for (int c = 0; c < DECISION_CACHE; c++)
+        for (int m = 0; m < 4; m++) Py_XDECREF(fields_of[c][m]);
     for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
     PyMem_Free(why_of);
     return out;
 fail:
     Py_DECREF(seq);
     Py_XDECREF(out);
-    for (int m = 0; m < 4; m++) Py_XDECREF(fields[m]);
+    for (int c = 0; c < DECISION_CACHE; c++)
+        for (int m = 0; m < 4; m++) Py_XDECREF(fields_of[c][m]);
     if (why_of != NULL)
         for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
     PyMem_Free(why_of);

@@ -225,6 +225,23 @@ def test_decisions_match_the_python_build():
 
 @compiled_only
 @pytest.mark.parametrize("removed_only", [False, True])
+def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_only):
+    """More distinct Removals than the fields decisions() remembers, taken in turn and out of
+    turn, so that remembered ones are displaced and read again: each line still reports its
+    own Removal's fields."""
+    lines = document.split_lines("".join(f"line {k}\n" for k in range(3000)))
+    whys = [pipeline.Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
+    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
+    got = native._native.decisions(lines, removed, document.Decision, removed_only)
+    assert got == pipeline.decisions_python(lines, removed, removed_only)
+    gone = [d for d in got if not d.kept]
+    assert len(gone) == 1500
+    assert all((d.rule, d.source, d.reason, d.family) == tuple(
+        getattr(removed[d.line - 1], f) for f in ("rule", "source", "reason", "family")) for d in gone)
+
+
+@compiled_only
+@pytest.mark.parametrize("removed_only", [False, True])
 def test_removals_at_no_line_index_remove_nothing(removed_only):
     lines = document.split_lines("a\nb\nc\n")
     why = pipeline.Removal("x/y", "test", "because")
