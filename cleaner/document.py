@@ -80,7 +80,6 @@ class Decision(NamedTuple):
 
 
 _SAME = object()  # Document.but: "leave this field as it is" where None is a value
-_new, _set = object.__new__, object.__setattr__  # how Document.but fills a frozen copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,24 +143,22 @@ class Document:
         object.__setattr__(self, "_kept", kept)
         object.__setattr__(self, "_kept_text", kept_text)
 
+    @classmethod
+    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], hits: "Hits | None",
+              profile: Profile | None) -> "Document":
+        """A pass's document: these lines, nothing removed yet (the constructor's result, at
+        half its cost: the pipeline makes one per pass)."""
+        return _made(lines, {}, None, (), applied, hits, profile, None, None, None)
+
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
             warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
-        """A copy with these fields changed (`dataclasses.replace` without its generality, and
-        each slot filled directly: a frozen dataclass's __init__ costs three times as much,
-        and several copies are made per document and pass)."""
-        doc = _new(Document)
-        _set(doc, "lines", self.lines)
-        _set(doc, "removed", self.removed if removed is None else removed)
-        _set(doc, "site", self.site if site is _SAME else site)
-        _set(doc, "warnings", self.warnings if warnings is None else warnings)
-        _set(doc, "applied", self.applied if applied is None else applied)
-        _set(doc, "hits", self.hits)
-        _set(doc, "profile", self.profile)
-        _set(doc, "_chars", self._chars)  # the same lines
+        """A copy with these fields changed (`dataclasses.replace` without its generality:
+        several copies are made per document and pass)."""
         same = removed is None  # the same lines kept
-        _set(doc, "_kept", self._kept if same else None)
-        _set(doc, "_kept_text", self._kept_text if same else None)
-        return doc
+        return _made(self.lines, self.removed if same else removed, self.site if site is _SAME else site,
+                     self.warnings if warnings is None else warnings, self.applied if applied is None else applied,
+                     self.hits, self.profile, self._chars,  # the same lines: the same characters before each
+                     self._kept if same else None, self._kept_text if same else None)
 
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
         """Return a copy with `removals` added; a line keeps the first reason it was given."""
@@ -175,6 +172,32 @@ class Document:
     def warn(self, messages: Iterable[str]) -> "Document":
         new = tuple(messages)
         return self.but(warnings=self.warnings + new) if new else self
+
+
+_FIELDS = ("lines", "removed", "site", "warnings", "applied", "hits", "profile", "_chars", "_kept", "_kept_text")
+assert set(_FIELDS) == set(Document.__slots__), "Document's fields and _made's disagree"
+_new = object.__new__
+(_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_hits, _set_profile, _set_chars, _set_kept,
+ _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
+
+
+def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
+          applied: frozenset[str], hits: "Hits | None", profile: Profile | None, chars: list[int] | None,
+          kept: list[int] | None, kept_text: list[int] | None) -> Document:
+    """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
+    __init__ reaches through object.__setattr__ by name, at twice the cost."""
+    doc = _new(Document)
+    _set_lines(doc, lines)
+    _set_removed(doc, removed)
+    _set_site(doc, site)
+    _set_warnings(doc, warnings)
+    _set_applied(doc, applied)
+    _set_hits(doc, hits)
+    _set_profile(doc, profile)
+    _set_chars(doc, chars)
+    _set_kept(doc, kept)
+    _set_kept_text(doc, kept_text)
+    return doc
 
 
 def kept_lines_python(lines: tuple[Line, ...], removed: Mapping[int, Removal]) -> tuple[list[int], list[int]]:

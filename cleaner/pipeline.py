@@ -271,9 +271,9 @@ class Cleaner:
         fixpoint sees a subset of these lines, so where no site was recognised none will be:
         that is noted in `applied` (NO_SITE) and the later passes skip the search."""
         if self.site is not None:
-            return doc.with_site(self.site)
+            return doc if doc.site == self.site else doc.with_site(self.site)
         if NO_SITE in doc.applied:
-            return doc.with_site(None)
+            return doc if doc.site is None else doc.with_site(None)
         if doc.hits is not None:
             site = self._detect_with_hits(doc, doc.hits)
         else:
@@ -441,7 +441,7 @@ class Cleaner:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
-            doc = self.run_once(Document(current, applied=applied, hits=hits, profile=profile))
+            doc = self.run_once(Document.start(current, applied, hits, profile))
             applied = doc.applied
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)
