@@ -65,6 +65,19 @@ def test_cleaner_object_is_reusable():
     assert c.clean(f"Share\n{P2}").text == P2
 
 
+
+def test_a_line_removed_twice_keeps_the_first_reason_it_was_given():
+    from cleaner.document import Document
+    from cleaner.heuristics import CHROME_RUN, SECOND_COPY
+
+    first, later = SECOND_COPY.removal("first"), CHROME_RUN.removal("later")
+    doc = Document.from_text("a\nb\nc\nd\n").remove({1: first})
+    both = doc.remove({1: later, 2: later})  # overlapping
+    assert both.removed == {1: first, 2: later}
+    apart = both.remove({0: later})  # disjoint
+    assert apart.removed == {0: later, 1: first, 2: later}
+    assert doc.removed == {1: first} and both.removed == {1: first, 2: later}  # earlier documents unchanged
+
 def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
     from cleaner.document import Document
     from cleaner.heuristics import SECOND_COPY
