@@ -92,6 +92,10 @@ class Document:
     warnings: tuple[str, ...] = ()
     # Packs whose rules already ran over these lines in an earlier pass (see pipeline.Cleaner.clean).
     applied: frozenset[str] = frozenset()
+    # Heuristics that ran over these lines in an earlier pass, each with the number of kept
+    # lines with text it left there: while that is still the number, a later pass skips it
+    # (see heuristics/base.py).
+    views: Mapping[str, int] = field(default_factory=dict)
     # Where each rule trigger may match (cleaner/scanner.py), or None: try every line.
     hits: "Hits | None" = None
     # Every line's Features, measured once for the whole run (None: measured on demand).
@@ -144,20 +148,22 @@ class Document:
         object.__setattr__(self, "_kept_text", kept_text)
 
     @classmethod
-    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], hits: "Hits | None",
+    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: Mapping[str, int], hits: "Hits | None",
               profile: Profile | None) -> "Document":
         """A pass's document: these lines, nothing removed yet (the constructor's result, at
         half its cost: the pipeline makes one per pass)."""
-        return _made(lines, {}, None, (), applied, hits, profile, None, None, None)
+        return _made(lines, {}, None, (), applied, views, hits, profile, None, None, None)
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
-            warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
+            warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None,
+            views: Mapping[str, int] | None = None) -> "Document":
         """A copy with these fields changed (`dataclasses.replace` without its generality:
         several copies are made per document and pass)."""
         same = removed is None  # the same lines kept
         return _made(self.lines, self.removed if same else removed, self.site if site is _SAME else site,
                      self.warnings if warnings is None else warnings, self.applied if applied is None else applied,
-                     self.hits, self.profile, self._chars,  # the same lines: the same characters before each
+                     self.views if views is None else views, self.hits, self.profile,
+                     self._chars,  # the same lines: the same characters before each
                      self._kept if same else None, self._kept_text if same else None)
 
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
@@ -174,16 +180,16 @@ class Document:
         return self.but(warnings=self.warnings + new) if new else self
 
 
-_FIELDS = ("lines", "removed", "site", "warnings", "applied", "hits", "profile", "_chars", "_kept", "_kept_text")
+_FIELDS = ("lines", "removed", "site", "warnings", "applied", "views", "hits", "profile", "_chars", "_kept", "_kept_text")
 assert set(_FIELDS) == set(Document.__slots__), "Document's fields and _made's disagree"
 _new = object.__new__
-(_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_hits, _set_profile, _set_chars, _set_kept,
- _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
+(_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_views, _set_hits, _set_profile, _set_chars,
+ _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
 
 
 def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
-          applied: frozenset[str], hits: "Hits | None", profile: Profile | None, chars: list[int] | None,
-          kept: list[int] | None, kept_text: list[int] | None) -> Document:
+          applied: frozenset[str], views: Mapping[str, int], hits: "Hits | None", profile: Profile | None,
+          chars: list[int] | None, kept: list[int] | None, kept_text: list[int] | None) -> Document:
     """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
     __init__ reaches through object.__setattr__ by name, at twice the cost."""
     doc = _new(Document)
@@ -192,6 +198,7 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
     _set_site(doc, site)
     _set_warnings(doc, warnings)
     _set_applied(doc, applied)
+    _set_views(doc, views)
     _set_hits(doc, hits)
     _set_profile(doc, profile)
     _set_chars(doc, chars)

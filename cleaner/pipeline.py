@@ -437,12 +437,13 @@ class Cleaner:
         current: tuple[Line, ...] = lines
         origin: list[int] = []  # in a later pass, each current line's index in the input
         applied: frozenset[str] = frozenset()
+        views: Mapping[str, int] = {}
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
-            doc = self.run_once(Document.start(current, applied, hits, profile))
-            applied = doc.applied
+            doc = self.run_once(Document.start(current, applied, views, hits, profile))
+            applied, views = doc.applied, doc.views
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:

@@ -113,9 +113,10 @@ def test_all_caps_keeps_short_shouts_and_uncased_scripts():
     assert ids(SHOUTING, korean) == []
 
 
-def test_a_per_line_heuristic_runs_once_per_document_and_the_others_every_pass():
+def test_a_per_line_heuristic_runs_once_per_document_and_the_others_when_their_view_changed():
     """A heuristic that decides each line from its own text (all-caps) has nothing new to
-    say in a later pass of the fixpoint, so it is skipped there; the others run again."""
+    say in a later pass of the fixpoint, so it is skipped there. The others run again
+    when a kept line with text has gone since they last looked; a blank one does not count."""
     from dataclasses import replace as dc_replace
 
     from cleaner.heuristics import SHOUTING
@@ -124,18 +125,47 @@ def test_a_per_line_heuristic_runs_once_per_document_and_the_others_every_pass()
     seen: list[int] = []
 
     def count(doc):
-        seen.append(len(doc.lines))
+        seen.append(len(doc.kept_text_indices()))
         return {}
 
     once = Heuristic(id="test/once", family="other", summary="", run=count, settles=True)
-    doc = Document.from_text(P1 + "\n")
+    doc = Document.from_text(f"{P1}\n\n{P2}\n{P3}\n")
     after = once(doc)
-    assert seen == [1] and "test/once" in after.applied
-    assert once(dc_replace(after, removed={})).applied == after.applied and seen == [1]
+    assert seen == [3] and "test/once" in after.applied
+    assert once(dc_replace(after, removed={})).applied == after.applied and seen == [3]
     every = Heuristic(id="test/every", family="other", summary="", run=count)
-    every(every(doc))
-    assert seen == [1, 1, 1]
+    looked = every(doc)
+    assert seen == [3, 3] and looked.views == {"test/every": 3}
+    every(looked)
+    every(looked.remove({1: SHOUTING.removal("blank")}))
+    assert seen == [3, 3]  # the same view, and it removed nothing from it: the same verdict
+    every(looked.remove({2: SHOUTING.removal("gone")}))
+    assert seen == [3, 3, 2]
     assert SHOUTING.settles is True
+
+
+def test_a_heuristic_that_removed_lines_runs_again_unless_it_removes_nothing_from_what_it_kept():
+    """After removing lines, an idempotent heuristic is skipped while its view is what it
+    left; any other runs again on that view, where it may find more (a credit window moves
+    up the page)."""
+    from cleaner.heuristics.base import Heuristic
+
+    seen: list[int] = []
+
+    def last(doc):
+        kept = doc.kept_text_indices()
+        seen.append(len(kept))
+        return {kept[-1]: CREDIT_TAIL.removal("last")} if len(kept) > 1 else {}
+
+    text = f"{P1}\n{P2}\n{P3}\n"
+    steady = Heuristic(id="test/steady", family="other", summary="", run=last, idempotent=True)
+    left = steady(Document.from_text(text))
+    assert sorted(left.removed) == [2] and left.views == {"test/steady": 2}
+    assert steady(left) is left and seen == [3]
+    again = Heuristic(id="test/again", family="other", summary="", run=last)
+    left = again(Document.from_text(text))
+    assert left.views == {}
+    assert sorted(again(left).removed) == [1, 2] and seen == [3, 3, 2]
 
 
 def test_all_caps_lines_go_in_the_first_pass_and_nothing_is_left_for_the_second():

@@ -115,10 +115,10 @@ def test_a_pass_document_is_the_constructors_document():
     from cleaner.prose import Profile
 
     lines = tuple(split_lines("Menu\n\nBody line.\n"))
-    profile, applied = Profile([ln.stripped for ln in lines], []), frozenset({"general"})
-    made = Document.start(lines, applied, None, profile)
-    assert made == Document(lines, applied=applied, profile=profile)
-    assert made.removed == {} and made.removed is not Document.start(lines, applied, None, profile).removed
+    profile, applied, views = Profile([ln.stripped for ln in lines], []), frozenset({"general"}), {"heuristic/x": 2}
+    made = Document.start(lines, applied, views, None, profile)
+    assert made == Document(lines, applied=applied, views=views, profile=profile)
+    assert made.removed == {} and made.removed is not Document.start(lines, applied, views, None, profile).removed
     assert made.kept_indices() == [0, 1, 2] and made.kept_text_indices() == [0, 2]
 
 def test_characters_before_each_line_are_counted_once_for_the_lines():

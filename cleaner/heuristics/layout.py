@@ -244,5 +244,13 @@ def _chrome_run(doc: Document) -> dict[int, Removal]:
     return out
 
 
-OUTSIDE_BODY = Heuristic(id="heuristic/outside-body", family="nav", summary=__doc__ or "", run=_outside_body)
-CHROME_RUN = Heuristic(id="heuristic/chrome-run", family="nav", summary=__doc__ or "", run=_chrome_run)
+# Both are idempotent (see Heuristic.idempotent). What outside-body keeps is the span, which
+# stays the best one over fewer lines around it, and at most the headline above it, one line
+# where three menu-like ones are needed (a prose-shaped headline joins the span instead).
+# Chrome-run drops whole runs of chrome-shaped lines, which only raises the span's score over
+# every other span's, and the lines on either side of a run are not chrome-shaped (a run is
+# as long as it goes), so no new run forms.
+OUTSIDE_BODY = Heuristic(id="heuristic/outside-body", family="nav", summary=__doc__ or "", run=_outside_body,
+                         idempotent=True)
+CHROME_RUN = Heuristic(id="heuristic/chrome-run", family="nav", summary=__doc__ or "", run=_chrome_run,
+                       idempotent=True)

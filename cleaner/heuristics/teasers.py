@@ -55,4 +55,5 @@ TEASER_TAIL = Heuristic(
     family="teaser",
     summary=__doc__ or "",
     run=_teaser_tail,
+    idempotent=True,  # what it keeps ends with a body paragraph: no tail left to drop
 )
