@@ -92,10 +92,12 @@ class Document:
     warnings: tuple[str, ...] = ()
     # Packs whose rules already ran over these lines in an earlier pass (see pipeline.Cleaner.clean).
     applied: frozenset[str] = frozenset()
-    # Heuristics that ran over these lines in an earlier pass, each with the number of kept
-    # lines with text it left there: while that is still the number, a later pass skips it
-    # (see heuristics/base.py).
-    views: Mapping[str, int] = field(default_factory=dict)
+    # Heuristics that ran over these lines, in this pass or an earlier one, each with the
+    # number of kept lines with text it left: while that is still the number, a later pass
+    # skips it (see heuristics/base.py). A memo of the whole run, filled in place and shared
+    # by its documents, as removals only ever add up (a smaller view of the same number
+    # would be another one).
+    views: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     # Where each rule trigger may match (cleaner/scanner.py), or None: try every line.
     hits: "Hits | None" = None
     # Every line's Features, measured once for the whole run (None: measured on demand).
@@ -148,21 +150,20 @@ class Document:
         object.__setattr__(self, "_kept_text", kept_text)
 
     @classmethod
-    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: Mapping[str, int], hits: "Hits | None",
+    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: dict[str, int], hits: "Hits | None",
               profile: Profile | None) -> "Document":
         """A pass's document: these lines, nothing removed yet (the constructor's result, at
         half its cost: the pipeline makes one per pass)."""
         return _made(lines, {}, None, (), applied, views, hits, profile, None, None, None)
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
-            warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None,
-            views: Mapping[str, int] | None = None) -> "Document":
+            warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
         """A copy with these fields changed (`dataclasses.replace` without its generality:
         several copies are made per document and pass)."""
         same = removed is None  # the same lines kept
         return _made(self.lines, self.removed if same else removed, self.site if site is _SAME else site,
                      self.warnings if warnings is None else warnings, self.applied if applied is None else applied,
-                     self.views if views is None else views, self.hits, self.profile,
+                     self.views, self.hits, self.profile,
                      self._chars,  # the same lines: the same characters before each
                      self._kept if same else None, self._kept_text if same else None)
 
@@ -188,7 +189,7 @@ _new = object.__new__
 
 
 def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
-          applied: frozenset[str], views: Mapping[str, int], hits: "Hits | None", profile: Profile | None,
+          applied: frozenset[str], views: dict[str, int], hits: "Hits | None", profile: Profile | None,
           chars: list[int] | None, kept: list[int] | None, kept_text: list[int] | None) -> Document:
     """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
     __init__ reaches through object.__setattr__ by name, at twice the cost."""

@@ -320,9 +320,9 @@ class Cleaner:
         active = self._general_packs if site is None else [site, *self._general_packs]
         names = self._names.get(doc.site) or self._names.setdefault(doc.site, frozenset(p.name for p in active))
         hits = doc.hits
-        if hits is not None and not hits.unscanned and self._rerun_triggers is not None \
-                and names <= doc.applied and hits.matched.keys().isdisjoint(self._rerun_triggers):
-            return doc  # a later pass, and no rule it would run again has a trigger in the text
+        if hits is not None and not hits.unscanned and self._rerun_triggers is not None and names <= doc.applied \
+                and not any(map(hits.lines, self._rerun_triggers & hits.matched.keys())):
+            return doc  # a later pass, and no rule it would run again has a trigger in the lines left
         removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
@@ -437,13 +437,13 @@ class Cleaner:
         current: tuple[Line, ...] = lines
         origin: list[int] = []  # in a later pass, each current line's index in the input
         applied: frozenset[str] = frozenset()
-        views: Mapping[str, int] = {}
+        views: dict[str, int] = {}  # filled in place by the heuristics (see Document.views)
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
             doc = self.run_once(Document.start(current, applied, views, hits, profile))
-            applied, views = doc.applied, doc.views
+            applied = doc.applied
             site = site or doc.site
             warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:

@@ -135,7 +135,7 @@ def test_a_per_line_heuristic_runs_once_per_document_and_the_others_when_their_v
     assert once(dc_replace(after, removed={})).applied == after.applied and seen == [3]
     every = Heuristic(id="test/every", family="other", summary="", run=count)
     looked = every(doc)
-    assert seen == [3, 3] and looked.views == {"test/every": 3}
+    assert seen == [3, 3] and looked.views["test/every"] == 3
     every(looked)
     every(looked.remove({1: SHOUTING.removal("blank")}))
     assert seen == [3, 3]  # the same view, and it removed nothing from it: the same verdict
@@ -166,6 +166,24 @@ def test_a_heuristic_that_removed_lines_runs_again_unless_it_removes_nothing_fro
     left = again(Document.from_text(text))
     assert left.views == {}
     assert sorted(again(left).removed) == [1, 2] and seen == [3, 3, 2]
+
+
+def test_what_a_heuristic_left_is_remembered_for_the_whole_run():
+    """The views are a memo shared by a run's documents: a record made on one document of
+    the run holds for the documents made from it, and the pipeline hands it to the next pass."""
+    from cleaner.heuristics import CHROME_RUN, OUTSIDE_BODY
+
+    doc = Document.from_text(f"{P1}\n{P2}\n{P3}\n")
+    later = doc.remove({1: CREDIT_TAIL.removal("x")})
+    assert later.views is doc.views and Document.from_text(P1).views is not doc.views
+    TEASER_TAIL(doc)
+    assert later.views == {"heuristic/teaser-tail": 3}
+    runs: list[int] = []
+    c = Cleaner(accelerate=False)
+    real = c.run_once
+    c.run_once = lambda d: runs.append(dict(d.views)) or real(d)  # type: ignore[method-assign]
+    c.clean("\n".join(["Home", "News", "Sport", "Video", P1, P2, P3]) + "\n")
+    assert len(runs) == 2 and runs[0] == {} and runs[1][OUTSIDE_BODY.id] == 3 and runs[1][CHROME_RUN.id] == 3
 
 
 def test_all_caps_lines_go_in_the_first_pass_and_nothing_is_left_for_the_second():

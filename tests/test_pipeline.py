@@ -186,6 +186,30 @@ def test_a_section_placed_by_its_share_of_the_text_can_open_in_a_later_pass(acce
         (2, "general/after-article-list"), (3, "general/after-article-list"), (4, "general/cookie-notice")]
 
 
+
+def test_a_later_pass_applies_no_rule_when_the_headers_of_those_placed_by_share_are_gone():
+    """Only sections placed by their share of the text run again in a later pass, and only
+    where a line they could open on is still there: here the list and its "Most read" header
+    go in the first pass, so the later pass hands the document on untouched."""
+    c = Cleaner(accelerate=True)
+    if c._scanner is None:
+        pytest.skip("the native scanner is not installed")
+    untouched: list[bool] = []
+    real = c.apply_rules
+    c.apply_rules = lambda d: (out := real(d), untouched.append(out is d))[0]  # type: ignore[method-assign]
+    c._stages = (None, [])
+    cookie = "We use cookies on this site to improve your experience. " * 4
+    result = c.clean(f"{P1}\n{P2}\nMost read\nTen things to do this weekend\n{cookie}\n")
+    assert [d.rule for d in result.removed] == ["general/after-article-list"] * 3
+    assert untouched == [False, True]  # the first pass, then the later one
+    untouched.clear()
+    # too early in the text until the cookie notice goes: the header is still there in the
+    # second pass, which runs the rule again and takes the list; the third has nothing to do
+    again = c.clean(f"{P1}\nMost read\nTen things to do this weekend\n{cookie * 2}\n")
+    assert [d.rule for d in again.removed][:2] == ["general/after-article-list"] * 2
+    assert untouched == [False, False, True]
+
+
 def test_a_document_no_site_recognises_is_not_searched_again_in_later_passes():
     """Fingerprints match lines; a later pass sees a subset of them, so no site can appear."""
     from cleaner.document import Document

@@ -44,5 +44,5 @@ class Heuristic:
         if self.settles is True or (self.settles and self.settles(doc)):
             return out.but(applied=out.applied | {self.id})
         if out is doc or self.idempotent:
-            return out.but(views={**out.views, self.id: len(out.kept_text_indices())})
+            doc.views[self.id] = len(out.kept_text_indices())  # the run's memo (see Document.views)
         return out
