@@ -47,7 +47,7 @@ import os
 import string
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, count
@@ -609,7 +609,9 @@ class Hits:
             return self.matched.get(k, _NOWHERE)
         found = self._found.get(k)
         if found is None:
-            found = self._found[k] = {index_of[i] for i in self.matched.get(k, ()) if i in index_of}
+            matched = self.matched.get(k, ())
+            found = self._found[k] = index_of.among(matched) if isinstance(index_of, Positions) else \
+                {index_of[i] for i in matched if i in index_of}
         return found
 
     @property
@@ -655,6 +657,17 @@ class Positions(Mapping[int, int]):
 
     def __contains__(self, i: object) -> bool:
         return self._at(i) >= 0
+
+    def among(self, indices: Iterable[int]) -> set[int]:
+        """The new index of each of these old ones that remains (`{self[i] for i in indices
+        if i in self}` without two method calls per index: a later pass renumbers a
+        trigger's lines this way, and some triggers match dozens of lines)."""
+        old, n, out = self._old, len(self._old), set()
+        for i in indices:
+            j = bisect_left(old, i)
+            if j < n and old[j] == i:
+                out.add(j)
+        return out
 
     def __getitem__(self, i: int) -> int:
         j = self._at(i)

@@ -357,6 +357,7 @@ def test_positions_renumber_by_the_old_indices_that_remain():
     with pytest.raises(KeyError):
         where[3]
     assert dict(where) == {0: 0, 2: 1, 4: 2, 6: 3}
+    assert where.among([6, 0, 3, 4, 7, -1]) == {0, 2, 3} and where.among([]) == set()
     hits = scanner.Hits({0: {0, 2, 5}, 1: {3}}, frozenset({0, 1, 2}), 4, frozenset({4, 6}))
     assert hits.renumbered(where) == hits.renumbered({0: 0, 2: 1, 4: 2, 6: 3})
     third = hits.renumbered(where).renumbered(scanner.Positions([0, 2, 3]))  # a pass after that
