@@ -851,7 +851,7 @@ static int set_wide_map(PyObject *mapped) {
 /* wide(texts, control[, mapped]) -> (data, has_control): the lines joined by "\n" as bytes,
  * one byte per character: the k-th character of `mapped` as 0x81 + k, any other non-ASCII
  * character as 0x80 (what cleaner/scanner.py's `encode` gives); and whether any byte of
- * `control` occurs in it. */
+ * `control` occurs in it, or a newline in a text. */
 static PyObject *wide(PyObject *self, PyObject *args) {
     PyObject *texts, *mapped = NULL;
     Py_buffer control;
@@ -902,11 +902,16 @@ static PyObject *wide(PyObject *self, PyObject *args) {
         }
         out += len;
     }
-    /* over the whole result, separators included, as scanner.encode checks */
+    /* over the whole result, separators included, as scanner.encode checks; a newline
+     * other than the separators is a line's own */
     unsigned char any = 0;
+    Py_ssize_t newlines = 0;
     const unsigned char *all = (const unsigned char *)PyBytes_AS_STRING(data);
-    for (Py_ssize_t i = 0; i < size; i++) any |= is_control[all[i]];
-    int has_control = any != 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        any |= is_control[all[i]];
+        newlines += all[i] == '\n';
+    }
+    int has_control = any != 0 || newlines != (n > 0 ? n - 1 : 0);
     Py_DECREF(seq);
     return Py_BuildValue("(NO)", data, has_control ? Py_True : Py_False);
 }

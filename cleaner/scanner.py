@@ -27,7 +27,9 @@ For that to hold, a pattern's prefilter must match every line the real pattern m
   `(?i)\\p{Lu}` match `a`). A mapped character has no case variant, so case-folding never
   takes a character from one byte to another;
 - lines with ASCII control characters (other than tab), whose `\\s`-ness differs, are not
-  scanned: they are candidates for every trigger;
+  scanned: they are candidates for every trigger; nor are lines holding a newline (the
+  lines are joined by newlines, and the rewrite leaves `\\n` out of every class and escape,
+  so that no match runs on from one line into the next);
 - what the rewrite does not know (string anchors, `\\m`, `\\X`, back-references, a
   negated class made only of non-ASCII characters), and any prefilter that matches the
   empty line, is not prefiltered: its rule tries every line, as without the scanner.
@@ -74,7 +76,7 @@ _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
 # ASCII control characters other than tab: `regex` counts some as whitespace, Hyperscan not.
 # As bytes, a document holds one when deleting them (a C loop) shortens it.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
-_CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BYTES) + "]")
+_CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BYTES) + "\n]")  # (see _IN_LINE)
 # What stands for a non-ASCII character that has no byte of its own, in the scanned bytes and
 # in the patterns; and, in a class, what takes any non-ASCII character.
 WIDE = "\\x80"
@@ -189,6 +191,12 @@ class _Unsound(Exception):
 # Escapes that stand for a class of characters; in byte mode each may also be any
 # non-ASCII character.
 _CLASS_ESCAPES = "wWsSdD"
+# The ASCII a class escape stands for, in bytes, where it holds \n (\s, \W, \D), less the \n:
+# the scanned lines are joined by it and hold none, so no match within a line uses one, and
+# leaving it out keeps a match from running on into the next lines (a separator rule's
+# `(?:-\s?){3,}` found on every blank line after a run of dashes).
+_IN_LINE = {"s": "\\x09\\x0b\\x0c\\x0d\\x20", "W": "\\x00-\\x09\\x0b-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\x7f",
+            "D": "\\x00-\\x09\\x0b-\\x2f\\x3a-\\x7f"}
 # Escapes with no sound byte-mode meaning here: string anchors, word start/end, grapheme,
 # line break, code points, named characters.
 _UNKNOWN_ESCAPES = set("AZzGmMXRuUNKg") | set("123456789")
@@ -272,7 +280,8 @@ class _Rewrite:
             return "class", prop if in_class else f"[{prop}{ANY_WIDE}]", ""
         if nxt in _CLASS_ESCAPES:
             self.i += 2
-            return "class", f"\\{nxt}" if in_class else f"[\\{nxt}{ANY_WIDE}]", ""
+            members = _IN_LINE.get(nxt, f"\\{nxt}")
+            return "class", members if in_class else f"[{members}{ANY_WIDE}]", ""
         if nxt in "bB" and not in_class:
             self.i += 2
             return "", "", ""
@@ -363,7 +372,7 @@ class _Rewrite:
             kept = ascii_parts + sorted(wide_bytes - {WIDE})  # an unmapped member may be any \x80
             if not kept:
                 raise _Unsound
-            return "[^" + "".join(kept) + "]"
+            return "[^" + "".join(kept) + "\\n]"  # (no line holds a \n: see _IN_LINE)
         if any_wide:
             return "[" + "".join(ascii_parts) + ANY_WIDE + "]"
         return "[" + "".join(ascii_parts) + "".join(sorted(wide_bytes - {WIDE})) + WIDE + "]"
@@ -398,7 +407,8 @@ class Trigger:
 
 
 def scannable(text: str) -> bool:
-    """Lines the byte-mode scan can stand for: no ASCII control characters but tab."""
+    """Lines the byte-mode scan can stand for: no ASCII control characters but tab, and no
+    newline (which a line split from a document never holds)."""
     return _CONTROL.search(text) is None
 
 
@@ -557,7 +567,8 @@ class Scanner:
 def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
     """The bytes scanned: the lines joined by newlines, one byte per character (the k-th
     character of `mapped` as 0x81 + k, any other non-ASCII one as 0x80), and whether they hold
-    an ASCII control character (one native pass, where cleaner._native is built)."""
+    an ASCII control character or a newline of their own (one native pass, where
+    cleaner._native is built)."""
     if _native is not None:
         return _native.wide(texts, _CONTROL_BYTES, mapped)
     text = "\n".join(texts)
@@ -569,7 +580,8 @@ def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
         while at >= 0:
             data[at] = 0x81 + k
             at = text.find(c, at + 1)
-    return bytes(data), len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    control = len(data.translate(None, _CONTROL_BYTES)) != len(data) or data.count(b"\n") != max(len(texts) - 1, 0)
+    return bytes(data), control
 
 
 def lines_at(texts: Sequence[str], ends: Sequence[int]) -> list[int]:

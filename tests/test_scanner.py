@@ -50,8 +50,8 @@ def test_mapped_characters_have_a_byte_of_their_own():
     mapped = "©’—"
     assert byte_prefilter(r"^[’\x27]s — x", False, mapped) == r"^[\x27\x82\x80]s \x83 x"
     assert byte_prefilter(r"^\xa9 é \©", False, mapped) == r"^\x81 \x80 \x81"
-    assert byte_prefilter(r"[^)’é]", False, mapped) == r"[^)\x82]"  # é may be any \x80: not excluded
-    assert byte_prefilter(r"[^’]", False, mapped) == r"[^\x82]"
+    assert byte_prefilter(r"[^)’é]", False, mapped) == r"[^)\x82\n]"  # é may be any \x80: not excluded
+    assert byte_prefilter(r"[^’]", False, mapped) == r"[^\x82\n]"
     assert byte_prefilter(r"[’\w]", False, mapped) == r"[\w\x80-\xff]"
 
 
@@ -61,15 +61,28 @@ def test_the_mapped_characters_are_the_caseless_ones_the_patterns_spell():
 
 
 def test_classes_also_take_any_non_ascii_character():
-    assert byte_prefilter(r"\w+\s\d", False) == r"[\w\x80-\xff]+[\s\x80-\xff][\d\x80-\xff]"
+    assert byte_prefilter(r"\w+\s\d", False) == r"[\w\x80-\xff]+[\x09\x0b\x0c\x0d\x20\x80-\xff][\d\x80-\xff]"
     assert byte_prefilter(r"[a-z.]", False) == r"[a-z.\x80]"
     assert byte_prefilter(r"[a-é]", False) == r"[a-\x7f\x80-\xff]"  # a range into non-ASCII
     assert byte_prefilter(r"[-a^]", False) == r"[\-a\^\x80]"      # no member changes meaning by its place
-    assert byte_prefilter(r"[^)’]", False) == r"[^)]"      # a negated class keeps it
+    assert byte_prefilter(r"[^)’]", False) == r"[^)\n]"    # a negated class keeps it
     assert byte_prefilter(r"[^’]", False) is None           # ... unless nothing is left
     assert byte_prefilter(r"[^a-é]", False) is None         # ... or a range ends outside ASCII
     assert byte_prefilter(r"\bword\b", False) == "word"    # word-ness of the byte is unknown
 
+
+def test_no_prefilter_match_runs_on_from_one_line_into_the_next():
+    """No line holds a newline, so the rewrite leaves it out of whatever could take one;
+    before, `(?:-\\s?){3,}` matched across the newlines after a short rule and stood for
+    every blank line below it. A text that does hold a newline is not scanned."""
+    assert byte_prefilter(r"\s\W\D[\s-]", False) == (
+        r"[\x09\x0b\x0c\x0d\x20\x80-\xff][\x00-\x09\x0b-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\x80-\xff]"
+        r"[\x00-\x09\x0b-\x2f\x3a-\x7f\x80-\xff][\x09\x0b\x0c\x0d\x20\-\x80-\xff]")
+    scan = Scanner([Trigger(r"^(?:-\s?){3,}$", False), Trigger(r"[^x]{3}", False), Trigger(r"a\Wb", False)])
+    hits = scan.scan(["--", "-", "", "- - -", "x", "x", "a", "b", "a b"])
+    assert hits.found[:3] == [{3}, {3, 8}, {8}]
+    assert scanner.encode(["a\nb"], "")[1] and not scanner.scannable("a\nb") and scanner.scannable("a b")
+    assert scan.scan(["a\nb", "x"]).unscanned == {0}
 
 def test_case_folding_into_non_ascii_is_kept_under_ignore_case():
     # `regex` folds the long s to s and the Kelvin sign to k
