@@ -304,10 +304,10 @@ class _Rewrite:
         return "char", s[i:i + 2], nxt
 
     def _class(self) -> str:
-        """A character class. A positive one takes `\\x80` (an unmapped character, or one that
-        folds into a member) and its non-ASCII members' bytes, or every byte from `\\x80` up
-        when it holds a class escape or a range into non-ASCII; a negated one keeps `\\x80` by
-        losing its unmapped non-ASCII members."""
+        """A character class. A positive one takes its non-ASCII members' bytes, and `\\x80`
+        when an unmapped character may be a member (one is, or one may fold into one), or
+        every byte from `\\x80` up when it holds a class escape or a range into non-ASCII; a
+        negated one keeps `\\x80` by losing its unmapped non-ASCII members."""
         s = self.s
         self.i += 1
         negated = s.startswith("^", self.i)
@@ -375,7 +375,10 @@ class _Rewrite:
             return "[^" + "".join(kept) + "\\n]"  # (no line holds a \n: see _IN_LINE)
         if any_wide:
             return "[" + "".join(ascii_parts) + ANY_WIDE + "]"
-        return "[" + "".join(ascii_parts) + "".join(sorted(wide_bytes - {WIDE})) + WIDE + "]"
+        # \x80 for an unmapped member, or, under IGNORECASE, a character folding into one
+        # (`ſ` into s); without either, no character with no byte of its own is a member
+        unmapped = WIDE if self.caseless or WIDE in wide_bytes else ""
+        return "[" + "".join(ascii_parts) + "".join(sorted(wide_bytes - {WIDE})) + unmapped + "]"
 
     def _group_opening(self) -> str:
         """`(?:`, `(?i)`, `(?=`, `(?P<name>` ...: copied as they are."""
