@@ -119,6 +119,16 @@ _NATIVE_PARAMS = (PROSE_MIN_WORDS, PROSE_MIN_STOPWORDS, PROSE_MIN_CJK_CHARS, PRO
                   CHROME_MAX_WORDS, CHROME_MAX_STOPWORDS, DATE_MAX_WORDS, CHROME_COST, NEUTRAL_COST, _CJK_END_CHARS)
 
 
+def _is_dated(text: str) -> bool:
+    """Does the line hold a date or time (_DATEISH)? Remembered for short lines, which
+    repeat across a site's pages (stamps, headlines above the body)."""
+    dated = _dated.get(text)
+    if dated is None:
+        dated = _DATEISH.search(text) is not None
+        remember(_dated, text, dated)
+    return dated
+
+
 def profile_classes(profile: Profile) -> tuple[str, list[int]]:
     """Every line's class and weight, by original line index, for a document with a profile
     (each line classified once per document, in one native call, which also decides the date
@@ -131,12 +141,7 @@ def profile_classes(profile: Profile) -> tuple[str, list[int]]:
             chars = list(codes)
             n = codes.find(MAYBE_DATE)
             while n >= 0:
-                text = profile.texts[n]
-                dated = _dated.get(text)
-                if dated is None:
-                    dated = _DATEISH.search(text) is not None
-                    remember(_dated, text, dated)  # short lines repeat across a site's pages
-                chars[n] = CHROME if dated else NEUTRAL
+                chars[n] = CHROME if _is_dated(profile.texts[n]) else NEUTRAL
                 weights[n] = weight(chars[n], profile.features[n])
                 n = codes.find(MAYBE_DATE, n + 1)
             codes = "".join(chars)
@@ -201,7 +206,7 @@ def _title_index(lay: Layout, doc: Document) -> int | None:
         f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
         if f.words < TITLE_MIN_WORDS or f.chars > TITLE_MAX_CHARS or text.endswith((".", ":", ",")):
             continue
-        if f.words < 8 and _DATEISH.search(text):
+        if f.words < 8 and _is_dated(text):
             continue
         score = f.chars - 4 * (lay.start - k)
         if score > best_score:
