@@ -481,11 +481,21 @@ static PyObject *make_line(PyTypeObject *type, PyObject *text, int kind, const v
     return make_tuple_of(type, items, 5);
 }
 
-/* split(text, Line) -> [Line]: document.split_lines in one pass. Only LF, CRLF and CR end
- * a line; a last line without an ending is kept when it is not empty. */
+/* Append `line` to `out`, and its stripped text to `texts` when given; steals `line`. */
+static int add_line(PyObject *out, PyObject *texts, PyObject *line) {
+    if (line == NULL) return -1;
+    int failed = PyList_Append(out, line) < 0 || (texts != NULL && PyList_Append(texts, PyTuple_GET_ITEM(line, 3)) < 0);
+    Py_DECREF(line);
+    return failed ? -1 : 0;
+}
+
+/* split(text, Line[, texts]) -> [Line]: document.split_lines in one pass. Only LF, CRLF and
+ * CR end a line; a last line without an ending is kept when it is not empty. Each line's
+ * stripped text is appended to the list `texts` when one is given. */
 static PyObject *split(PyObject *self, PyObject *args) {
-    PyObject *text, *ltype;
-    if (!PyArg_ParseTuple(args, "UO", &text, &ltype) || !tuple_type(ltype, "Line")) return NULL;
+    PyObject *text, *ltype, *texts = NULL;
+    if (!PyArg_ParseTuple(args, "UO|O!", &text, &ltype, &PyList_Type, &texts) || !tuple_type(ltype, "Line"))
+        return NULL;
     if (intern_constants() < 0) return NULL;
     PyTypeObject *type = (PyTypeObject *)ltype;
     int kind = PyUnicode_KIND(text);
@@ -499,14 +509,11 @@ static PyObject *split(PyObject *self, PyObject *args) {
         while (start < n) {
             Py_ssize_t i = PyUnicode_FindChar(text, '\n', start, n, 1);
             if (i == -2) { Py_DECREF(out); return NULL; }
-            PyObject *line = make_line(type, text, kind, data, ++number, start, i < 0 ? n : i,
-                                       i < 0 ? ending_none : ending_lf);
-            if (line == NULL || PyList_Append(out, line) < 0) {
-                Py_XDECREF(line);
+            if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i < 0 ? n : i,
+                                               i < 0 ? ending_none : ending_lf)) < 0) {
                 Py_DECREF(out);
                 return NULL;
             }
-            Py_DECREF(line);
             start = i < 0 ? n : i + 1;
         }
         return out;
@@ -526,13 +533,10 @@ static PyObject *split(PyObject *self, PyObject *args) {
                 else { ending = ending_cr; next = i + 1; }
             } else continue;
         }
-        PyObject *line = make_line(type, text, kind, data, ++number, start, i, ending);
-        if (line == NULL || PyList_Append(out, line) < 0) {
-            Py_XDECREF(line);
+        if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i, ending)) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(line);
         start = next;
         i = next - 1;
     }
@@ -1520,7 +1524,7 @@ static PyMethodDef methods[] = {
      "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
-    {"split", split, METH_VARARGS, "split(text, Line) -> [Line]: document.split_lines."},
+    {"split", split, METH_VARARGS, "split(text, Line[, texts]) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
     {NULL, NULL, 0, NULL},
 };

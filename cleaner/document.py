@@ -218,12 +218,17 @@ def kept_lines_python(lines: tuple[Line, ...], removed: Mapping[int, Removal]) -
 _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, texts: list[str] | None = None) -> list[Line]:
     """Split on LF, CRLF or CR only, keeping each line's own ending (one compiled pass when
-    cleaner._native is built: a Line per input line is a good part of the per-line cost)."""
+    cleaner._native is built: a Line per input line is a good part of the per-line cost).
+    Each line's stripped text is also appended to `texts` when given (what the scanner and
+    the line measurement take), in the same pass."""
     if _native is not None:
-        return _native.split(text, Line)
-    return split_lines_python(text)
+        return _native.split(text, Line) if texts is None else _native.split(text, Line, texts)
+    lines = split_lines_python(text)
+    if texts is not None:
+        texts.extend(map(itemgetter(3), lines))
+    return lines
 
 
 def split_lines_python(text: str) -> list[Line]:

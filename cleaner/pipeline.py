@@ -425,11 +425,11 @@ class Cleaner:
 
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
-        lines = tuple(split_lines(text))
+        texts: list[str] = []  # each line's `stripped`
+        lines = tuple(split_lines(text, texts))
         scanned: Hits | None = None  # by original line index; renumbered for each later pass
         profile: Profile | None = None
         if self._accelerated(lines):
-            texts = list(map(itemgetter(3), lines))  # each line's `stripped`
             scanned, profile = self._scan(lines, texts, len(text)), self._profile(texts)
         removed: dict[int, Removal] = {}  # by the line's index in the input
         site: str | None = None

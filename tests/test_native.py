@@ -169,8 +169,12 @@ def test_splitting_matches_the_python_split():
 
 
 def native_split(text: str) -> list[Line]:
+    """The native split, checked for the stripped texts it hands out in the same pass."""
     out = native._native.split(text, Line)
     assert all(type(ln) is Line for ln in out)
+    texts = ["already here"]
+    assert native._native.split(text, Line, texts) == out
+    assert texts == ["already here", *(ln.stripped for ln in out)]
     return out
 
 
@@ -711,6 +715,8 @@ def test_the_native_calls_build_only_tuple_types():
     """They fill what the type allocates as a tuple: any other type is refused, not written into."""
     with pytest.raises(TypeError):
         native._native.split("a\n", dict)
+    with pytest.raises(TypeError):
+        native._native.split("a\n", Line, ("not", "a list"))
     with pytest.raises(TypeError):
         native._native.decisions(document.split_lines("a\n"), {}, dict)
     with pytest.raises(TypeError):

@@ -110,6 +110,20 @@ def test_a_document_copy_carries_every_field_and_changes_only_those_named():
 
 
 
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_splitting_hands_out_the_stripped_texts_as_well(compiled, monkeypatch):
+    from cleaner import document
+    from cleaner.document import split_lines
+
+    if not compiled:
+        monkeypatch.setattr(document, "_native", None)
+    texts: list[str] = ["before"]
+    lines = split_lines("  Menu \r\n\nBody line.\rTail", texts)
+    assert [ln.text for ln in lines] == ["  Menu ", "", "Body line.", "Tail"]
+    assert texts == ["before", "Menu", "", "Body line.", "Tail"]
+    assert split_lines("a\n") == split_lines("a\n", [])
+
 def test_a_pass_document_is_the_constructors_document():
     from cleaner.document import Document, split_lines
     from cleaner.prose import Profile
