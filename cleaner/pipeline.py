@@ -445,7 +445,8 @@ class Cleaner:
             doc = self.run_once(Document.start(current, applied, views, hits, profile))
             applied = doc.applied
             site = site or doc.site
-            warnings.extend(w for w in doc.warnings if w not in warnings)
+            if doc.warnings:
+                warnings.extend(w for w in doc.warnings if w not in warnings)
             if not doc.removed:
                 break
             if current is lines:  # the first pass: its indices are the input's
