@@ -543,14 +543,14 @@ static PyObject *split(PyObject *self, PyObject *args) {
     return out;
 }
 
-/* decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions. `removed`
- * maps 0-based line indices (into `lines`) to Removals (objects with rule, source, reason and
- * family); other keys remove nothing. With removed_only, only the removed lines' decisions,
- * in line order. */
 /* Slots for the Removals whose fields decisions() remembers (a power of two; a document's
  * removals come from a few dozen rules and heuristics at most, ~8 on the speed corpus). */
 #define DECISION_CACHE 32
 
+/* decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions. `removed`
+ * maps 0-based line indices (into `lines`) to Removals (objects with rule, source, reason and
+ * family); other keys remove nothing. With removed_only, only the removed lines' decisions,
+ * in line order. */
 static PyObject *decisions(PyObject *self, PyObject *args) {
     PyObject *lines, *removed, *dtype;
     int removed_only = 0;

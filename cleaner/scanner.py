@@ -20,16 +20,18 @@ For that to hold, a pattern's prefilter must match every line the real pattern m
   their own from `\\x81` up, every other one as `\\x80`. Each pattern is rewritten so that
   these bytes go wherever a non-ASCII character could: a non-ASCII literal becomes its byte;
   `\\w`, `\\s`, `\\d`, `\\p{..}` and positive classes with any of them take every byte from
-  `\\x80` up, other positive classes `\\x80` and their members' bytes; negated classes keep
-  `\\x80` by losing their unmapped non-ASCII members; `\\b`/`\\B` are dropped (word-ness of
-  `\\x80` is unknown); under IGNORECASE `s` and `k` take `\\x80` too (`regex` folds `ſ` to s and
-  the Kelvin sign to k), and `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets
-  `(?i)\\p{Lu}` match `a`). A mapped character has no case variant, so case-folding never
-  takes a character from one byte to another;
+  `\\x80` up, other positive classes their members' bytes, and `\\x80` where a character
+  without a byte of its own may be a member (one is, or under IGNORECASE one may fold into
+  one); negated classes keep `\\x80` by losing their unmapped non-ASCII members;
+  `\\b`/`\\B` are dropped (word-ness of `\\x80` is unknown); under IGNORECASE `s` and `k`
+  take `\\x80` too (`regex` folds `ſ` to s and the Kelvin sign to k), and
+  `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets `(?i)\\p{Lu}` match `a`).
+  A mapped character has no case variant, so case-folding never takes a character from one
+  byte to another;
 - lines with ASCII control characters (other than tab), whose `\\s`-ness differs, are not
   scanned: they are candidates for every trigger; nor are lines holding a newline (the
-  lines are joined by newlines, and the rewrite leaves `\\n` out of every class and escape,
-  so that no match runs on from one line into the next);
+  lines are joined by newlines, and the rewrite leaves `\\n` out of `\\s`, `\\W`, `\\D` and
+  negated classes, so that their matches do not run on from one line into the next);
 - what the rewrite does not know (string anchors, `\\m`, `\\X`, back-references, a
   negated class made only of non-ASCII characters), and any prefilter that matches the
   empty line, is not prefiltered: its rule tries every line, as without the scanner.

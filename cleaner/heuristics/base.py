@@ -27,7 +27,7 @@ class Heuristic:
     # Does it remove nothing from what it kept (run on its view less its own removals)? Then
     # a later pass whose view is still what it left skips it. (Whatever this says, a later
     # pass skips it where its view is what it saw and it removed nothing there: the same
-    # view, the same verdict.) tests/test_heuristics.py checks the claim on generated pages.
+    # view, the same verdict.) tests/test_properties.py checks the claim on generated pages.
     idempotent: bool = False
 
     def removal(self, reason: str) -> Removal:
