@@ -160,14 +160,17 @@ class Layout:
 
 
 def layout(doc: Document) -> Layout | None:
-    """The layout of the document's kept lines (the same document object twice in a row,
-    as when outside-body removes nothing before chrome-run: computed once)."""
+    """The layout of the document's kept lines (the same lines and removals twice in a row,
+    as when outside-body removes nothing before chrome-run: computed once). What it was
+    computed for is remembered by the lines and the removals, not by the document, which
+    holds the profile: a cycle, which only the cyclic collector would free, with the
+    document's every line measurement in it."""
     if doc.profile is not None:
         last = doc.profile.derived.get("layout-last")
-        if last is not None and last[0] is doc:
-            return last[1]
+        if last is not None and last[0] is doc.lines and last[1] is doc.removed:
+            return last[2]
         lay = _layout(doc)
-        doc.profile.derived["layout-last"] = [doc, lay]
+        doc.profile.derived["layout-last"] = (doc.lines, doc.removed, lay)
         return lay
     return _layout(doc)
 
