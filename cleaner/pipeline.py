@@ -13,8 +13,9 @@ rewritten. Removing lines can expose new chrome (a teaser list that a widget lin
 the pipeline runs again on its own output until nothing more goes: that is what makes
 `clean(clean(x)) == clean(x)` hold by construction, and the property tests check it. (A later
 pass skips the rules that already passed over the same lines, since a rule that did not fire
-on a line cannot fire on it now; only position-dependent sections and the packs of a newly
-recognised site run again.)
+on a line cannot fire on it now; only position-dependent sections that still have a line to
+open on, and the packs of a newly recognised site, run again. Likewise a heuristic is skipped
+while the kept lines it decides from are the ones it left: see heuristics/base.py.)
 """
 from __future__ import annotations
 
