@@ -13,10 +13,7 @@ megabytes, as JSONL records. Measured in one run (each row shorter than 20 s is 
 - the same with every distinct document once, in a fresh process (no line cache hits from
   repeats), and with the native scanner off (every rule tries every line);
 - cleaner on the JSONL stream path with 1 and with 2 workers (`--workers 1`, `--workers 2`):
-  the same work (JSON parsing and writing included), so their ratio is the scaling; and the
-  in-process run in one forked process and in two at once, which pass nothing between them:
-  their ratio is the most two processes get from this host, against which that scaling is
-  also given;
+  the same work (JSON parsing and writing included), so their ratio is the scaling;
 - jusText on each line wrapped as a paragraph (on a fifth of the corpus), and datatrove's C4
   filter (its line rules alone, and with its defaults on a tenth), when installed; the
   issue's one-worker target scaled to this host by the peers the issue also measured;
@@ -93,20 +90,6 @@ def run_cleaner(docs: list[str], **options) -> None:
     c = Cleaner(**options)
     for d in docs:
         c.clean(d).removed  # noqa: B018 - every removal's decision, as a summary reads them
-
-
-def run_forked(docs: list[str], processes: int) -> None:
-    """In-process runs in this many forked processes at once, which pass nothing between
-    them: two against one is what two processes get from this host, the ceiling of any
-    two-worker speed-up here (a shared host may give two busy processes less than twice one)."""
-    import multiprocessing as mp
-    procs = [mp.get_context("fork").Process(target=run_cleaner, args=(docs,)) for _ in range(processes)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-        if p.exitcode != 0:
-            raise RuntimeError(f"a forked run failed with exit code {p.exitcode}")
 
 
 def distinct_once(bench: Path) -> tuple[float, int, int, float]:
@@ -215,10 +198,7 @@ def main() -> int:
     one = timed("cleaner, in-process, 1 worker, with decisions", lambda: run_cleaner(docs), nbytes, len(docs))
     one_jsonl = timed("cleaner, JSONL path, 1 worker", lambda: run_workers(jsonl_bytes, 1), nbytes, len(docs))
     two = timed("cleaner, JSONL path, 2 workers", lambda: run_workers(jsonl_bytes, 2), nbytes, len(docs))
-    lone = timed("cleaner, in-process, 1 forked process", lambda: run_forked(docs, 1), nbytes, len(docs))
-    pair = timed("cleaner, in-process, 2 forked processes at once", lambda: run_forked(docs, 2), 2 * nbytes,
-                 2 * len(docs))
-    rows += [one, one_jsonl, two, lone, pair]
+    rows += [one, one_jsonl, two]
     rate, n_docs, n_bytes, compile_s = distinct_once(args.bench)
     print(f"  {'cleaner, 1 worker, each distinct document once':48s} {rate:8.2f} MB/s"
           f"  ({n_docs} documents, {n_bytes / 1e6:.1f} MB, fresh process; scanner compiled in {compile_s:.2f}s)")
@@ -248,9 +228,6 @@ def main() -> int:
     print(f"  2 workers / 1 worker, both the JSONL path: {two['mb_s'] / one_jsonl['mb_s']:.2f}x; "
           f"2 workers (JSONL) / 1 worker in-process (no JSON): {two['mb_s'] / one['mb_s']:.2f}x; "
           f"read+split / cleaner: {rows[0]['mb_s'] / one['mb_s']:.1f}x")
-    ceiling = pair["mb_s"] / lone["mb_s"]
-    print(f"  2 forked processes / 1: {ceiling:.2f}x (what two processes get from this host); "
-          f"2 workers / 1 worker reach {two['mb_s'] / one_jsonl['mb_s'] / ceiling:.0%} of it")
     for p in peers.values():
         print(f"  cleaner / {p['what']}: {one['mb_s'] / p['mb_s']:.2f}x")
     for key, issue_rate in ISSUE_PEERS_MB_S.items():
