@@ -65,7 +65,6 @@ def test_cleaner_object_is_reusable():
     assert c.clean(f"Share\n{P2}").text == P2
 
 
-
 def test_a_line_removed_twice_keeps_the_first_reason_it_was_given():
     from cleaner.document import Document
     from cleaner.heuristics import CHROME_RUN, SECOND_COPY
@@ -77,6 +76,7 @@ def test_a_line_removed_twice_keeps_the_first_reason_it_was_given():
     apart = both.remove({0: later})  # disjoint
     assert apart.removed == {0: later, 1: first, 2: later}
     assert doc.removed == {1: first} and both.removed == {1: first, 2: later}  # earlier documents unchanged
+
 
 def test_kept_lines_are_worked_out_once_per_document_and_follow_removals():
     from cleaner.document import Document
@@ -107,8 +107,6 @@ def test_a_document_copy_carries_every_field_and_changes_only_those_named():
     changed = {f.name for f in fields(Document) if getattr(other, f.name) is not getattr(doc, f.name)}
     assert changed == {"removed", "site", "_kept", "_kept_text"}
     assert other.removed is why and other.site is None and other.kept_indices() == [1, 2]
-
-
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -147,6 +145,7 @@ def test_cleaning_leaves_no_reference_cycles_behind(accelerate):
     finally:
         gc.enable()
 
+
 def test_a_pass_document_is_the_constructors_document():
     from cleaner.document import Document, split_lines
     from cleaner.prose import Profile
@@ -157,6 +156,7 @@ def test_a_pass_document_is_the_constructors_document():
     assert made == Document(lines, applied=applied, views=views, profile=profile)
     assert made.removed == {} and made.removed is not Document.start(lines, applied, views, None, profile).removed
     assert made.kept_indices() == [0, 1, 2] and made.kept_text_indices() == [0, 2]
+
 
 def test_characters_before_each_line_are_counted_once_for_the_lines():
     from cleaner.document import Document
@@ -221,7 +221,6 @@ def test_a_section_placed_by_its_share_of_the_text_can_open_in_a_later_pass(acce
     result = Cleaner(accelerate=accelerate).clean(f"{P1}\nMost read\n{later}\n{cookie}\n")
     assert [(d.line, d.rule) for d in result.removed] == [
         (2, "general/after-article-list"), (3, "general/after-article-list"), (4, "general/cookie-notice")]
-
 
 
 def test_a_later_pass_applies_no_rule_when_the_headers_of_those_placed_by_share_are_gone():

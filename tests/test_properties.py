@@ -110,7 +110,7 @@ _block = st.one_of(
     st.lists(st.sampled_from(_SHORT), min_size=1, max_size=9),
     st.lists(st.sampled_from(_HEADLINES), min_size=1, max_size=5),
     st.lists(st.sampled_from(_PROSE), min_size=1, max_size=5),
-    st.lists(st.sampled_from(_LINKS), min_size=4, max_size=12),  # a link list (inside the body, between prose)
+    st.lists(st.sampled_from(_LINKS), min_size=4, max_size=12),  # a link list: a run of chrome-shaped lines
     st.lists(line_text, min_size=1, max_size=3),
     st.just([""]),
 )

@@ -86,6 +86,7 @@ def test_no_prefilter_match_runs_on_from_one_line_into_the_next():
     assert scanner.encode(["a\nb"], "")[1] and not scanner.scannable("a\nb") and scanner.scannable("a b")
     assert scan.scan(["a\nb", "x"]).unscanned == {0}
 
+
 def test_case_folding_into_non_ascii_is_kept_under_ignore_case():
     # `regex` folds the long s to s and the Kelvin sign to k
     assert byte_prefilter("sky", True) == r"[s\x80][k\x80]y"
