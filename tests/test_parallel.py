@@ -41,3 +41,100 @@ def test_forked_workers_inherit_what_the_initializer_set_up_once():
     assert [value for value, _ in got] == list(range(7, 47))
     assert _SET_UP == [os.getpid()]  # here, once
     assert os.getpid() not in {pid for _, pid in got}  # the work ran in the workers
+
+
+def _fails_at(x: int) -> int:
+    if x == 5:
+        raise ValueError(f"no {x}")
+    return x
+
+
+def _unpicklable_failure(x: int) -> int:
+    class Local(Exception):  # a class pickle cannot find by name
+        pass
+    raise Local("local")
+
+
+def _dies(x: int) -> int:
+    if x == 3:
+        os._exit(7)
+    return x
+
+
+def _echo(data: bytes) -> bytes:
+    return data[::-1]
+
+
+def _slow(x: int) -> int:
+    import time
+    time.sleep(0.05)
+    return x
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def test_a_workers_exception_is_raised_at_its_items_turn_after_the_results_before_it():
+    got = []
+    with pytest.raises(ValueError, match="no 5") as caught:
+        for value in ordered_map(_fails_at, range(20), workers=2):
+            got.append(value)
+    assert got == [0, 1, 2, 3, 4]
+    if hasattr(caught.value, "__notes__"):  # Python 3.11+: the worker's traceback comes along
+        assert any("in a worker process" in n and "_fails_at" in n for n in caught.value.__notes__)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked workers only")
+def test_an_exception_that_cannot_be_pickled_arrives_as_a_worker_error_naming_it():
+    from cleaner.parallel import WorkerError
+    with pytest.raises(WorkerError, match="Local: local"):
+        list(ordered_map(_unpicklable_failure, range(4), workers=2))
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked workers only")
+def test_a_worker_that_dies_is_an_error_with_its_exit_code_not_a_hang():
+    from cleaner.parallel import WorkerError
+    with pytest.raises(WorkerError, match="exit code 7"):
+        list(ordered_map(_dies, range(20), workers=2))
+    assert mp.active_children() == []
+
+
+def test_items_and_results_larger_than_a_pipe_pass_whole():
+    """Batches bigger than a pipe holds are written and read in pieces."""
+    items = [bytes([k]) * (3 << 20) + bytes(range(256)) for k in range(5)]
+    assert list(ordered_map(_echo, items, workers=2)) == [x[::-1] for x in items]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_stopping_early_ends_the_workers_and_closes_the_pipes():
+    """A consumer that stops (as the JSONL run does at a bad record) leaves no worker
+    process and no open pipe behind, however much work was still queued."""
+    before = _open_fds()
+    results = ordered_map(_slow, range(100), workers=2)
+    assert [next(results) for _ in range(3)] == [0, 1, 2]
+    results.close()
+    assert mp.active_children() == []
+    assert _open_fds() == before
+    assert mp.active_children() == [] and _open_fds() == before
+
+
+def _work_plain(x: int) -> int:
+    return x
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked workers only")
+def test_at_the_end_each_worker_exits_by_itself_when_its_pipe_closes(monkeypatch):
+    """Not killed: every worker sees the end of its own pipe, so none holds another's open."""
+    from cleaner import parallel
+    codes = []
+    stop = parallel._Worker.stop
+
+    def recording_stop(self, *, now):
+        stop(self, now=now)
+        codes.append((now, self.process.exitcode))
+
+    monkeypatch.setattr(parallel._Worker, "stop", recording_stop)
+    monkeypatch.setattr(parallel, "STOP_WAIT_S", 0.5)  # a worker left waiting is killed sooner
+    assert list(ordered_map(_work_plain, range(10), workers=3)) == list(range(10))
+    assert codes == [(False, 0)] * 3
