@@ -13,7 +13,11 @@ megabytes, as JSONL records. Measured in one run (each row shorter than 20 s is 
 - the same with every distinct document once, in a fresh process (no line cache hits from
   repeats), and with the native scanner off (every rule tries every line);
 - cleaner on the JSONL stream path with 1 and with 2 workers (`--workers 1`, `--workers 2`):
-  the same work (JSON parsing and writing included), so their ratio is the scaling;
+  the same work (JSON parsing and writing included), so their ratio is the scaling; their
+  runs alternate, so both rows see the same stretches of the host's speed;
+- the host's own yardstick for that ratio, in the same rounds: one process cleaning
+  in-process alone, and two independent ones at once, for the same seconds (what two
+  processes can get from this host, whatever the code between them);
 - jusText on each line wrapped as a paragraph (on a fifth of the corpus), and datatrove's C4
   filter (its line rules alone, and with its defaults on a tenth), when installed; the
   issue's one-worker target scaled to this host by the peers the issue also measured;
@@ -34,6 +38,7 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,6 +83,86 @@ def timed(label: str, fn, nbytes: int, records: int) -> dict:
     how = f"best of {runs}" if runs > 1 else "one run"
     print(f"  {label:48s} {row['mb_s']:8.2f} MB/s {row['records_s']:9.0f} records/s  ({took:.1f}s, {how})", flush=True)
     return row
+
+
+def timed_alternating(rows: list[tuple[str, Callable[[], object]]], nbytes: int, records: int,
+                      each_round: Callable[[], object] | None = None) -> list[dict]:
+    """`timed` for rows to be compared with each other: their runs alternate (and
+    `each_round` runs after each round of them), so each row's best run is drawn from the
+    same stretch of the host's drifting speed."""
+    took = [float("inf")] * len(rows)
+    runs = 0
+    while runs < REPEAT and (runs == 0 or max(took) < REPEAT_UNDER_S):
+        for k, (_, fn) in enumerate(rows):
+            start = time.perf_counter()
+            fn()
+            took[k] = min(took[k], time.perf_counter() - start)
+        if each_round is not None:
+            each_round()
+        runs += 1
+    out = []
+    for (label, _), t in zip(rows, took):
+        out.append({"what": label, "seconds": t, "mb_s": nbytes / 1e6 / t, "records_s": records / t})
+        how = f"best of {runs}, alternating" if runs > 1 else "one run"
+        print(f"  {label:48s} {out[-1]['mb_s']:8.2f} MB/s {out[-1]['records_s']:9.0f} records/s  ({t:.1f}s, {how})",
+              flush=True)
+    return out
+
+
+# How long each process of the host-capacity yardstick cleans: long enough that start-up
+# skew between two processes (a few ms) is noise, short enough to run it a few times.
+CAPACITY_SECONDS = 3.0
+
+_CLEAN_FOR = (
+    "import sys, time; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/bench']\n"
+    "from pathlib import Path; from speed import corpus; from cleaner import Cleaner\n"
+    "docs = corpus(Path(sys.argv[2]), 5); c = Cleaner(accelerate=True)\n"
+    "for d in docs[:200]: c.clean(d).removed\n"
+    "start, stop = float(sys.argv[3]), float(sys.argv[3]) + float(sys.argv[4])\n"
+    "while time.monotonic() < start: pass\n"
+    "n = i = 0\n"
+    "while time.monotonic() < stop:\n"
+    "    d = docs[i % len(docs)]; c.clean(d).removed; n += len(d.encode()); i += 1\n"
+    "print(n / 1e6 / (time.monotonic() - start))\n"
+)
+
+
+def clean_for(bench: Path, processes: int, seconds: float) -> list[float]:
+    """MB/s of `processes` independent processes (not forks: nothing shared, nothing passed)
+    each cleaning in-process, with decisions, for the same `seconds` of wall time."""
+    start = time.monotonic() + 2.0  # every process has built its corpus and warmed up by then
+    procs = [subprocess.Popen([sys.executable, "-c", _CLEAN_FOR, str(ROOT), str(bench), str(start), str(seconds)],
+                              stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
+             for _ in range(processes)]
+    rates = []
+    for p in procs:
+        out, _ = p.communicate()
+        if p.returncode:
+            raise RuntimeError(f"host-capacity process exited {p.returncode}")
+        rates.append(float(out))
+    return rates
+
+
+class HostCapacity:
+    """What this host gives two processes against one, measured a round at a time: one
+    process cleaning alone, then two independent ones at once. No parallel code can scale
+    past the ratio of the best pair to the best single run on this host: a 2-core host whose
+    cores slow down when both are busy gives two processes less than 2x."""
+
+    def __init__(self, bench: Path):
+        self.bench = bench
+        self.alone = self.pair = 0.0
+        self.pairs: list[list[float]] = []
+
+    def round(self) -> None:
+        self.alone = max(self.alone, clean_for(self.bench, 1, CAPACITY_SECONDS)[0])
+        both = clean_for(self.bench, 2, CAPACITY_SECONDS)
+        self.pairs.append(both)
+        self.pair = max(self.pair, sum(both))
+
+    @property
+    def ratio(self) -> float:
+        return self.pair / self.alone
 
 
 def run_split(docs: list[str]) -> None:
@@ -196,8 +281,15 @@ def main() -> int:
     print(f"corpus: {len(docs)} documents, {nbytes / 1e6:.1f} MB (seeds + shared dev inputs, repeated)")
     rows = [timed("read + split lines only", lambda: run_split(docs), nbytes, len(docs))]
     one = timed("cleaner, in-process, 1 worker, with decisions", lambda: run_cleaner(docs), nbytes, len(docs))
-    one_jsonl = timed("cleaner, JSONL path, 1 worker", lambda: run_workers(jsonl_bytes, 1), nbytes, len(docs))
-    two = timed("cleaner, JSONL path, 2 workers", lambda: run_workers(jsonl_bytes, 2), nbytes, len(docs))
+    host = HostCapacity(args.bench)
+    one_jsonl, two = timed_alternating([("cleaner, JSONL path, 1 worker", lambda: run_workers(jsonl_bytes, 1)),
+                                        ("cleaner, JSONL path, 2 workers", lambda: run_workers(jsonl_bytes, 2))],
+                                       nbytes, len(docs), each_round=host.round)
+    print(f"  {'host: 1 process alone, in-process':48s} {host.alone:8.2f} MB/s  (best of {len(host.pairs)}, "
+          f"{CAPACITY_SECONDS:.0f}s each, in the same rounds)")
+    print(f"  {'host: 2 independent processes at once':48s} {host.pair:8.2f} MB/s  "
+          f"({host.ratio:.2f}x one alone; each pair: "
+          + ", ".join("+".join(f"{r:.1f}" for r in both) for both in host.pairs) + ")")
     rows += [one, one_jsonl, two]
     rate, n_docs, n_bytes, compile_s = distinct_once(args.bench)
     print(f"  {'cleaner, 1 worker, each distinct document once':48s} {rate:8.2f} MB/s"
@@ -225,8 +317,10 @@ def main() -> int:
             print(f"  {label:48s} not available: {exc}")
             continue
         peers[key] = timed(label, lambda fn=fn, sample=sample: fn(sample), size, len(sample))
-    print(f"  2 workers / 1 worker, both the JSONL path: {two['mb_s'] / one_jsonl['mb_s']:.2f}x; "
-          f"2 workers (JSONL) / 1 worker in-process (no JSON): {two['mb_s'] / one['mb_s']:.2f}x; "
+    scaling = two['mb_s'] / one_jsonl['mb_s']
+    print(f"  2 workers / 1 worker, both the JSONL path: {scaling:.2f}x, {scaling / host.ratio:.0%} of the "
+          f"{host.ratio:.2f}x this host gave two independent processes in the same rounds")
+    print(f"  2 workers (JSONL) / 1 worker in-process (no JSON): {two['mb_s'] / one['mb_s']:.2f}x; "
           f"read+split / cleaner: {rows[0]['mb_s'] / one['mb_s']:.1f}x")
     for p in peers.values():
         print(f"  cleaner / {p['what']}: {one['mb_s'] / p['mb_s']:.2f}x")
