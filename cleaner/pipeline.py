@@ -83,6 +83,18 @@ class Decisions(Sequence[Decision]):
     def any_removed(self) -> bool:
         return bool(self._removals)
 
+    def families(self) -> Counter[str]:
+        """Removed lines with text per rule family, counted from the removals themselves:
+        a summary needs no Decision built per removed line (a third of what the JSONL path
+        spent per record besides cleaning)."""
+        lines, n = self._lines, len(self._lines)
+        out = Counter(r.family for i, r in self._removals.items()
+                      if type(i) is int and 0 <= i < n and not lines[i].blank)
+        for none in (None, ""):  # a removal without a family counts as "other"
+            if none in out:
+                out["other"] += out.pop(none)
+        return out
+
     def __len__(self) -> int:
         return len(self._lines)
 
@@ -127,11 +139,7 @@ class CleanResult:
 
     def families(self) -> Counter[str]:
         """Removed lines with text per rule family (one count per line, for summaries)."""
-        out = Counter(map(itemgetter(6), self.removed_text()))
-        for none in (None, ""):  # a removal without a family counts as "other"
-            if none in out:
-                out["other"] += out.pop(none)
-        return out
+        return self.decisions.families()
 
     @property
     def changed(self) -> bool:
