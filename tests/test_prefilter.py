@@ -47,3 +47,21 @@ def test_the_anchored_prefilter_is_time_limited_and_then_names_every_line():
     assert time.monotonic() - start < 5
     plain = AnchoredSet([("Related", True)])
     assert plain.candidates([(0, "related links"), (1, "Unrelated")], timeout=0.05) == {0}
+
+
+def test_a_packs_joined_prefilter_is_compiled_when_first_used_not_when_the_cleaner_is_built():
+    """Building a Cleaner is start-up time every run pays; with the native scanner on, the
+    joined patterns serve only lines it could not see. Used, they give the same candidates;
+    patterns that do not join give no prefilter (every line a candidate)."""
+    from cleaner.prefilter import AnchoredSet
+
+    cleaner = Cleaner(accelerate=False)
+    sets = [p.prefilter for p in cleaner.packs if p.prefilter.source] + [cleaner.fingerprint_filter]
+    assert len(sets) > 1 and all(s._compiled is None for s in sets)
+    cleaner.clean("Related stories\nThe council voted to close the library.\n")
+    assert any(s._compiled is not None for s in sets)
+    joined = AnchoredSet([("Related", True), ("Share", False)])
+    assert joined._compiled is None
+    assert joined.candidates([(0, "related links"), (1, "share this"), (2, "Share this")]) == {0, 2}
+    assert AnchoredSet([("(", False)]).candidates([(0, "(")]) is None
+    assert AnchoredSet([]).candidates([(0, "x")]) is None
