@@ -543,6 +543,23 @@ static PyObject *split(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* counts[family] += n */
+static int add_count(PyObject *counts, PyObject *family, Py_ssize_t n) {
+    PyObject *had = PyDict_GetItemWithError(counts, family);
+    if (had == NULL && PyErr_Occurred()) return -1;
+    Py_ssize_t total = n;
+    if (had != NULL) {
+        Py_ssize_t before = PyLong_AsSsize_t(had);
+        if (before == -1 && PyErr_Occurred()) return -1;
+        total += before;
+    }
+    PyObject *v = PyLong_FromSsize_t(total);
+    if (v == NULL) return -1;
+    int rc = PyDict_SetItem(counts, family, v);
+    Py_DECREF(v);
+    return rc;
+}
+
 /* Slots for the Removals whose fields decisions() remembers (a power of two; a document's
  * removals come from a few dozen rules and heuristics at most, ~8 on the speed corpus). */
 #define DECISION_CACHE 32
@@ -627,6 +644,59 @@ fail:
     if (why_of != NULL)
         for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
     PyMem_Free(why_of);
+    return NULL;
+}
+
+/* families(lines, removed) -> {family: count}: Decisions.families before the missing family
+ * is counted as "other": the removed lines that hold text (a Line's `blank` is false), per
+ * their Removal's family. Keys of `removed` as in decisions(). Counts are kept per Removal
+ * (by address, in DECISION_CACHE slots) and added to the dict when a slot changes hands or
+ * at the end, so the family is read once per run of a Removal's lines, not once per line. */
+static PyObject *families(PyObject *self, PyObject *args) {
+    PyObject *lines, *removed;
+    if (!PyArg_ParseTuple(args, "OO!", &lines, &PyDict_Type, &removed)) return NULL;
+    if (intern_constants() < 0) return NULL;
+    PyObject *seq = PySequence_Fast(lines, "families() takes a sequence of lines");
+    if (seq == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyDict_New(), *seen[DECISION_CACHE] = {NULL}, *family_of[DECISION_CACHE] = {NULL};
+    Py_ssize_t counted[DECISION_CACHE] = {0};
+    if (out == NULL) goto fail;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(removed, &pos, &key, &value)) {
+        if (!PyLong_Check(key)) continue;
+        Py_ssize_t r = PyLong_AsSsize_t(key);
+        if (r == -1 && PyErr_Occurred()) { PyErr_Clear(); continue; } /* too large to be a line index */
+        if (r < 0 || r >= count) continue;
+        PyObject *line = PySequence_Fast_GET_ITEM(seq, r);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
+            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
+            goto fail;
+        }
+        int blank = PyObject_IsTrue(PyTuple_GET_ITEM(line, 4));
+        if (blank < 0) goto fail;
+        if (blank) continue;
+        size_t slot = ((uintptr_t)value >> 4) % DECISION_CACHE;
+        if (seen[slot] != value) {
+            if (seen[slot] != NULL && add_count(out, family_of[slot], counted[slot]) < 0) goto fail;
+            Py_CLEAR(family_of[slot]);
+            seen[slot] = NULL; /* borrowed: `removed` holds the Removal while this runs */
+            if ((family_of[slot] = PyObject_GetAttr(value, attr_family)) == NULL) goto fail;
+            seen[slot] = value;
+            counted[slot] = 0;
+        }
+        counted[slot]++;
+    }
+    for (int c = 0; c < DECISION_CACHE; c++)
+        if (seen[c] != NULL && add_count(out, family_of[c], counted[c]) < 0) goto fail;
+    for (int c = 0; c < DECISION_CACHE; c++) Py_XDECREF(family_of[c]);
+    Py_DECREF(seq);
+    return out;
+fail:
+    for (int c = 0; c < DECISION_CACHE; c++) Py_XDECREF(family_of[c]);
+    Py_DECREF(seq);
+    Py_XDECREF(out);
     return NULL;
 }
 
@@ -1526,6 +1596,8 @@ static PyMethodDef methods[] = {
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line[, texts]) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
+    {"families", families, METH_VARARGS,
+     "families(lines, removed) -> {family: count}: pipeline.Decisions.families (a missing family as itself)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sysconfig
 import zlib
+from collections import Counter
 
 import pytest
 import regex
@@ -259,6 +260,34 @@ def test_removals_at_no_line_index_remove_nothing(removed_only):
 def test_decisions_reject_what_is_not_a_line():
     with pytest.raises(TypeError):
         native._native.decisions(["not a line"], {}, document.Decision)
+
+
+@compiled_only
+def test_family_counts_match_the_python_build_and_the_removed_lines_decisions():
+    """Counted per removed line with text, over the seeds and texts and over more distinct
+    Removals than the counts are kept for at once, with blank lines among them."""
+    for text in TEXTS:
+        result = OFF.clean(text)
+        lines, removed = document.split_lines(text), result.decisions._removals
+        assert native._native.families(lines, removed) == pipeline.families_python(lines, removed)
+        assert result.families() == Counter(d.family or "other" for d in result.removed_text())
+    lines = document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000)))
+    whys = [pipeline.Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
+    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
+    got = native._native.families(lines, removed)
+    assert got == pipeline.families_python(lines, removed)
+    assert got == Counter(removed[i].family for i in removed if i % 4)
+    assert sum(got.values()) == 750
+
+
+@compiled_only
+def test_family_counts_leave_out_keys_at_no_line_and_reject_what_is_not_a_line():
+    lines = document.split_lines("a\nb\n\nc\n")
+    why, other = pipeline.Removal("x/y", "test", "because", "nav"), pipeline.Removal("x/z", "t", "r", "")
+    odd = {1: why, 2: why, 3: other, -1: why, 10**30: why, "0": why}
+    assert native._native.families(lines, odd) == pipeline.families_python(lines, odd) == {"nav": 1, "": 1}
+    with pytest.raises(TypeError):
+        native._native.families(["not a line"], {0: why})
 
 
 @compiled_only
