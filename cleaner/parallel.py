@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import pickle
 import select
+import signal
 import struct
 import traceback
 from collections import deque
@@ -234,9 +235,21 @@ def _widen(fd: int) -> None:
 
 def _serve(fn: Callable, task_r: int, result_w: int, close: list[int]) -> None:
     """A worker: read a batch, run `fn` on it, write back (True, result) or (False, the
-    exception with the worker's traceback as a note); until the task pipe closes."""
+    exception with the worker's traceback as a note); until the task pipe closes.
+
+    Ctrl-C is the main process's to handle (it stops the workers): a worker ignores SIGINT,
+    so an interrupted run prints no traceback per worker. A worker whose main process is
+    gone (its result pipe closed) just ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in close:
         os.close(fd)
+    try:
+        _serve_batches(fn, task_r, result_w)
+    except BrokenPipeError:
+        pass
+
+
+def _serve_batches(fn: Callable, task_r: int, result_w: int) -> None:
     while (payload := _read_frame(task_r)) is not None:
         try:
             out = (True, fn(pickle.loads(payload)))

@@ -138,3 +138,17 @@ def test_at_the_end_each_worker_exits_by_itself_when_its_pipe_closes(monkeypatch
     monkeypatch.setattr(parallel, "STOP_WAIT_S", 0.5)  # a worker left waiting is killed sooner
     assert list(ordered_map(_work_plain, range(10), workers=3)) == list(range(10))
     assert codes == [(False, 0)] * 3
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked workers only")
+def test_ctrl_c_is_for_the_main_process_workers_go_on():
+    """A terminal's Ctrl-C reaches every process of the group: the workers ignore it (the
+    main process stops them), so none dies with a traceback of its own."""
+    import signal
+
+    results = ordered_map(_slow, range(12), workers=2)
+    got = [next(results)]
+    for child in mp.active_children():
+        os.kill(child.pid, signal.SIGINT)
+    got += list(results)
+    assert got == list(range(12))
