@@ -1,8 +1,8 @@
 """An ordered, bounded parallel map over batches of work.
 
 Results come back in input order (so output bytes do not depend on the worker count), and
-at most `max_pending` batches are in flight, so memory stays flat however large the input:
-the reader waits for the writer instead of queueing the whole file.
+at most PENDING_PER_WORKER batches per worker are in flight, so memory stays flat however
+large the input: the reader waits for the writer instead of queueing the whole file.
 
 Where processes can be forked, the workers are forked processes fed through a pipe each,
 by this process alone: it writes batches and reads results without blocking, in one
@@ -35,7 +35,7 @@ PENDING_PER_WORKER = 4
 QUEUED_PER_WORKER = 2
 
 # Each pipe is widened to hold this much where the OS allows it (Linux: up to
-# /proc/sys/fs/pipe-max-size, 1 MiB by default): a batch (about 1 MB, see jsonl.BATCH_BYTES)
+# /proc/sys/fs/pipe-max-size, 1 MiB by default): a batch (about 0.5 MB, see jsonl.BATCH_BYTES)
 # then waits in the pipe whole, and a worker reads it without waiting for this process.
 PIPE_BYTES = 1 << 20
 
