@@ -152,3 +152,15 @@ def test_ctrl_c_is_for_the_main_process_workers_go_on():
         os.kill(child.pid, signal.SIGINT)
     got += list(results)
     assert got == list(range(12))
+
+
+def test_where_there_is_no_fork_the_pool_gives_the_same_ordered_results():
+    """The fallback for platforms without fork: each worker runs the initializer itself
+    (nothing was set up here: without it, the work would find no offset)."""
+    from cleaner.parallel import _pool_map
+
+    _STATE.clear()
+    _SET_UP.clear()
+    got = list(_pool_map(_work, range(40), 2, _set_up, (3,)))
+    assert [value for value, _ in got] == list(range(3, 43))
+    assert os.getpid() not in {pid for _, pid in got}
