@@ -182,6 +182,8 @@ def _forked_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             # a worker closes the ends of the pipes of the workers forked before it (they
             # would keep a pipe open after this process closes it)
             pool.append(_Worker(fn, ctx, [fd for w in pool for fd in (w.task_w, w.result_r)]))
+        by_fd = {fd: (w, fd == w.task_w) for w in pool for fd in (w.task_w, w.result_r)}
+        poller = select.poll()
         source = iter(items)
         more = True
         handed = 0  # sequence number of the next item
@@ -210,12 +212,14 @@ def _forked_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             if not more and turn == handed:
                 finished = True
                 return
-            readable, writable, _ = select.select([w.result_r for w in pool if w.queued],
-                                                  [w.task_w for w in pool if w.sending], [])
-            for w in pool:
-                if w.task_w in writable:
+            for w in pool:  # poll, not select: no limit on the descriptors' numbers
+                poller.register(w.result_r, select.POLLIN if w.queued else 0)
+                poller.register(w.task_w, select.POLLOUT if w.sending else 0)
+            for fd, _ in poller.poll():
+                w, writes = by_fd[fd]
+                if writes:
                     w.write()
-                if w.result_r in readable:
+                else:
                     w.read(done)
     finally:
         for w in pool:

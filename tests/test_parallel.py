@@ -164,3 +164,24 @@ def test_where_there_is_no_fork_the_pool_gives_the_same_ordered_results():
     got = list(_pool_map(_work, range(40), 2, _set_up, (3,)))
     assert [value for value, _ in got] == list(range(3, 43))
     assert os.getpid() not in {pid for _, pid in got}
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked workers only")
+def test_pipes_numbered_past_1024_are_waited_on_too():
+    """A process with many files open (select() stops at descriptor 1023) still runs its
+    workers."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1200
+    if hard != resource.RLIM_INFINITY and hard < want:
+        pytest.skip("cannot open enough files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want) if soft != resource.RLIM_INFINITY else soft, hard))
+    held = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        assert list(ordered_map(_work_plain, range(10), workers=2)) == list(range(10))
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
