@@ -119,7 +119,7 @@ _CLEAN_FOR = (
     "docs = corpus(Path(sys.argv[2]), 5); c = Cleaner(accelerate=True)\n"
     "for d in docs[:200]: c.clean(d).removed\n"
     "start, stop = float(sys.argv[3]), float(sys.argv[3]) + float(sys.argv[4])\n"
-    "while time.monotonic() < start: pass\n"
+    "time.sleep(max(0.0, start - time.monotonic()))\n"
     "n = i = 0\n"
     "while time.monotonic() < stop:\n"
     "    d = docs[i % len(docs)]; c.clean(d).removed; n += len(d.encode()); i += 1\n"
