@@ -50,10 +50,36 @@ class PatternTimeout(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A compiled pattern plus its source text, searched under a time limit."""
+    """A compiled pattern plus its source text, searched under a time limit.
+
+    `flags` are the compiled pattern's (inline flags such as `(?i)` included). A pattern
+    made with `lazy` is compiled when first used: packs whose exact text passed validation
+    before (cleaner/packs.py) load without compiling every pattern, which was most of a
+    run's start-up."""
 
     source: str
     compiled: Any
+    flags: int = field(default=0, compare=False)
+    compile_flags: int = field(default=0, compare=False, repr=False)  # what `lazy` compiles with
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flags", self.compiled.flags)
+
+    @classmethod
+    def lazy(cls, source: str, compile_flags: int, flags: int) -> "Pattern":
+        """A pattern known to compile (to `flags`), compiled on first use."""
+        pattern = object.__new__(cls)
+        for name, value in (("source", source), ("flags", flags), ("compile_flags", compile_flags)):
+            object.__setattr__(pattern, name, value)
+        return pattern  # `compiled` left unset: __getattr__ fills it
+
+    def __getattr__(self, name: str) -> Any:
+        """Reached only for a slot not yet set, that is the `compiled` of a lazy pattern."""
+        if name != "compiled":
+            raise AttributeError(name)
+        compiled = regex.compile(self.source, self.compile_flags)
+        object.__setattr__(self, "compiled", compiled)
+        return compiled
 
     def search(self, text: str) -> bool:
         try:  # the time limit given in its place (see TIMEOUT_AT): half the cost of naming it
@@ -241,7 +267,7 @@ def trigger(rule: Rule) -> tuple[str, bool] | None:
     body = anchored_body(pat.source, implicit=rule.kind == "label")
     if body is None:
         return None
-    return body, bool(pat.compiled.flags & regex.IGNORECASE)
+    return body, bool(pat.flags & regex.IGNORECASE)
 
 
 def position_dependent(rule: Rule) -> bool:

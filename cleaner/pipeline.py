@@ -227,11 +227,11 @@ class Cleaner:
             for rule in pack.rules:
                 pat = rule.options[TRIGGER_KEY[rule.kind]]
                 by_rule[rule.id] = len(triggers)
-                triggers.append(Trigger(pat.source, bool(pat.compiled.flags & regex.IGNORECASE),
+                triggers.append(Trigger(pat.source, bool(pat.flags & regex.IGNORECASE),
                                         anchored=rule.kind == "label"))
             for k, fp in enumerate(pack.fingerprints):
                 by_fingerprint.setdefault(pack.name, []).append(len(triggers))
-                triggers.append(Trigger(fp.source, bool(fp.compiled.flags & regex.IGNORECASE)))
+                triggers.append(Trigger(fp.source, bool(fp.flags & regex.IGNORECASE)))
         return triggers, by_rule, by_fingerprint
 
     def _start_scanner(self) -> None:

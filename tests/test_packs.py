@@ -118,3 +118,79 @@ def test_pack_name_clash_is_an_error(tmp_path: Path):
     (tmp_path / "g.toml").write_text(GOOD.replace('name = "mine"', 'name = "general"'))
     with pytest.raises(RulePackError, match="already used"):
         Cleaner(rule_dirs=[tmp_path])
+
+
+SITE = '''
+[pack]
+name = "gazette"
+fingerprints = ['(?i)^the gazette$']
+
+[[rule]]
+id = "more"
+kind = "section"
+family = "teaser"
+message = "a teaser list"
+start = '^(?i)more from the gazette$'
+max_lines = 3
+
+[[rule]]
+id = "advert"
+kind = "line"
+family = "widget"
+message = "an ad marker"
+pattern = '^ADVERT$'
+ignore_case = true
+'''
+
+
+def _is_compiled(pattern) -> bool:
+    try:
+        object.__getattribute__(pattern, "compiled")
+    except AttributeError:
+        return False
+    return True
+
+
+def _patterns(pack):
+    return list(pack.fingerprints) + [p for r in pack.rules for p in r.options.values()
+                                      if hasattr(p, "source")]
+
+
+def test_a_pack_validated_before_loads_without_compiling_and_cleans_the_same(tmp_path, monkeypatch):
+    """The second load of the same text skips compiling its patterns (the flags, inline
+    `(?i)` included, come from the cache); each is compiled when first used, and the
+    Cleaner's decisions are those of a pack compiled in full."""
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    first = parse_pack(SITE, "gazette.toml")
+    assert all(_is_compiled(p) for p in _patterns(first))
+    assert len(list(tmp_path.glob("pack-*.json"))) == 1
+    again = parse_pack(SITE, "gazette.toml")
+    assert not any(_is_compiled(p) for p in _patterns(again))
+    assert [p.flags for p in _patterns(again)] == [p.flags for p in _patterns(first)]
+    assert [p.compiled.flags for p in _patterns(again)] == [p.flags for p in _patterns(first)]
+    text = "The Gazette\nThe council met on Monday to close the library.\nadvert\nMore from the Gazette\nA\nB\n"
+    lazy = Cleaner(extra_packs=[("gazette.toml", SITE)]).clean(text)
+    monkeypatch.setenv("CLEANER_CACHE_DIR", "")  # no cache: every pattern compiled at load
+    eager = Cleaner(extra_packs=[("gazette.toml", SITE)]).clean(text)
+    assert lazy.decisions == eager.decisions and lazy.site == eager.site == "gazette"
+    assert [d.rule for d in lazy.removed] == ["gazette/advert", "gazette/more", "gazette/more", "gazette/more"]
+
+
+def test_a_changed_pack_is_validated_again_and_a_broken_entry_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    parse_pack(GOOD, "my.toml")
+    e = _err(GOOD.replace("'^Advert$'", "'^Advert($'"))
+    assert (e.path, e.rule, e.line) == ("my.toml", "ok", 10) and "invalid pattern" in str(e)
+    [entry] = tmp_path.glob("pack-*.json")
+    for broken in ("not json", "[1, 2, 3]", '["x"]'):
+        entry.write_text(broken)
+        pack = parse_pack(GOOD, "my.toml")
+        assert all(_is_compiled(p) for p in _patterns(pack))  # validated in full again
+        assert pack.rules[0].options["pattern"].search("Advert")
+    assert entry.read_text() == "[%d]" % pack.rules[0].options["pattern"].flags  # and remembered right
+
+
+def test_without_a_cache_directory_every_load_validates(monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", "")
+    for _ in range(2):
+        assert all(_is_compiled(p) for p in _patterns(parse_pack(SITE, "gazette.toml")))
