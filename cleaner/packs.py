@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
+from cleaner import kinds
 from cleaner.errors import RulePackError
 from cleaner.kinds import (
     COMMON_KEYS,
@@ -30,6 +31,7 @@ from cleaner.kinds import (
     trigger,
 )
 from cleaner.prefilter import AnchoredSet, anchored_body
+from cleaner.scanner import cache_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -182,12 +184,10 @@ def _validated_key(raw: str) -> str:
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
     """This module and the rule kinds' (what validation runs), as they are installed."""
-    from cleaner import kinds
     return hashlib.sha256(Path(__file__).read_bytes() + Path(kinds.__file__).read_bytes()).digest()
 
 
 def _validated_path(key: str) -> Path | None:
-    from cleaner.scanner import cache_dir
     d = cache_dir()
     return None if d is None else d / f"pack-{key}.json"
 
@@ -272,8 +272,7 @@ def _parse_pack(raw: str, shown: str, patterns: "_Patterns") -> Pack:
 
 
 def _parse_rule(table: Any, pack: str, shown: str, line: int | None, loc: "_Locator", index: int,
-                patterns: Callable[..., Pattern] | None = None) -> Rule:
-    patterns = patterns or _compile
+                patterns: Callable[..., Pattern]) -> Rule:
     if not isinstance(table, dict):
         raise RulePackError(shown, "each [[rule]] must be a table", line=line)
     rid = table.get("id")
