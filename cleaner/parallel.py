@@ -91,7 +91,7 @@ def _pool_map(fn: Callable[[T], R], items: Iterable[T], workers: int,
 # --- forked workers ------------------------------------------------------------------------------
 
 class WorkerError(RuntimeError):
-    """A worker process died, or sent back what could not be read."""
+    """A worker process died, or raised an exception that could not be sent back whole."""
 
 
 class _Worker:
