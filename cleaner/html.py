@@ -172,13 +172,23 @@ class Extracted:
     blocks: tuple[str, ...]
 
 
+def html_import_error(e: ImportError) -> str:
+    """The one-line message for a failed import of the HTML stack, naming the real cause:
+    trafilatura itself missing, or something it imports (lxml_html_clean, on lxml >= 6.2)."""
+    missing = getattr(e, "name", None) or ""
+    if missing.split(".")[0] == "trafilatura":
+        return "HTML input needs trafilatura: pip install 'cleaner[html]'"
+    return (f"HTML input needs trafilatura, which failed to import: {e} "
+            f"(pip install 'cleaner[html]' installs what it needs)")
+
+
 def trafilatura_extract(markup: str) -> Extracted:
     """The body blocks trafilatura finds, recall-oriented (it keeps borderline blocks: the
     pipeline removes the chrome among them)."""
     try:
         import trafilatura
-    except ImportError:
-        raise InputError("HTML input needs trafilatura: pip install 'cleaner[html]'") from None
+    except ImportError as e:
+        raise InputError(html_import_error(e)) from None
     text = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True,
                                include_images=False, deduplicate=False) or ""
     return Extracted(tuple(ln for ln in text.splitlines() if ln.strip()))

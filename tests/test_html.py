@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("trafilatura")
+# trafilatura is a test extra: a failure to import it (or what it imports, such as
+# lxml_html_clean) fails this module loudly instead of skipping it.
+import trafilatura  # noqa: E402,F401
 
 from cleaner import html as H  # noqa: E402
 from cleaner.pipeline import Cleaner  # noqa: E402
@@ -184,3 +186,13 @@ def test_dev_pages_beat_trafilatura_alone():
         ngold += sum(gold.values())
     p, r = tp / npred, tp / ngold
     assert 2 * p * r / (p + r) >= 0.97
+
+
+def test_import_error_names_the_real_cause():
+    """A missing dependency of trafilatura is named, not reported as trafilatura missing."""
+    inner = ModuleNotFoundError("lxml.html.clean module is now a separate project lxml_html_clean",
+                                name="lxml_html_clean")
+    msg = H.html_import_error(inner)
+    assert "lxml_html_clean" in msg and "\n" not in msg
+    outer = ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura")
+    assert H.html_import_error(outer) == "HTML input needs trafilatura: pip install 'cleaner[html]'"
