@@ -23,7 +23,8 @@ from cleaner.jsonl import clean_field
 
 class CleanerStep(BaseFormatter):
     """Clean each document's text with `cleaner`; counts removed lines per rule family in
-    datatrove's stats (`removed_<family>`), and optionally records the removals in metadata."""
+    datatrove's stats (`removed_<family>`: the total, and per document that had any), and
+    optionally records the removals in metadata."""
 
     name = "🧹 cleaner"
 
@@ -46,16 +47,20 @@ class CleanerStep(BaseFormatter):
         return clean_field(self.cleaner, text, self.split_docs)[0]
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        stats = self.stats  # datatrove's per-step MetricStatsDict
         for doc in data:
             self.stat_update("total")
             with self.track_time():
                 cleaned, results = clean_field(self.cleaner, doc.text, self.split_docs)
-                removed = [(k, d) for k, r in results for d in r.removed if d.text.strip()]
-                for _, d in removed:
-                    self.stat_update(f"removed_{d.family or 'other'}")
+                # One update per family and document, from counts the run already holds
+                # (not one per removed line: 250,000 calls on 20 MB of pages).
+                for _, result in results:
+                    for family, count in result.families().items():
+                        stats[f"removed_{family}"].update(count)
                 if self.explain_key:
                     doc.metadata[self.explain_key] = [
-                        {"doc": k, "line": d.line, "rule": d.rule} for k, d in removed]
+                        {"doc": k, "line": d.line, "rule": d.rule}
+                        for k, r in results for d in r.removed if d.text.strip()]
                 doc.text = cleaned
             yield doc
 
