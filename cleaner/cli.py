@@ -4,6 +4,7 @@
     cleaner fix PATH... [--glob PATTERN]      rewrite in place; exit 1 if anything changed
     cleaner check PATH... [--glob PATTERN]    list what fix would change; exit 1 if any
     cleaner learn PATH... [-o PACK.toml]       draft a rule pack from lines recurring across a corpus
+    cleaner report PATH... -o REPORT.html      clean a corpus (writing nothing back); an HTML report of the run
     cleaner rules list | validate DIR | show ID
 
 Exit status: 0 done (nothing to fix), 1 files changed or would change, 2 an error, which is
@@ -99,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
     lp.add_argument("--workers", type=int, default=None, metavar="N",
                     help="worker processes (default: the number of cores); same pack for any N")
     _common(lp)
+
+    from cleaner import report_command
+    report_command.add_parser(sub, _common)
 
     r = sub.add_parser("rules", help="list, validate or show rules")
     rsub = r.add_subparsers(dest="rules_command", required=True)
@@ -360,6 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_batch(args, write=args.command == "fix")
         if args.command == "learn":
             return cmd_learn(args)
+        if args.command == "report":
+            from cleaner import report_command
+            return report_command.run(args, _cleaner(args))
         return cmd_rules(args)
     except CleanerError as exc:
         print(f"cleaner: {exc}", file=sys.stderr)

@@ -284,7 +284,9 @@ class CorpusReport:
     @staticmethod
     def _document_section(k: int, v: DocumentView) -> str:
         out = [f'<section class="doc" id="doc-{k}" data-name="{html.escape(v.name)}" '
-               f'data-anchor="{_doc_anchor_name(v.name)}"><h3>{html.escape(v.name)}</h3><ol class="lines">']
+               f'data-anchor="{_doc_anchor_name(v.name)}"><p><a href="#totals">back to the report</a></p>'
+               f"<h3>{html.escape(v.name)}: {v.removed_lines:,} lines removed</h3>"
+               '<ol class="lines">']
         for text, rule, family, reason in v.lines:
             if rule is None:
                 out.append(f"<li>{html.escape(text) or '&nbsp;'}</li>")
@@ -338,6 +340,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 svg text { font-size: 12px; }
 section.doc { display: none; border-top: 2px solid #999; margin-top: 1em; }
 section.doc:target, section.doc.open { display: block; }
+body:has(section.doc:target) > :not(section.doc:target),
+body:has(section.doc.open) > :not(section.doc.open) { display: none; }
 ol.lines li { white-space: pre-wrap; }
 ol.lines li.removed { border-left: 4px solid; padding-left: .4em; color: #777; }
 ol.lines li.removed .why { float: right; font-size: 12px; color: #444; }
