@@ -10,19 +10,33 @@ SHOW_CHARS = 80
 
 
 def explain(result: CleanResult, name: str) -> str:
-    """Every removed line with its rule id, pack file and reason; then a count per rule."""
+    """Every removed line with its rule id, pack file and reason; then a count per rule.
+
+    Consecutive removed lines with the same rule and reason (a section, a teaser list) are
+    one entry: the reason once, with the line range, then each line's text."""
     out: list[str] = []
     site = result.site or "none detected"
     out.append(f"{name}: site: {site}")
     blank = 0
+    runs: list[list] = []  # [first line, last line, decision, [(line, text)]]
     for d in result.removed:
         if not d.text.strip():
             blank += 1
             continue
-        text = d.text.strip()
-        shown = text if len(text) <= SHOW_CHARS else text[: SHOW_CHARS - 1] + "…"
-        out.append(f"{name}:{d.line}: {d.rule} [{d.source}] {d.reason}")
-        out.append(f"    | {shown}")
+        last = runs[-1] if runs else None
+        if last is not None and last[2].rule == d.rule and last[2].reason == d.reason \
+                and _only_blank_between(result, last[1], d.line):
+            last[1] = d.line
+            last[3].append((d.line, d.text))
+        else:
+            runs.append([d.line, d.line, d, [(d.line, d.text)]])
+    for first, final, d, texts in runs:
+        where = f"{first}" if first == final else f"{first}-{final}"
+        count = "" if len(texts) == 1 else f" ({len(texts)} lines)"
+        out.append(f"{name}:{where}: {d.rule} [{d.source}] {d.reason}{count}")
+        for line, text in texts:
+            shown = _shown(text)
+            out.append(f"    | {shown}" if len(texts) == 1 else f"    {line:>5} | {shown}")
     counts = result.counts()
     kept = sum(1 for d in result.decisions if d.kept and d.text.strip())
     out.append("")
@@ -33,6 +47,17 @@ def explain(result: CleanResult, name: str) -> str:
     for w in result.warnings:
         out.append(f"warning: {w}")
     return "\n".join(out) + "\n"
+
+
+def _shown(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SHOW_CHARS else text[: SHOW_CHARS - 1] + "…"
+
+
+def _only_blank_between(result: CleanResult, a: int, b: int) -> bool:
+    """Are the lines strictly between line numbers a and b (from 1) blank?"""
+    decisions = result.decisions
+    return all(not decisions[k - 1].text.strip() for k in range(a + 1, b))
 
 
 def html_explain(res, name: str) -> str:
@@ -50,11 +75,19 @@ def html_as_json(res, name: str) -> str:
 
 
 def diff(before: str, after: str, name: str) -> str:
+    old, new = diff_headers(name)
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}",
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=old, tofile=new,
     )
     return "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines)
+
+
+def diff_headers(name: str) -> tuple[str, str]:
+    """The path as given: git's a/ and b/ before a relative path (what `git apply` and
+    `patch -p1` read), an absolute path or stdin's "-" as it is."""
+    if name.startswith("/") or name == "-":
+        return name, name
+    return f"a/{name}", f"b/{name}"
 
 
 def as_json(result: CleanResult, name: str) -> str:
@@ -62,7 +95,7 @@ def as_json(result: CleanResult, name: str) -> str:
         "file": name,
         "site": result.site,
         "changed": result.changed,
-        "decisions": [d.to_dict() for d in result.decisions],
+        "decisions": [{**d.to_dict(), "text": d.text} for d in result.decisions],
         "summary": dict(result.counts()),
         "warnings": list(result.warnings),
     }, ensure_ascii=False) + "\n"

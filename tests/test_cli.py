@@ -32,14 +32,14 @@ def test_explain_lists_each_removal_with_rule_pack_and_reason():
     out = r.stdout.decode()
     assert r.returncode == 0
     assert f"{SEED}:3: bbc/caption-label [rules/bbc.toml]" in out
-    assert f"{SEED}:75: bbc/related-links [rules/bbc.toml]" in out
+    assert f"{SEED}:75-77: bbc/related-links [rules/bbc.toml]" in out  # a section: its range, once
     assert "summary: 5 lines removed" in out and "3  bbc/caption-label" in out
 
 
 def test_diff_is_a_unified_diff():
     r = run_cli("clean", "--diff", str(SEED))
     out = r.stdout.decode()
-    assert out.startswith(f"--- a/{SEED}\n+++ b/{SEED}\n")
+    assert out.startswith(f"--- {SEED}\n+++ {SEED}\n")  # an absolute path as given
     assert "-image captionAreas of the city" in out
 
 
@@ -49,7 +49,8 @@ def test_json_decisions_for_tools():
     assert data["site"] == "bbc"
     d3 = data["decisions"][2]
     assert d3 == {"line": 3, "kept": False, "rule": "bbc/caption-label", "source": "rules/bbc.toml",
-                  "reason": d3["reason"], "family": "caption"}
+                  "reason": d3["reason"], "family": "caption",
+                  "text": "image captionAreas of the city of Homs have been heavily shelled for days, witnesses say"}
     assert data["decisions"][0]["kept"] is True
 
 
