@@ -17,13 +17,12 @@ from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
-from cleaner import kinds
+from cleaner import kinds, redos
 from cleaner.errors import RulePackError
 from cleaner.kinds import (
     COMMON_KEYS,
     FAMILIES,
     KIND_KEYS,
-    MATCH_TIMEOUT_S,
     PATTERN_KEYS,
     Pattern,
     PatternTimeout,
@@ -40,17 +39,6 @@ else:  # pragma: no cover
 
 PACK_KEYS = {"name": str, "description": str, "fingerprints": list, "min_fingerprints": int}
 _NAME = regex.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-# Strings on which a well-behaved pattern answers at once; a pattern with nested
-# quantifiers that backtracks catastrophically times out on at least one of them.
-_PROBES = (
-    "a" * 3000 + "!",
-    "A " * 1500 + "!",
-    "1" * 3000 + "x",
-    ". " * 1500,
-    "ab" * 1500 + "\x00",
-)
-
 
 @dataclass(frozen=True)
 class Pack:
@@ -79,20 +67,29 @@ class Pack:
         return [(anchored_body(fp.source), bool(fp.flags & regex.IGNORECASE))  # type: ignore[misc]
                 for fp, anchored in zip(self.fingerprints, self.fingerprint_anchored) if anchored]
 
-    def recognises(self, lines: Sequence[str], candidates: set[int] | None = None) -> bool:
+    def recognises(self, lines: Sequence[str], candidates: set[int] | None = None,
+                   timed_out: list[str] | None = None) -> bool:
         """True when at least `min_fingerprints` distinct fingerprints match some line.
         `candidates` (from a prefilter of the start-anchored fingerprints) are the only
         lines such a fingerprint can match; the others are tried on every line."""
         return self.recognises_in([
             (lines[i] for i in sorted(candidates)) if candidates is not None and anchored else lines
-            for anchored in self.fingerprint_anchored])
+            for anchored in self.fingerprint_anchored], timed_out)
 
-    def recognises_in(self, where: Sequence[Iterable[str]]) -> bool:
+    def recognises_in(self, where: Sequence[Iterable[str]], timed_out: list[str] | None = None) -> bool:
         """`recognises`, with the lines to try given per fingerprint (a prefilter's or the
-        scanner's candidates)."""
+        scanner's candidates). A fingerprint whose search runs out of time (MATCH_TIMEOUT_S)
+        counts as not found, and a warning naming it goes to `timed_out`."""
         hits = 0
         for fp, lines in zip(self.fingerprints, where):
-            if any(fp.search(text) for text in lines):
+            try:
+                found = any(fp.search(text) for text in lines)
+            except PatternTimeout:
+                if timed_out is not None:
+                    timed_out.append(f"a fingerprint of site pack {self.name} ({self.source}) timed out on "
+                                     "this document and was skipped")
+                continue
+            if found:
                 hits += 1
                 if hits >= self.min_fingerprints:
                     return True
@@ -170,12 +167,12 @@ class _Patterns:
 
 
 # Bumped when what validation checks changes in a way the code digest below would not show.
-_VALIDATED_FORMAT = 1
+_VALIDATED_FORMAT = 2
 
 
 def _validated_key(raw: str) -> str:
     h = hashlib.sha256()
-    h.update(f"{_VALIDATED_FORMAT}|{regex.__version__}|{sys.version_info[:2]}|{MATCH_TIMEOUT_S}|".encode())
+    h.update(f"{_VALIDATED_FORMAT}|{regex.__version__}|{sys.version_info[:2]}|".encode())
     h.update(_code_digest())
     h.update(raw.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
@@ -183,8 +180,9 @@ def _validated_key(raw: str) -> str:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
-    """This module and the rule kinds' (what validation runs), as they are installed."""
-    return hashlib.sha256(Path(__file__).read_bytes() + Path(kinds.__file__).read_bytes()).digest()
+    """This module, the rule kinds' and the pattern-safety check's (what validation runs),
+    as they are installed."""
+    return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], kinds, redos))).digest()
 
 
 def _validated_path(key: str) -> Path | None:
@@ -337,25 +335,19 @@ def _compile_flags(ignore_case: bool) -> int:
 
 
 def _compile(source: str, ignore_case: bool, shown: str, rule: str | None, line: int | None, key: str) -> Pattern:
-    """Compile with `regex`; reject empty, invalid and catastrophically backtracking patterns."""
+    """Compile with `regex`; reject empty and invalid patterns, and those whose structure
+    backtracks catastrophically (cleaner/redos.py: nested or overlapping unbounded
+    repetitions), which is decided without running them, so on every machine alike."""
     if not source:
         raise RulePackError(shown, f"'{key}' is an empty pattern (it would match every line)", rule=rule, line=line)
     try:
         compiled = regex.compile(source, _compile_flags(ignore_case))
     except regex.error as exc:
         raise RulePackError(shown, f"invalid pattern in '{key}': {exc}", rule=rule, line=line) from None
-    pattern = Pattern(source, compiled)
-    for probe in _PROBES:
-        try:
-            pattern.search(probe)
-        except PatternTimeout:
-            raise RulePackError(
-                shown,
-                f"pattern in '{key}' backtracks catastrophically (over {MATCH_TIMEOUT_S * 1000:.0f} ms "
-                f"on a {len(probe)}-character probe line); simplify its nested repetition",
-                rule=rule, line=line,
-            ) from None
-    return pattern
+    why = redos.explain(source, ignore_case)
+    if why is not None:
+        raise RulePackError(shown, f"pattern in '{key}' is refused: {why}", rule=rule, line=line)
+    return Pattern(source, compiled)
 
 
 class _Locator:

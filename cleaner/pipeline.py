@@ -284,17 +284,20 @@ class Cleaner:
             return doc if doc.site == self.site else doc.with_site(self.site)
         if NO_SITE in doc.applied:
             return doc if doc.site is None else doc.with_site(None)
+        timed_out: list[str] = []  # fingerprints whose search ran out of time
         if doc.hits is not None:
-            site = self._detect_with_hits(doc, doc.hits)
+            site = self._detect_with_hits(doc, doc.hits, timed_out)
         else:
             texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
             candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
-            site = next((p.name for p in self._site_packs.values() if p.recognises(texts, candidates)), None)
+            site = next((p.name for p in self._site_packs.values() if p.recognises(texts, candidates, timed_out)), None)
+        if timed_out:
+            doc = doc.but(warnings=doc.warnings + tuple(w for w in dict.fromkeys(timed_out) if w not in doc.warnings))
         if site is None:
             return doc.but(site=None, applied=doc.applied | {NO_SITE})
         return doc.with_site(site)
 
-    def _detect_with_hits(self, doc: Document, hits: Hits) -> str | None:
+    def _detect_with_hits(self, doc: Document, hits: Hits, timed_out: list[str]) -> str | None:
         """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines
         it may match and on the lines that were not scanned."""
         matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
@@ -318,7 +321,7 @@ class Cleaner:
                     where.append(everywhere)
                 else:
                     where.append([lines[i].stripped for i in sorted(found)] + unscanned)
-            if pack.recognises_in(where):
+            if pack.recognises_in(where, timed_out):
                 return pack.name
         return None
 

@@ -78,9 +78,110 @@ def test_invalid_pattern_names_line():
     assert e.rule == "ok" and e.line == 10 and "invalid pattern" in str(e)
 
 
-def test_catastrophic_pattern_rejected_on_load():
-    e = _err(GOOD.replace("'^Advert$'", "'^(a+)+$'"))
-    assert e.rule == "ok" and "backtracks catastrophically" in str(e)
+def _never_run(monkeypatch):
+    """Loading a pack must decide a pattern's safety without running it (no clock)."""
+    from cleaner import kinds
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a pattern was run while the pack loaded")
+    monkeypatch.setattr(kinds.Pattern, "search", refuse)
+    monkeypatch.setattr(kinds.Pattern, "match_end", refuse)
+
+
+CATASTROPHIC = [r"^(a+)+$", r"(a*)*", r"(\w+\s?)+", r"(x+x+)+y", r"(a?)+b", r"(?:\p{L}+\s?)+$",
+                r"(q|qq)+(?=z)", r"(a|a)*", r"(\w|\d)+", r"(?:a|b+)+c", r"^(?:Share|Tweet)(?:\s*[|,]?\s*(?:Share|Tweet))*$"]
+SAFE = [r"^(?:a|b)+$", r"(?>a+)+", r"a++", r"\d+(?:,\d+)*", r"(?:a|ab)+", r"(?:\w+\s)+", r"(?:a{2})+",
+        r"\p{Lu}[\p{L}-]*(?: \p{Lu}[\p{L}-]*)*", r"^(?:advertisement|advertising|ad)(?:[\s:]*(?:advertisement|ad))*$",
+        r"(?:Share on \w+(?!\w)|Share)+", r"(?:x(?:a|aa))+", r".*x.*x.*y"]
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_catastrophic_pattern_rejected_on_load_by_its_structure(pattern, monkeypatch, tmp_path):
+    """Refused whatever the machine's speed: the check reads the pattern, it never times it
+    (the old probe timed `^(a+)+$` against 50 ms and let it through on a fast machine)."""
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    _never_run(monkeypatch)
+    e = _err(GOOD.replace("'^Advert$'", f"'{pattern}'"))
+    assert (e.path, e.rule, e.line) == ("my.toml", "ok", 10)
+    assert "pattern in 'pattern' is refused" in str(e) and "exponentially" in str(e)
+
+
+@pytest.mark.parametrize("pattern", SAFE)
+def test_safe_look_alikes_load(pattern, monkeypatch, tmp_path):
+    """Disjoint alternatives, atomic groups, possessive repeats and separated iterations are
+    not ambiguous, and load."""
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    _never_run(monkeypatch)
+    parse_pack(GOOD.replace("'^Advert$'", f"'{pattern}'"), "my.toml")
+
+
+def test_overlapping_alternation_names_itself():
+    e = _err(GOOD.replace("'^Advert$'", "'(q|qq)+(?=z)'"))
+    assert "overlapping alternation" in str(e) and str(e).startswith("my.toml:10: rule 'ok':")
+
+
+def test_nested_quantifier_names_itself_in_a_fingerprint():
+    e = _err(GOOD.replace('name = "mine"', 'name = "mine"\nfingerprints = [\'(a+)+$\']'))
+    assert e.line == 4 and "nested quantifiers" in str(e)
+
+
+def test_unanalysable_syntax_is_refused_with_its_reason():
+    """`regex` accepts set operations (V1) and fuzzy matching, which the check cannot read:
+    refused with that said, not trusted."""
+    e = _err(GOOD.replace("'^Advert$'", "'(?:foo){e<=1}'"))
+    assert "cannot be checked for catastrophic backtracking" in str(e)
+
+
+def test_an_unsafe_pack_is_refused_again_from_a_warm_cache(monkeypatch, tmp_path):
+    """The validated-pack cache keys on the pack text and the validation code: an unsafe pack
+    is never remembered as valid, and a safe one loads from the cache."""
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    bad = GOOD.replace("'^Advert$'", "'(a|a)*b'")
+    for _ in range(2):
+        assert "refused" in str(_err(bad))
+    parse_pack(GOOD, "my.toml")
+    assert list(tmp_path.glob("pack-*.json"))
+    assert [r.id for r in parse_pack(GOOD, "my.toml").rules] == ["mine/ok"]
+
+
+def test_validation_cache_key_covers_the_safety_check():
+    from cleaner import packs, redos
+
+    packs._code_digest.cache_clear()
+    try:
+        import hashlib
+        own = Path(packs.__file__).read_bytes() + Path(packs.kinds.__file__).read_bytes() + Path(redos.__file__).read_bytes()
+        assert packs._code_digest() == hashlib.sha256(own).digest()
+    finally:
+        packs._code_digest.cache_clear()
+
+
+def _slow_pack(tmp_path: Path, *, fingerprint: bool = False) -> Path:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    slow = "'.*x.*x.*x.*y'"  # polynomial: loads, and is bounded by the per-search time limit
+    head = f'[pack]\nname = "slow"\nfingerprints = [{slow}]\n' if fingerprint else '[pack]\nname = "slow"\n'
+    pattern = "'^zzz$'" if fingerprint else slow
+    (rules / "slow.toml").write_text(head + '\n[[rule]]\nid = "exes"\nkind = "line"\nfamily = "other"\n'
+                                     f'message = "m"\npattern = {pattern}\n')
+    return rules
+
+
+@pytest.mark.parametrize("accelerate", [False, True])
+@pytest.mark.parametrize("fingerprint", [False, True])
+def test_a_search_that_runs_out_of_time_is_a_warning_in_the_result(tmp_path, monkeypatch, accelerate, fingerprint):
+    """A pattern that passes the structure check but is slow on some line is stopped by the
+    per-search limit, and the library result says so (rule or fingerprint alike). The limit
+    is set to a nanosecond so the verdict does not depend on the machine's speed."""
+    from cleaner import kinds
+
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(kinds, "MATCH_TIMEOUT_S", 1e-9)
+    c = Cleaner(rule_dirs=[_slow_pack(tmp_path, fingerprint=fingerprint)], builtin=False, accelerate=accelerate)
+    text = "A first paragraph of ordinary body text, long enough to be kept.\n" + "xxxy" + "x" * 20000 + "\n"
+    r = c.clean(text)
+    assert r.text == text
+    assert any("timed out" in w and ("fingerprint" in w if fingerprint else "slow/exes" in w) for w in r.warnings), r.warnings
 
 
 def test_unknown_kind_and_family():
