@@ -67,7 +67,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, count
+from itertools import accumulate, compress, count
 from operator import add
 from pathlib import Path
 from typing import Any, Sequence
@@ -540,7 +540,10 @@ class Scanner:
         self.compiled_ids = frozenset(ids)
         # The set's own Match, without google-re2's Python wrapper around it where it has one
         # (a fifth of the scan's time: one call per line); it answers a list, empty for none.
-        self._match = getattr(getattr(self._set, "_set", None), "Match", None) or getattr(self._set, "Match", None)
+        self._match = getattr(getattr(self._set, "_set", None), "Match", None)
+        if self._match is None and self._set is not None:  # the wrapper answers None for none
+            wrapped = self._set.Match
+            self._match = lambda data: wrapped(data) or []
 
     @classmethod
     def cached(cls, triggers: Sequence[Trigger]) -> bool:
@@ -573,31 +576,34 @@ class Scanner:
         return expr
 
     def scan(self, texts: Sequence[str]) -> "Hits":
-        """Where each trigger may match in these (stripped) line texts: each line is matched
-        against the whole set at once (a blank line holds no match)."""
+        """Where each trigger may match in these (stripped) line texts: each non-blank line
+        is matched against the whole set at once (a blank line holds no match), the calls
+        made in one C-level `map` (they are most of the scan's time)."""
         matched: dict[int, set[int]] = {}
-        data, control = encode(texts, self.mapped)
+        at = list(compress(range(len(texts)), texts))  # the non-blank lines
+        kept = list(compress(texts, texts)) if len(at) < len(texts) else list(texts)
+        data, control = encode(kept, self.mapped)
         others: frozenset[int] = frozenset()
         if control:  # rare: set those lines aside
-            others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
-            texts = ["" if i in others else t for i, t in enumerate(texts)]
-            data, _ = encode(texts, self.mapped)
-        if self._set is not None:
-            match, ids, sentinel, failed = self._match, self._ids, self._sentinel, []
-            for i, line in enumerate(data.split(b"\n")):
-                if not line:
-                    continue
-                found = match(line + _SENTINEL)
-                if not found or sentinel not in found:
+            others = frozenset(at[j] for j, t in enumerate(kept) if not scannable(t))
+            kept = [t if scannable(t) else "" for t in kept]
+            data, _ = encode(kept, self.mapped)
+        if self._set is not None and kept:
+            # one piece per kept line, its newline (the sentinel) kept; bytes split on \n and
+            # \r only, and a line with \r was emptied above
+            founds = list(map(self._match, (data + _SENTINEL).splitlines(True)))
+            ids, sentinel, failed = self._ids, self._sentinel, []
+            for j in [j for j, found in enumerate(founds) if len(found) != 1]:
+                found, i = founds[j], at[j]
+                if sentinel not in found:
                     failed.append(i)  # RE2 gave up on this line: every trigger may match it
                     continue
-                if len(found) > 1:
-                    for k in found:
-                        if k != sentinel:
-                            if ids[k] in matched:
-                                matched[ids[k]].add(i)
-                            else:
-                                matched[ids[k]] = {i}
+                for k in found:
+                    if k != sentinel:
+                        if ids[k] in matched:
+                            matched[ids[k]].add(i)
+                        else:
+                            matched[ids[k]] = {i}
             if failed:
                 others = others | frozenset(failed)
         return Hits(matched, self.compiled_ids, self.size, others)
