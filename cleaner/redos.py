@@ -406,8 +406,8 @@ class _Walk:
 
     def alike(self, a: Callable[[int], Iterable[Path]], b: Callable[[int], Iterable[Path]]) -> bool:
         """Can two ways on agree on their next LOOKAHEAD characters (or until one ends)?
-        Looked at 2, 4, 8, ... characters ahead, so that most comparisons stop early; where
-        the ways are too many to follow that far, the answer at the depth before stands."""
+        Looked at 1, 2, 4, ... characters ahead, so that most comparisons stop early; ways
+        too many to follow (over MAX_PATHS) are taken as alike, the cautious answer."""
         depth = 1
         while True:
             try:
@@ -435,10 +435,18 @@ class _Walk:
         elif op is _C.BRANCH:
             branches = av[1]
             if loop:
+                ways: dict[tuple[int, int], list[Path]] = {}  # each alternative's, by depth, made once
+
+                def way(x: int) -> Callable[[int], list[Path]]:
+                    def at(depth: int) -> list[Path]:
+                        if (x, depth) not in ways:
+                            ways[x, depth] = self._collect(self.paths(branches[x], 0, depth, cont, mode))
+                        return ways[x, depth]
+                    return at
+
                 for x in range(len(branches)):
                     for y in range(x + 1, len(branches)):
-                        if self.alike(lambda kk, b=branches[x]: self.paths(b, 0, kk, cont, mode),
-                                      lambda kk, b=branches[y]: self.paths(b, 0, kk, cont, mode)):
+                        if self.alike(way(x), way(y)):
                             raise Unsafe(_OVERLAPPING)
             for branch in branches:
                 self.seq(branch, 0, cont, loop, mode)

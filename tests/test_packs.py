@@ -295,3 +295,12 @@ def test_without_a_cache_directory_every_load_validates(monkeypatch):
     monkeypatch.setenv("CLEANER_CACHE_DIR", "")
     for _ in range(2):
         assert all(_is_compiled(p) for p in _patterns(parse_pack(SITE, "gazette.toml")))
+
+
+def test_a_long_list_of_alternatives_in_a_repetition_is_checked_and_loads():
+    """Alternatives are compared pairwise only as far as they start alike (each one's ways
+    made once), so a pack with a few hundred words in one repetition loads."""
+    words = "|".join(f"w{i}x" for i in range(200))
+    parse_pack(GOOD.replace("'^Advert$'", f"'^(?:(?:{words})\\s*)+$'"), "my.toml")
+    e = _err(GOOD.replace("'^Advert$'", f"'^(?:(?:{words}|w1|x)\\s*)+$'"))  # w1 then x is w1x
+    assert "overlapping alternation" in str(e)

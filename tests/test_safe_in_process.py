@@ -71,3 +71,11 @@ def test_the_pickle_is_the_same_in_another_process():
             "sys.stdout.write(pickle.dumps(Cleaner(disabled=['general/byline', 'family:teaser', 'x/y'])).hex())")
     assert len({_python(code).stdout for _ in range(3)}) == 1
     assert pickle.dumps(Cleaner(disabled=["general/byline", "family:teaser", "x/y"])).hex().encode() == _python(code).stdout
+
+
+def test_dill_which_datasets_hashes_with_sees_the_same_bytes_before_and_after_use():
+    dill = pytest.importorskip("dill")
+    c = Cleaner(accelerate=True)
+    fresh = dill.dumps(c)
+    c.clean(SEED_TEXTS[0])
+    assert dill.dumps(c) == fresh
