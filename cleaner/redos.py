@@ -185,6 +185,8 @@ def check(source: str, ignore_case: bool = False) -> None:
     if fuzzy is not None:
         raise Unanalysable(f"fuzzy matching {fuzzy}")
     source, inline = _global_flags(source)
+    if "V1" in inline:  # set operations and other version-1 syntax the parser would misread
+        raise Unanalysable("version 1 syntax, (?V1)")
     text, properties = _placeholders(source)
     if _P is None:  # pragma: no cover - no standard parser on this Python
         raise Unanalysable("no pattern parser in this Python")

@@ -126,10 +126,15 @@ def test_nested_quantifier_names_itself_in_a_fingerprint():
 
 
 def test_unanalysable_syntax_is_refused_with_its_reason():
-    """`regex` accepts set operations (V1) and fuzzy matching, which the check cannot read:
+    """`regex` accepts fuzzy matching and `\\m` (start of word), which the check cannot read:
     refused with that said, not trusted."""
-    e = _err(GOOD.replace("'^Advert$'", "'(?:foo){e<=1}'"))
-    assert "cannot be checked for catastrophic backtracking" in str(e)
+    for pattern in ("(?:foo){e<=1}", r"\mword"):
+        e = _err(GOOD.replace("'^Advert$'", f"'{pattern}'"))
+        assert "cannot be checked for catastrophic backtracking" in str(e), pattern
+    # version-1 syntax contradicts the V0 the packs are compiled with: an invalid pattern
+    # (it escaped as a bare ValueError before)
+    e = _err(GOOD.replace("'^Advert$'", "'(?V1)[[a-z]--[aeiou]]+'"))
+    assert e.line == 10 and "invalid pattern" in str(e)
 
 
 def test_an_unsafe_pack_is_refused_again_from_a_warm_cache(monkeypatch, tmp_path):
