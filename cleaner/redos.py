@@ -75,8 +75,11 @@ class Unanalysable(ValueError):
 def _private_parser() -> Any:
     """A private copy of the standard library's pattern parser whose alternations are kept
     as written (see the module docstring); None where the standard library has none."""
-    for name in ("re._parser", "sre_parse"):
-        spec = importlib.util.find_spec(name)
+    for name in ("re._parser", "sre_parse"):  # Python 3.11 on; before it
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, AttributeError, ValueError):  # `re` is no package before 3.11
+            spec = None
         if spec is None or spec.loader is None:
             continue
         module = importlib.util.module_from_spec(spec)

@@ -2,6 +2,7 @@
 with an error that names the file, the rule and the line."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,10 @@ def _never_run(monkeypatch):
 
 CATASTROPHIC = [r"^(a+)+$", r"(a*)*", r"(\w+\s?)+", r"(x+x+)+y", r"(a?)+b", r"(?:\p{L}+\s?)+$",
                 r"(q|qq)+(?=z)", r"(a|a)*", r"(\w|\d)+", r"(?:a|b+)+c", r"^(?:Share|Tweet)(?:\s*[|,]?\s*(?:Share|Tweet))*$"]
-SAFE = [r"^(?:a|b)+$", r"(?>a+)+", r"a++", r"\d+(?:,\d+)*", r"(?:a|ab)+", r"(?:\w+\s)+", r"(?:a{2})+",
+# Atomic groups and possessive repeats: the standard parser reads them from Python 3.11 on
+# (before, such a pattern is refused as unanalysable, the cautious side).
+_ATOMIC_READ = pytest.mark.skipif(sys.version_info < (3, 11), reason="no atomic groups in sre_parse")
+SAFE = [r"^(?:a|b)+$", pytest.param(r"(?>a+)+", marks=_ATOMIC_READ), pytest.param(r"a++", marks=_ATOMIC_READ), r"\d+(?:,\d+)*", r"(?:a|ab)+", r"(?:\w+\s)+", r"(?:a{2})+",
         r"\p{Lu}[\p{L}-]*(?: \p{Lu}[\p{L}-]*)*", r"^(?:advertisement|advertising|ad)(?:[\s:]*(?:advertisement|ad))*$",
         r"(?:Share on \w+(?!\w)|Share)+", r"(?:x(?:a|aa))+", r".*x.*x.*y"]
 
