@@ -342,7 +342,7 @@ def _compile(source: str, ignore_case: bool, shown: str, rule: str | None, line:
         raise RulePackError(shown, f"'{key}' is an empty pattern (it would match every line)", rule=rule, line=line)
     try:
         compiled = regex.compile(source, _compile_flags(ignore_case))
-    except regex.error as exc:
+    except Exception as exc:  # noqa: BLE001 - regex.error, and ValueError or KeyError (by Python version) for (?V1)
         raise RulePackError(shown, f"invalid pattern in '{key}': {exc}", rule=rule, line=line) from None
     why = redos.explain(source, ignore_case)
     if why is not None:

@@ -234,11 +234,19 @@ class Cleaner:
                 triggers.append(Trigger(fp.source, bool(fp.flags & regex.IGNORECASE)))
         return triggers, by_rule, by_fingerprint
 
+    def __reduce__(self):
+        """Pickled as what it is built from (its packs are loaded and its scanner compiled
+        again when unpickled): a Cleaner that has cleaned pickles to the same bytes as a
+        fresh one, so `datasets.map` can fingerprint it, and no compiled state travels."""
+        return Cleaner, (tuple(map(str, self.rule_dirs)), tuple(sorted(self.disabled)), self.site, self.builtin,
+                         tuple(map(tuple, self.extra_packs)), self.accelerate)
+
     def _start_scanner(self) -> None:
+        # `_scanner` is set last: a thread that finds it set finds everything it needs set
         if self._scanner is None and scanner.available():
             triggers, self._rule_trigger, self._fingerprint_trigger = self._triggers()
-            self._scanner = Scanner(triggers)
-            compiled = self._scanner.compiled_ids
+            started = Scanner(triggers)
+            compiled = started.compiled_ids
             # Per site pack: how many fingerprints the scanner cannot prefilter (they may match
             # anywhere), and the triggers of those it can (they may match only where it found them).
             self._fingerprint_screen = {
@@ -256,6 +264,7 @@ class Cleaner:
             # them all (else None): a later pass where it found none of them applies no rule.
             again = frozenset(self._rule_trigger[r.id] for rules in self._rerun.values() for r in rules)
             self._rerun_triggers = again if again <= compiled else None
+            self._scanner = started
 
     def _enabled(self, rule_id: str, family: str) -> bool:
         pack = rule_id.split("/", 1)[0]

@@ -75,8 +75,11 @@ class Unanalysable(ValueError):
 def _private_parser() -> Any:
     """A private copy of the standard library's pattern parser whose alternations are kept
     as written (see the module docstring); None where the standard library has none."""
-    for name in ("re._parser", "sre_parse"):
-        spec = importlib.util.find_spec(name)
+    for name in ("re._parser", "sre_parse"):  # Python 3.11 on; before it
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, AttributeError, ValueError):  # `re` is no package before 3.11
+            spec = None
         if spec is None or spec.loader is None:
             continue
         module = importlib.util.module_from_spec(spec)
@@ -185,6 +188,8 @@ def check(source: str, ignore_case: bool = False) -> None:
     if fuzzy is not None:
         raise Unanalysable(f"fuzzy matching {fuzzy}")
     source, inline = _global_flags(source)
+    if "V1" in inline:  # set operations and other version-1 syntax the parser would misread
+        raise Unanalysable("version 1 syntax, (?V1)")
     text, properties = _placeholders(source)
     if _P is None:  # pragma: no cover - no standard parser on this Python
         raise Unanalysable("no pattern parser in this Python")
@@ -406,8 +411,8 @@ class _Walk:
 
     def alike(self, a: Callable[[int], Iterable[Path]], b: Callable[[int], Iterable[Path]]) -> bool:
         """Can two ways on agree on their next LOOKAHEAD characters (or until one ends)?
-        Looked at 2, 4, 8, ... characters ahead, so that most comparisons stop early; where
-        the ways are too many to follow that far, the answer at the depth before stands."""
+        Looked at 1, 2, 4, ... characters ahead, so that most comparisons stop early; ways
+        too many to follow (over MAX_PATHS) are taken as alike, the cautious answer."""
         depth = 1
         while True:
             try:
@@ -435,10 +440,18 @@ class _Walk:
         elif op is _C.BRANCH:
             branches = av[1]
             if loop:
+                ways: dict[tuple[int, int], list[Path]] = {}  # each alternative's, by depth, made once
+
+                def way(x: int) -> Callable[[int], list[Path]]:
+                    def at(depth: int) -> list[Path]:
+                        if (x, depth) not in ways:
+                            ways[x, depth] = self._collect(self.paths(branches[x], 0, depth, cont, mode))
+                        return ways[x, depth]
+                    return at
+
                 for x in range(len(branches)):
                     for y in range(x + 1, len(branches)):
-                        if self.alike(lambda kk, b=branches[x]: self.paths(b, 0, kk, cont, mode),
-                                      lambda kk, b=branches[y]: self.paths(b, 0, kk, cont, mode)):
+                        if self.alike(way(x), way(y)):
                             raise Unsafe(_OVERLAPPING)
             for branch in branches:
                 self.seq(branch, 0, cont, loop, mode)

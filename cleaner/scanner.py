@@ -1,52 +1,65 @@
-"""One native pass per document to find the lines each rule's trigger might match.
+"""One native pass per line to find the lines each rule's trigger might match.
 
 Trying every rule on every line costs a regex call per rule per line, and most lines are
-body text that no rule claims. Hyperscan compiles all trigger patterns (line patterns,
-label patterns, section starts, site fingerprints) into one automaton and reports, in a
-single scan of the whole document, where any of them may match. The scan is a prefilter:
-it says which (trigger, line) pairs are worth trying, and the rule's own `regex` pattern
-still decides on those lines, so decisions are exactly those of trying every line.
+body text that no rule claims. RE2 (google-re2) compiles all trigger patterns (line
+patterns, label patterns, section starts, site fingerprints) into one set, and matching a
+line against the set says, in one pass over the line, which of them may match it. The scan
+is a prefilter: it says which (trigger, line) pairs are worth trying, and the rule's own
+`regex` pattern still decides on those lines, so decisions are exactly those of trying every
+line.
 
-For that to hold, a pattern's prefilter must match every line the real pattern matches:
+Why RE2 and not Hyperscan, which this module used before: every hyperscan wheel was unsafe in
+some process. Up to 0.7.21 the wheels link libstdc++ statically and export its 107
+STB_GNU_UNIQUE symbols (locale facet ids, the COW strings' empty representation), which the
+dynamic linker binds process-wide even for a module loaded RTLD_LOCAL: a later library with
+its own libstdc++ (pyarrow, so pandas and datasets) then frees memory the other copy owns and
+the process aborts (`free(): invalid pointer`). From 0.7.23 the wheels bundle Vectorscan
+5.4.12, which loads beside pyarrow but misses matches in multi-pattern databases (the canary
+below; VectorCamp/vectorscan#358 is one report of the kind): a prefilter that misses matches
+changes decisions. A hyperscan database also shares one scratch, so threads raised
+ScratchInUseError, and could not be pickled. An RE2 set is matched from any thread, links
+the system's C++ runtime, and is rebuilt in milliseconds, so nothing compiled needs to be
+pickled or cached.
 
-- patterns are compiled in Hyperscan's prefilter mode, which approximates what it cannot do
-  exactly (look-arounds, back-references) by something that matches more, and a pattern that
-  opens with look-aheads at the line start (and has no other alternative) is replaced by its
-  last one (see `leading_lookahead`);
-- bounded repeats `{m,n}` are loosened to `{m,}` (more matches; compiles far faster);
-- the scan runs in byte mode (Hyperscan's Unicode mode compiles these packs 30 times slower),
-  where every non-ASCII character of the text stands as one byte: the caseless punctuation
-  and symbols the patterns spell out (`©`, `’`, `—`, ...; see `wide_map`) each as a byte of
-  their own from `\\x81` up, every other one as `\\x80`. Each pattern is rewritten so that
-  these bytes go wherever a non-ASCII character could: a non-ASCII literal becomes its byte;
-  `\\w`, `\\s`, `\\d`, `\\p{..}` and positive classes with any of them take every byte from
-  `\\x80` up, other positive classes their members' bytes, and `\\x80` where a character
-  without a byte of its own may be a member (one is, or under IGNORECASE one may fold into
-  one); negated classes keep `\\x80` by losing their unmapped non-ASCII members;
-  `\\b`/`\\B` are dropped (word-ness of `\\x80` is unknown); under IGNORECASE `s` and `k`
-  take `\\x80` too (`regex` folds `ſ` to s and the Kelvin sign to k), and
-  `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen to `\\p{L}` (`regex` lets `(?i)\\p{Lu}` match `a`).
-  A mapped character has no case variant, so case-folding never takes a character from one
-  byte to another;
+For the prefilter to be sound, a pattern's prefilter must match every line the real pattern
+matches:
+
+- look-arounds are dropped (RE2 has none; a zero-width condition dropped matches more), and
+  a pattern that opens with look-aheads at the line start (and has no other alternative) is
+  replaced by its last one (see `leading_lookahead`);
+- bounded repeats `{m,n}` are loosened to `{m,}` (more matches; a smaller automaton);
+- the scan runs on bytes (RE2 in Latin-1 mode: one byte, one character), where every
+  non-ASCII character of the text stands as one byte: the caseless punctuation and symbols
+  the patterns spell out (`©`, `’`, `—`, ...; see `wide_map`) each as a byte of their own
+  from `\\x81` up, every other one as `\\x80`. Each pattern is rewritten so that these bytes
+  go wherever a non-ASCII character could: a non-ASCII literal becomes its byte; `\\w`,
+  `\\s`, `\\d`, `\\p{..}` and positive classes with any of them take every byte from `\\x80`
+  up, other positive classes their members' bytes, and `\\x80` where a character without a
+  byte of its own may be a member (one is, or under IGNORECASE one may fold into one);
+  negated classes keep `\\x80` by losing their unmapped non-ASCII members; `\\b`/`\\B` are
+  dropped (word-ness of `\\x80` is unknown); under IGNORECASE `s` and `k` take `\\x80` too
+  (`regex` folds `ſ` to s and the Kelvin sign to k), and `\\p{Lu}`/`\\p{Ll}`/`\\p{Lt}` widen
+  to `\\p{L}` (`regex` lets `(?i)\\p{Lu}` match `a`). A mapped character has no case variant,
+  so case-folding never takes a character from one byte to another (RE2's Latin-1 folding
+  of the bytes from `\\xc0` up only adds matches);
 - lines with ASCII control characters (other than tab), whose `\\s`-ness differs, are not
-  scanned: they are candidates for every trigger; nor are lines holding a newline (the
-  lines are joined by newlines, and the rewrite leaves `\\n` out of `\\s`, `\\W`, `\\D` and
-  negated classes, so that their matches do not run on from one line into the next);
+  scanned: they are candidates for every trigger; nor are lines holding a newline;
 - what the rewrite does not know (string anchors, `\\m`, `\\X`, back-references, a
-  negated class made only of non-ASCII characters), and any prefilter that matches the
-  empty line, is not prefiltered: its rule tries every line, as without the scanner.
+  negated class made only of non-ASCII characters), what RE2 does not compile (atomic
+  groups, possessive repeats), and any prefilter that matches the empty line, is not
+  prefiltered: its rule tries every line, as without the scanner;
+- a line the engine gives up on (RE2 reports out of memory as no match) is told apart by a
+  sentinel every complete scan reports, and is not scanned (see `_SENTINEL`).
 
 `tests/test_scanner.py` checks the superset property on every rule example, the seeds and
 the dev inputs, and that decisions are identical with and without the scanner.
 
-Hyperscan is optional: when it is missing (or a platform has no wheel), the scanner is off
+google-re2 is optional: when it is missing (or a platform has no wheel), the scanner is off
 and every rule tries every line, as before.
 """
 from __future__ import annotations
 
 import codecs
-import hashlib
-import json
 import os
 import string
 import unicodedata
@@ -54,7 +67,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, count
+from itertools import accumulate, compress, count
 from operator import add
 from pathlib import Path
 from typing import Any, Sequence
@@ -68,14 +81,16 @@ try:  # the compiled helpers (cleaner/_native.c), where built
 except ImportError:
     _native = None
 
-try:  # optional: a compiled dependency with wheels for the common platforms
-    import hyperscan as _hs
-except ImportError:  # pragma: no cover - exercised on platforms without a wheel
-    _hs = None
+try:  # optional: google-re2, a compiled dependency with wheels for the common platforms
+    import re2 as _re2
+
+    _re2.Set, _re2.Options.Encoding.LATIN1  # noqa: B018 - another package's `re2` (pyre2) has neither
+except (ImportError, AttributeError):  # pragma: no cover - exercised where no wheel installs
+    _re2 = None
 
 # `{m,n}` not preceded by an escaping backslash.
 _BOUNDED = regex.compile(r"(?<!\\)((?:\\\\)*)\{(\d+),(\d+)\}")
-# ASCII control characters other than tab: `regex` counts some as whitespace, Hyperscan not.
+# ASCII control characters other than tab: `regex` counts some as whitespace, RE2 not.
 # As bytes, a document holds one when deleting them (a C loop) shortens it.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
 _CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BYTES) + "\n]")  # (see _IN_LINE)
@@ -83,8 +98,10 @@ _CONTROL = regex.compile("[" + "".join(regex.escape(chr(b)) for b in _CONTROL_BY
 # in the patterns; and, in a class, what takes any non-ASCII character.
 WIDE = "\\x80"
 ANY_WIDE = "\\x80-\\xff"
-# At most this many characters have a byte of their own (0x81 to 0xff).
-MAX_MAPPED = 0xFF - 0x80
+# At most this many characters have a byte of their own (0x81 to 0xbf): the bytes from 0xc0 up
+# are Latin-1 letters with a case partner, which RE2 folds into each other under (?i) (in a
+# negated class that would take a mapped character out with its "partner").
+MAX_MAPPED = 0xBF - 0x80
 _MAPPED_CATEGORIES = ("P", "S", "Z")  # punctuation, symbols, separators: no letter case
 
 
@@ -117,13 +134,13 @@ codecs.register_error("cleaner.wide", _as_wide)
 
 def available() -> bool:
     """Is the native scanner installed, and does its engine pass the known-bug canary?"""
-    return _hs is not None and _engine_sound()
+    return _re2 is not None and _engine_sound()
 
 
-# Vectorscan 5.4.12 (the hyperscan wheels from 0.7.23 on) misses the first pattern's match
-# here when the second is in the same database (VectorCamp/vectorscan#358 is one report of
-# the kind). A prefilter that misses matches would change decisions, so an engine that fails
-# this check is not used.
+# The case that Vectorscan 5.4.12 (the hyperscan wheels from 0.7.23 on) gets wrong: the first
+# pattern's match is missed when the second is in the same database (VectorCamp/vectorscan#358
+# is one report of the kind). Kept as a check of whatever engine runs the scan: a prefilter
+# that misses matches would change decisions, so an engine that fails it is not used.
 _CANARY = (
     [rb"^(?:advertisement\s+)?(?:[sx]tory|article) continue",
      rb"^(?:advertisement\s+)?continue reading (?:the main [sx]tory|below)\.?$"],
@@ -135,12 +152,11 @@ _CANARY = (
 @lru_cache(maxsize=1)
 def _engine_sound() -> bool:
     exprs, data = _CANARY
-    flags = _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_CASELESS
-    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-    db.compile(expressions=exprs, ids=[0, 1], elements=2, flags=[flags, flags])
-    seen: list[int] = []
-    db.scan(data, match_event_handler=lambda k, *rest: seen.append(k))
-    return 0 in seen
+    try:
+        found = _set_of([b"(?mi)" + e for e in exprs], _options()).Match(data + _SENTINEL)
+    except Exception:  # noqa: BLE001 - an engine that cannot even run the canary is not used
+        return False
+    return found is not None and 0 in found and len(exprs) in found
 
 
 def loosen(source: str) -> str:
@@ -166,7 +182,7 @@ def leading_lookahead(source: str) -> str | None:
     may be empty) and has no top-level alternative, the pattern `^(?:B)`: every line the
     whole matches, it matches. A rule names what its lines must hold this way, and that is
     what the scanner looks for: a pattern made only of look-aheads would reduce to `^`
-    (every line) in Hyperscan's own prefilter, and one that opens with a run of broad
+    (every line) once its look-aheads are dropped, and one that opens with a run of broad
     classes costs the scan a walk from every line start. None for other patterns."""
     if not source.startswith("^(?="):
         return None
@@ -205,6 +221,23 @@ _UNKNOWN_ESCAPES = set("AZzGmMXRuUNKg") | set("123456789")
 _CASED_PROPERTIES = {"Lu", "Ll", "Lt"}
 
 
+@lru_cache(maxsize=256)
+def _ascii_members(escape: str, caseless: bool) -> str:
+    """The ASCII characters (newline aside: no scanned line holds one) that a property
+    escape of `regex` matches, as class members."""
+    compiled = regex.compile(escape, regex.V0 | (regex.IGNORECASE if caseless else 0))
+    codes = [b for b in range(0x80) if b != 0x0A and compiled.match(chr(b))]
+    runs: list[str] = []
+    k = 0
+    while k < len(codes):
+        j = k
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        runs.append(f"\\x{codes[k]:02x}" if j == k else f"\\x{codes[k]:02x}-\\x{codes[j]:02x}")
+        k = j + 1
+    return "".join(runs)
+
+
 def byte_prefilter(source: str, ignore_case: bool, mapped: str = "") -> str | None:
     """A byte-mode pattern that matches every line `source` matches, once the line's
     non-ASCII characters are bytes (the k-th character of `mapped` as 0x81 + k, any other
@@ -223,6 +256,7 @@ class _Rewrite:
     def __init__(self, source: str, caseless: bool, mapped: str = ""):
         self.s, self.caseless, self.i, self.out = source, caseless, 0, []
         self.byte = {c: 0x81 + k for k, c in enumerate(mapped)}
+        self.properties = 0  # how many `\\p{..}` have been read
 
     def _wide(self, c: str) -> str:
         """The byte a non-ASCII character stands as, as a pattern."""
@@ -251,8 +285,11 @@ class _Rewrite:
         return "".join(self.out)
 
     def _property(self) -> str:
-        """`\\p{..}` / `\\pL` at self.i; returns it (widened under IGNORECASE)."""
+        """`\\p{..}` / `\\pL` at self.i, as its ASCII members (widened under IGNORECASE) in a
+        class's terms: the bytes from `\\x80` up are the caller's to add (RE2's Latin-1 mode
+        would give a property its Latin-1 letters, which here stand for other characters)."""
         s, i = self.s, self.i
+        self.properties += 1
         if s.startswith("{", i + 2):
             end = s.find("}", i)
             if end < 0:
@@ -263,10 +300,12 @@ class _Rewrite:
         if s[i + 1] == "P" or name.startswith("^"):
             if self.caseless:
                 raise _Unsound
-            return f"\\P{{{name}}}" if s[i + 1] == "P" else f"\\p{{{name}}}"
-        if self.caseless and name in _CASED_PROPERTIES:
+        elif self.caseless and name in _CASED_PROPERTIES:
             name = "L"
-        return f"\\p{{{name}}}"
+        try:
+            return _ascii_members(f"\\{s[i + 1]}{{{name}}}", self.caseless)
+        except regex.error:
+            raise _Unsound from None
 
     def _escape(self, *, in_class: bool) -> tuple[str, str, str]:
         """The escape at self.i, as (kind, pattern text, character): kind "class" for a class
@@ -312,6 +351,7 @@ class _Rewrite:
         negated one keeps `\\x80` by losing its unmapped non-ASCII members."""
         s = self.s
         self.i += 1
+        properties_before = self.properties
         negated = s.startswith("^", self.i)
         if negated:
             self.i += 1
@@ -369,7 +409,7 @@ class _Rewrite:
                 ascii_parts.append(text)
             k += 1
         if negated:
-            if self.caseless and any(t.startswith(("\\p", "\\P")) for t in ascii_parts):
+            if self.caseless and self.properties > properties_before:
                 raise _Unsound  # widening a member would narrow the negation
             kept = ascii_parts + sorted(wide_bytes - {WIDE})  # an unmapped member may be any \x80
             if not kept:
@@ -417,13 +457,10 @@ def scannable(text: str) -> bool:
     return _CONTROL.search(text) is None
 
 
-# --- the compiled-database cache ---------------------------------------------------------------
-# Compiling the built-in packs takes about a second; loading the compiled database takes under
-# a millisecond. So the database is kept in a cache directory keyed by a hash of everything that
-# goes into it (the engine version, this module's rewrite, every trigger); a stale, foreign or
-# broken file is simply compiled afresh, and an unwritable directory means no cache.
+# --- where the scanner keeps nothing ------------------------------------------------------------
+# RE2 compiles the built-in packs' set in milliseconds, so nothing is cached on disk any more;
+# the cache directory is still where the validated packs are remembered (cleaner/packs.py).
 CACHE_ENV = "CLEANER_CACHE_DIR"
-_FORMAT = 1
 
 
 def cache_dir() -> Path | None:
@@ -435,138 +472,150 @@ def cache_dir() -> Path | None:
     return Path(base) / "cleaner"
 
 
-def cache_key(triggers: Sequence[Trigger]) -> str:
-    h = hashlib.sha256()
-    h.update(f"{_FORMAT}|{getattr(_hs, '__version__', '?')}|".encode())
-    h.update(_code_digest())  # the rewrite rules are part of what is compiled
-    for t in triggers:
-        h.update(f"\0{t.source}\0{t.ignore_case:d}{t.anchored:d}".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()[:32]
+# What each line is scanned with, after it: a newline, which no scanned line holds, matched
+# by one more pattern of the set, so that a scan that reports it ran to the end of the line.
+# (RE2 answers "no match" also when its automaton ran out of memory; without the sentinel in
+# the answer, the line counts as not scanned.) The patterns are compiled multi-line, so `$`
+# matches before it as at the end of the line; nothing can match after it but the empty
+# string, and no compiled pattern matches that.
+_SENTINEL = b"\n"
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> bytes:
-    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+def _options() -> Any:
+    """RE2's options for the scanned bytes: Latin-1 (one byte, one character), no capture
+    groups (only whether a pattern matches is asked), errors not logged to stderr."""
+    options = _re2.Options()
+    options.encoding = _re2.Options.Encoding.LATIN1
+    options.never_capture = True
+    options.log_errors = False
+    return options
 
 
-def _cache_path(key: str) -> Path | None:
-    d = cache_dir()
-    return None if d is None else d / f"scanner-{key}.hsdb"
+_LOOKAROUND = regex.compile(r"\(\?<?[=!]")
 
 
-def _load(key: str) -> tuple[frozenset[int], Any] | None:
-    path = _cache_path(key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        raw = path.read_bytes()
-        header, _, blob = raw.partition(b"\n")
-        ids = frozenset(json.loads(header))
-        if not blob:
-            return ids, None
-        db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
-        db.scratch = _hs.Scratch(db)
-        return ids, db
-    except Exception:  # noqa: BLE001 - any unreadable cache entry is only a miss
-        return None
-
-
-def _store(key: str, ids: frozenset[int], db: Any) -> None:
-    path = _cache_path(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        blob = _hs.dumpb(db) if db is not None else b""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(json.dumps(sorted(ids)).encode() + b"\n" + blob)
-        os.replace(tmp, path)  # whole or not at all, whoever else writes the same entry
-    except OSError:
-        pass
+def without_lookarounds(source: str) -> str:
+    """The pattern with every look-ahead and look-behind group taken out (RE2 has none): a
+    zero-width condition dropped, it matches more, never less."""
+    out, at = [], 0
+    for i, c in structure(source):
+        if i < at or c != "(" or not _LOOKAROUND.match(source, i):
+            continue
+        end = _group_end(source, i)
+        if end < 0:
+            raise _Unsound
+        out.append(source[at:i])
+        at = end
+    out.append(source[at:])
+    return "".join(out)
 
 
 class Scanner:
-    """Triggers compiled into one Hyperscan database. `scan` gives, per trigger, the set of
-    line indices it may match, or None when that trigger could not be prefiltered."""
+    """Triggers compiled into one RE2 set. `scan` gives, per trigger, the set of line indices
+    it may match, or None when that trigger could not be prefiltered.
+
+    A Scanner holds no state that a scan changes (RE2's sets may be matched from many threads
+    at once), so one is shared by every thread that cleans with the same Cleaner."""
 
     def __init__(self, triggers: Sequence[Trigger]):
         if not available():
-            raise RuntimeError("hyperscan is not installed, or its engine fails the canary")
+            raise RuntimeError("google-re2 is not installed, or its engine fails the canary")
         self.size = len(triggers)
         self.mapped = wide_map([t.source for t in triggers])
-        self._db: Any = None
-        loaded = _load(cache_key(triggers))
-        if loaded is not None:
-            self.compiled_ids, self._db = loaded
-            return
-        exprs, flags, ids = [], [], []
+        options = _options()
+        exprs, ids = [], []
         for k, trig in enumerate(triggers):
-            expr, flag = self._prefilter(trig, self.mapped)
+            expr = self._prefilter(trig, self.mapped, options)
             if expr is not None:
                 exprs.append(expr)
-                flags.append(flag)
                 ids.append(k)
+        self._set: Any = None
+        self._ids = ids
+        try:
+            if exprs:
+                self._set = _set_of(exprs, options)
+        except _re2.error:  # too large a set for RE2's limits: no trigger is prefiltered
+            self._set, ids = None, []
+        self._sentinel = len(ids)
         self.compiled_ids = frozenset(ids)
-        if exprs:
-            db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-            db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
-            self._db = db
-        _store(cache_key(triggers), self.compiled_ids, self._db)
+        # The set's own Match, without google-re2's Python wrapper around it where it has one
+        # (a fifth of the scan's time: one call per line); it answers a list, empty for none.
+        self._match = getattr(getattr(self._set, "_set", None), "Match", None)
+        if self._match is None and self._set is not None:  # the wrapper answers None for none
+            wrapped = self._set.Match
+            self._match = lambda data: wrapped(data) or []
 
     @classmethod
     def cached(cls, triggers: Sequence[Trigger]) -> bool:
-        """Is a compiled database for these triggers in the cache (so starting is free)?"""
-        path = _cache_path(cache_key(triggers))
-        return available() and path is not None and path.is_file()
+        """Is starting the scanner free? It compiles in milliseconds: yes, where available."""
+        return available()
 
     @staticmethod
-    def _prefilter(trig: Trigger, mapped: str = "") -> tuple[bytes | None, int]:
-        """The trigger as a Hyperscan expression, or None when it cannot be a sound prefilter."""
+    def _prefilter(trig: Trigger, mapped: str = "", options: Any = None) -> bytes | None:
+        """The trigger as an RE2 expression over a line's bytes, or None when it cannot be a
+        sound prefilter (what the rewrite does not know, what RE2 does not compile, and what
+        matches the empty line, so could match any line)."""
         source = byte_prefilter(trig.source, trig.ignore_case, mapped)
         if source is None:
-            return None, 0
+            return None
+        try:
+            source = without_lookarounds(source)
+        except _Unsound:
+            return None
         if trig.anchored:
             source = f"^(?:{source})"
-        flags = _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_ALLOWEMPTY
-        if trig.ignore_case:
-            flags |= _hs.HS_FLAG_CASELESS
-        expr = source.encode("ascii")
+        # multi-line for the sentinel; `ignore_case` includes an inline global (?i)
+        source = f"(?mi){source}" if trig.ignore_case else f"(?m){source}"
+        expr = source.encode("latin-1")
         try:
-            probe = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-            probe.compile(expressions=[expr], ids=[0], elements=1, flags=[flags])
-        except _hs.error:
-            return None, 0
-        matched: list[int] = []
-        probe.scan(b"", match_event_handler=lambda *a: matched.append(1))
-        if matched:
-            return None, 0  # matches the empty line, so it could match any line
-        return expr, flags
+            probe = _re2.compile(expr, options or _options())
+        except _re2.error:
+            return None
+        if probe.search(b"") is not None:
+            return None  # matches the empty line, so it could match any line
+        return expr
 
     def scan(self, texts: Sequence[str]) -> "Hits":
-        """Where each trigger may match in these (stripped) line texts."""
+        """Where each trigger may match in these (stripped) line texts: each non-blank line
+        is matched against the whole set at once (a blank line holds no match), the calls
+        made in one C-level `map` (they are most of the scan's time)."""
         matched: dict[int, set[int]] = {}
-        data, control = encode(texts, self.mapped)
+        at = list(compress(range(len(texts)), texts))  # the non-blank lines
+        kept = list(compress(texts, texts)) if len(at) < len(texts) else list(texts)
+        data, control = encode(kept, self.mapped)
         others: frozenset[int] = frozenset()
         if control:  # rare: set those lines aside
-            others = frozenset(i for i, t in enumerate(texts) if not scannable(t))
-            texts = ["" if i in others else t for i, t in enumerate(texts)]
-            data, _ = encode(texts, self.mapped)
-        if self._db is not None:
-            keys: list[int] = []
-            ends: list[int] = []
-            add_key, add_end = keys.append, ends.append
-
-            def on_match(k: int, start: int, end: int, flags: int, context: Any) -> None:
-                add_key(k)
-                add_end(end)
-
-            self._db.scan(data, match_event_handler=on_match)
-            for k, line in zip(keys, lines_at(texts, ends)):
-                if k in matched:
-                    matched[k].add(line)
-                else:
-                    matched[k] = {line}
+            others = frozenset(at[j] for j, t in enumerate(kept) if not scannable(t))
+            kept = [t if scannable(t) else "" for t in kept]
+            data, _ = encode(kept, self.mapped)
+        if self._set is not None and kept:
+            # one piece per kept line, its newline (the sentinel) kept; bytes split on \n and
+            # \r only, and a line with \r was emptied above
+            founds = list(map(self._match, (data + _SENTINEL).splitlines(True)))
+            ids, sentinel, failed = self._ids, self._sentinel, []
+            for j in [j for j, found in enumerate(founds) if len(found) != 1]:
+                found, i = founds[j], at[j]
+                if sentinel not in found:
+                    failed.append(i)  # RE2 gave up on this line: every trigger may match it
+                    continue
+                for k in found:
+                    if k != sentinel:
+                        if ids[k] in matched:
+                            matched[ids[k]].add(i)
+                        else:
+                            matched[ids[k]] = {i}
+            if failed:
+                others = others | frozenset(failed)
         return Hits(matched, self.compiled_ids, self.size, others)
+
+
+def _set_of(exprs: Sequence[bytes], options: Any) -> Any:
+    """An RE2 search set of these expressions, and the sentinel (see _SENTINEL) last."""
+    compiled = _re2.Set.SearchSet(options)
+    for expr in [*exprs, _SENTINEL]:
+        compiled.Add(expr)
+    compiled.Compile()
+    return compiled
 
 
 def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
