@@ -43,7 +43,7 @@ def _learning(p: argparse.ArgumentParser) -> None:
 
 
 def _record_limit(p) -> None:
-    from cleaner.jsonl import DEFAULT_MAX_RECORD_MB
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
     p.add_argument("--max-record-mb", type=float, default=DEFAULT_MAX_RECORD_MB, metavar="MB",
                    help=f"the longest JSONL record read (default {DEFAULT_MAX_RECORD_MB}); a longer one is a bad "

@@ -29,7 +29,7 @@ from typing import BinaryIO, Iterator, TextIO
 from cleaner.errors import InputError
 from cleaner.parallel import ordered_map
 from cleaner.pipeline import Cleaner, CleanResult
-from cleaner.streams import lines
+from cleaner.streams import DEFAULT_MAX_RECORD_MB, lines
 
 # Records are sent to workers in batches of about this many bytes: large enough that the
 # cost of passing a batch between processes is small next to cleaning it (about 0.5 ms of a
@@ -38,12 +38,6 @@ from cleaner.streams import lines
 # scheduled. With 1 MiB batches the workers waited 3-5 ms between two (on 2 busy cores).
 BATCH_BYTES = 1 << 19
 BATCH_MAX_RECORDS = 512
-
-# The longest record read (bytes, newline not counted), unless --max-record-mb says otherwise:
-# memory grows with the longest record (a few copies of it while it is parsed and cleaned), so
-# a record of gigabytes inside a small compressed file must not be read whole. 256 MB is far
-# above any news article or web page (Multi-News' longest record is under 1 MB).
-DEFAULT_MAX_RECORD_MB = 256
 
 # A number's text, kept as a placeholder string while the record is a Python object: NUMBER_TAG
 # (random per process, with a NUL that json escapes, so no text in a record can be mistaken for

@@ -212,6 +212,11 @@ def open_input(path: str) -> BinaryIO:
     return raw
 
 
+# The longest record read (bytes, newline not counted), unless --max-record-mb says otherwise:
+# memory grows with the longest record (a few copies of it while it is parsed and cleaned), so
+# a record of gigabytes inside a small compressed file must not be read whole. 256 MB is far
+# above any news article or web page (Multi-News' longest record is under 1 MB).
+DEFAULT_MAX_RECORD_MB = 256
 # Compressed inputs are read and decompressed this much at a time.
 READ_BYTES = 1 << 20
 # Lines longer than the limit are skipped over in pieces of this size, never held whole.

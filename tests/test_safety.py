@@ -32,12 +32,21 @@ def _sh(cmd: str, cwd: Path) -> subprocess.CompletedProcess:
 
 # --- outputs that are not regular files -----------------------------------------------------------
 
-def test_output_to_dev_null_leaves_the_device_a_device(tmp_path: Path):
-    null = tmp_path / "null"  # a private null device would need root; the real one is checked after
-    r = run_cli("clean", str(SEED), "-o", "/dev/null")
+def test_output_to_a_device_leaves_the_device_a_device(tmp_path: Path):
+    # A private null device (c 1 3), never the system's /dev/null: a cleaner with this defect
+    # replaces the device it is given with a regular file (it did so to /dev/null here).
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, OSError):
+        pytest.skip("cannot make a device node here (needs root)")
+    r = run_cli("clean", str(SEED), "-o", str(null))
     assert r.returncode == 0, r.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    assert not null.exists()
+    assert stat.S_ISCHR(null.stat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
+    r = run_cli("clean", "--jsonl", "--quiet", "-", "-o", str(null), input=json.dumps({"text": P1}).encode() + b"\n")
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(null.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
 
 
 def test_output_to_dev_stdout_appended_to_a_log_appends(tmp_path: Path):
