@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from cleaner import __version__
 from cleaner.errors import CleanerError, InputError
+from cleaner.fileio import Terminated
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -392,29 +392,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that every `finally` and cleanup runs
-    (temporary outputs are removed) before the process exits."""
-
-
-def _on_sigterm(main_pid: int):
-    def handler(signum, frame):
-        if os.getpid() != main_pid:  # a forked worker: it holds no file of its own, just stop
-            os._exit(128 + signum)
-        raise Terminated()
-    return handler
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
-    except ValueError:  # not the main thread (main() called from a library user's thread)
-        return _main(args)
-    try:
-        return _main(args)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return _main(parser().parse_args(argv))
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -439,7 +418,7 @@ def _main(args: argparse.Namespace) -> int:
         return 130
     except Terminated:
         print("cleaner: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
+        return 128 + 15  # SIGTERM
     except RecursionError:
         print("cleaner: input nested too deeply to read (a rule pack, record or page with thousands "
               "of nested levels); nothing was written", file=sys.stderr)

@@ -8,13 +8,16 @@ is either as it was or completely written.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from cleaner.errors import InputError
 
@@ -99,6 +102,35 @@ def read_path(path: str, *, invalid: str = "fail") -> Input:
     if path == "-":
         return decode(sys.stdin.buffer.read(), "<stdin>", invalid=invalid)
     return decode(read_regular(path), path, invalid=invalid)
+
+
+class Terminated(BaseException):
+    """SIGTERM while a temporary file exists: raised like Ctrl-C's KeyboardInterrupt, so the
+    code that made the file removes it before the process exits (the CLI exits 143)."""
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """While the block runs, SIGTERM raises Terminated in this process (a forked worker just
+    exits: it holds no file). Only around the life of a temporary file: elsewhere SIGTERM
+    keeps its default, immediate effect, even during a long call into C that a Python
+    handler would have to wait for."""
+    main_pid = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != main_pid:
+            os._exit(128 + signum)
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: signals are the main thread's to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def make_temp(directory: Path) -> tuple[int, str]:
@@ -186,7 +218,11 @@ def write_atomic(path: str | Path, data: bytes, *, expect: os.stat_result | None
     failure the temporary file is removed and the target is untouched; the OSError
     propagates for the caller to report.
     """
-    target = Path(os.path.realpath(path))
+    with terminate_cleanly():
+        _write_atomic(Path(os.path.realpath(path)), path, data, expect)
+
+
+def _write_atomic(target: Path, path: str | Path, data: bytes, expect: os.stat_result | None) -> None:
     directory = target.parent
     fd, tmp = make_temp(directory)
     try:

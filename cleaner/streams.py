@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from cleaner.errors import InputError
-from cleaner.fileio import is_special_output, make_temp, open_special, replace_with
+from cleaner.fileio import is_special_output, make_temp, open_special, replace_with, terminate_cleanly
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -265,9 +265,18 @@ class AtomicOutput:
         self._tmp: str | None = None
         self._raw: BinaryIO | None = None
         self._special = False
+        self._guard = terminate_cleanly()
         self.stream: BinaryIO
 
     def __enter__(self) -> BinaryIO:
+        self._guard.__enter__()
+        try:
+            return self._open()
+        except BaseException:
+            self._guard.__exit__(None, None, None)
+            raise
+
+    def _open(self) -> BinaryIO:
         if self.path == "-":
             self.stream = sys.stdout.buffer
             return self.stream
@@ -292,6 +301,12 @@ class AtomicOutput:
         return self.stream
 
     def __exit__(self, exc_type, exc_value, tb) -> None:
+        try:
+            self._close(exc_type)
+        finally:
+            self._guard.__exit__(None, None, None)
+
+    def _close(self, exc_type) -> None:
         if self.path == "-":
             self.stream.flush()
             return
