@@ -70,6 +70,7 @@ class Outcome:
     removed: Counter = dc_field(default_factory=Counter)
     changed: bool = False
     warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
+    warned: int = 0  # documents with at least one warning
 
 
 class _Number(str):
@@ -94,12 +95,16 @@ def dumps(record) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
-def _warnings(results) -> Counter:
-    """Each warning (a rule that timed out, ...) counted once per document it was given for."""
+def _warnings(results) -> tuple[Counter, int]:
+    """Each warning (a rule that timed out, ...) counted once per document it was given for,
+    and the number of documents given any."""
     out: Counter = Counter()
+    docs = 0
     for r in results:
-        out.update(set(r.warnings))
-    return out
+        if r.warnings:
+            out.update(set(r.warnings))
+            docs += 1
+    return out, docs
 
 
 def clean_field(cleaner: Cleaner, text: str, split_docs: str | None) -> tuple[str, list[tuple[int, CleanResult]]]:
@@ -145,10 +150,10 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | No
     removed: Counter = Counter()
     for _, r in results:
         removed.update(r.families())
-    warned = _warnings(r for _, r in results)
+    warnings, warned = _warnings(r for _, r in results)
     changed = cleaned != value
     if not changed and settings.explain_field is None:
-        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed, warnings=warned)
+        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed, warnings=warnings, warned=warned)
     record[settings.field] = cleaned
     if settings.explain_field is not None:
         record[settings.explain_field] = [
@@ -160,7 +165,7 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | No
         out = dumps(record)
     except UnicodeEncodeError as exc:
         return _unencodable(settings, line_no, raw, exc)
-    return Outcome(line_no, out, removed=removed, changed=changed, warnings=warned)
+    return Outcome(line_no, out, removed=removed, changed=changed, warnings=warnings, warned=warned)
 
 
 def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes, record: dict,
@@ -182,7 +187,8 @@ def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes
         out = dumps(record)
     except UnicodeEncodeError as exc:
         return _unencodable(settings, line_no, raw, exc)
-    return Outcome(line_no, out, removed=removed, changed=True, warnings=_warnings([res.result]))
+    warnings, warned = _warnings([res.result])
+    return Outcome(line_no, out, removed=removed, changed=True, warnings=warnings, warned=warned)
 
 
 def _unencodable(settings: Settings, line_no: int, raw: bytes, exc: UnicodeEncodeError) -> Outcome:
@@ -235,6 +241,7 @@ class BatchResult:
     removed: Counter = dc_field(default_factory=Counter)
     errors: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, message), in order
     warnings: Counter = dc_field(default_factory=Counter)
+    warned: int = 0
 
 
 def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
@@ -251,6 +258,7 @@ def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
         result.changed += o.changed
         result.removed.update(o.removed)
         result.warnings.update(o.warnings)
+        result.warned += o.warned
         result.bytes_in += o.size_in
         if o.data is not None:
             data.append(o.data)
@@ -288,12 +296,13 @@ class Summary:
     removed: Counter = dc_field(default_factory=Counter)
     bytes_in: int = 0
     warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
+    warned: int = 0  # documents with at least one warning
     started: float = dc_field(default_factory=time.monotonic)
 
     def line(self) -> str:
         took = time.monotonic() - self.started
         fams = ", ".join(f"{k} {v}" for k, v in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0])))
-        warned = f"; warnings in {sum(self.warnings.values())} documents" if self.warnings else ""
+        warned = f"; warnings in {self.warned} documents" if self.warned else ""
         return (f"cleaner: {self.records} records, {self.changed} changed, {self.errors} bad; "
                 f"removed lines: {sum(self.removed.values())}" + (f" ({fams})" if fams else "")
                 + warned + f"; {took:.1f}s, {self.bytes_in / 1e6 / took if took else 0:.1f} MB/s")
@@ -346,6 +355,7 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
         s.changed += b.changed
         s.removed.update(b.removed)
         s.warnings.update(b.warnings)
+        s.warned += b.warned
         s.bytes_in += b.bytes_in
         progress.update(s)
     progress.update(s, final=True)
