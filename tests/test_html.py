@@ -234,3 +234,12 @@ def test_containment_matches_the_first_extracted_block_that_holds_a_line():
                  if len(v.split()) >= H.CONTAINED_MIN_WORDS else None)
              for v in visible]
     assert H.match_blocks(visible, extracted) == brute == [1, None, 1, None, 1]
+
+
+def test_a_page_with_more_paragraphs_than_the_extractor_is_given_falls_back(monkeypatch):
+    monkeypatch.setattr(H, "MAX_EXTRACT_PARAGRAPHS", 5)
+    called = []
+    monkeypatch.setattr(H, "trafilatura_extract", lambda markup: called.append(1))
+    res = H.clean_html(_nested(3))  # seven paragraphs (six of body, a share prompt)
+    assert not called and "7 paragraphs" in res.extraction.fallback
+    assert res.text.count(_DEEP_P) == 6
