@@ -145,7 +145,12 @@ def parser() -> argparse.ArgumentParser:
 
 def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
     from cleaner.pipeline import Cleaner
-    return Cleaner(**_options(args, extra))
+    try:
+        return Cleaner(**_options(args, extra))
+    except RecursionError:  # tomllib recurses once per level of nesting
+        where = ", ".join(args.rules) or "the built-in rules"
+        raise CleanerError(f"a rule pack in {where} is nested too deeply to read (thousands of "
+                           "nested arrays or tables)") from None
 
 
 def _options(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()) -> dict:
