@@ -8,7 +8,8 @@
     cleaner rules list | validate DIR | show ID
 
 Exit status: 0 done (nothing to fix), 1 files changed or would change, 2 an error, which is
-reported as one line on stderr, never as a traceback.
+reported as one line on stderr, never as a traceback; 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM): either way temporary files are removed and no output is left half-written.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Sequence
 
 from cleaner import __version__
 from cleaner.errors import CleanerError, InputError
+from cleaner.fileio import Terminated
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -39,6 +41,23 @@ def _learning(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-docs", type=int, default=None, metavar="N",
                    help="documents a short line must occur in to count as chrome (default: 3, or 5%% of "
                         "the documents if more); body-like lines need far more")
+
+
+def _record_limit(p) -> None:
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
+
+    p.add_argument("--max-record-mb", type=float, default=DEFAULT_MAX_RECORD_MB, metavar="MB",
+                   help=f"the longest JSONL record read (default {DEFAULT_MAX_RECORD_MB}); a longer one is a bad "
+                        "record (--on-error), read past without being held in memory")
+
+
+def _jsonl_limits(args: argparse.Namespace) -> int:
+    """The record size limit in bytes; the JSONL options that cannot work are refused here."""
+    if getattr(args, "split_docs", None) == "":
+        raise CleanerError("--split-docs needs a non-empty separator (Multi-News: '|||||')")
+    if not args.max_record_mb > 0:
+        raise CleanerError("--max-record-mb must be more than 0")
+    return int(args.max_record_mb * 2**20)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
                         "with it too (two passes; not for stdin)")
     j.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
                    help="a bad record: stop (default; the output file is not written), drop it, or keep it as is")
+    _record_limit(j)
     c.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes for --jsonl (default: the number of cores); output is identical for any N")
     c.add_argument("--quiet", action="store_true", help="no progress line and no summary on stderr")
@@ -85,6 +105,16 @@ def parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of cores); same output for any N")
         b.add_argument("--corpus-chrome", action="store_true",
                        help="first learn the chrome that recurs across these files, then clean with it too")
+        if name == "fix":
+            w = b.add_argument_group("what fix refuses unless asked (each refused file: one line, exit 2)")
+            w.add_argument("--follow-symlinks-out", action="store_true",
+                           help="write through a symbolic link found in a directory whose target is outside it")
+            w.add_argument("--break-hardlinks", action="store_true",
+                           help="replace a file that has other hard links (they keep the old text)")
+            w.add_argument("--force-readonly", action="store_true",
+                           help="replace a file that has no write permission")
+            w.add_argument("--allow-empty", action="store_true",
+                           help="write a file even when cleaning removes every line of it")
         _learning(b)
         _common(b)
 
@@ -96,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
     lp.add_argument("--jsonl", action="store_true", help="the inputs are JSONL; learn from one field")
     lp.add_argument("--field", default="text", help="the JSONL field (default: text)")
     lp.add_argument("--split-docs", metavar="SEP", help="the field holds several documents joined by SEP")
+    _record_limit(lp)
     _learning(lp)
     lp.add_argument("--workers", type=int, default=None, metavar="N",
                     help="worker processes (default: the number of cores); same pack for any N")
@@ -118,7 +149,12 @@ def parser() -> argparse.ArgumentParser:
 
 def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
     from cleaner.pipeline import Cleaner
-    return Cleaner(**_options(args, extra))
+    try:
+        return Cleaner(**_options(args, extra))
+    except RecursionError:  # tomllib recurses once per level of nesting
+        where = ", ".join(args.rules) or "the built-in rules"
+        raise CleanerError(f"a rule pack in {where} is nested too deeply to read (thousands of "
+                           "nested arrays or tables)") from None
 
 
 def _options(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()) -> dict:
@@ -149,12 +185,13 @@ def cmd_learn(args: argparse.Namespace) -> int:
     from itertools import chain
 
     from cleaner import corpus
-    from cleaner.fileio import write_atomic
+    from cleaner.fileio import write_output
 
+    limit = _jsonl_limits(args)
     _cleaner(args)  # check the packs once before any worker starts
     skipped = corpus.Skipped()
     if args.jsonl:
-        docs = chain.from_iterable(corpus.jsonl_documents(p, args.field, args.split_docs, skipped)
+        docs = chain.from_iterable(corpus.jsonl_documents(p, args.field, args.split_docs, skipped, limit)
                                    for p in args.paths)
     else:
         docs = corpus.file_documents(args.paths, args.glob, skipped)
@@ -163,8 +200,10 @@ def cmd_learn(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(toml)
     else:
+        if Path(args.output).is_dir():
+            raise InputError(f"{args.output}: is a directory, cannot write the pack there")
         try:
-            write_atomic(Path(args.output), toml.encode("utf-8"))
+            write_output(Path(args.output), toml.encode("utf-8"))
         except OSError as exc:
             raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     return EXIT_OK
@@ -190,6 +229,7 @@ def _workers(args: argparse.Namespace) -> int:
 def cmd_jsonl(args: argparse.Namespace) -> int:
     from cleaner import jsonl, streams
 
+    limit = _jsonl_limits(args)
     _cleaner(args)  # load and check the rule packs once, before any worker starts
     if args.html_field is not None and args.split_docs is not None:
         raise CleanerError("--html-field and --split-docs cannot be combined (one page per record)")
@@ -199,11 +239,12 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
 
         if args.html_field is not None:
             raise CleanerError("--corpus-chrome learns from text fields; it cannot be combined with --html-field")
-        extra = _corpus_chrome(args, corpus.jsonl_documents(args.input, args.field, args.split_docs, corpus.Skipped()),
+        extra = _corpus_chrome(args, corpus.jsonl_documents(args.input, args.field, args.split_docs,
+                                                            corpus.Skipped(), limit),
                                args.input, corpus.Skipped())
     settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
                               on_error=args.on_error, cleaner_options=_options(args, extra),
-                              html_field=args.html_field)
+                              html_field=args.html_field, max_record_bytes=limit)
     name = "<stdin>" if args.input == "-" else args.input
     size = streams.input_size(args.input)
     if size is not None and streams.compression(args.input):
@@ -219,6 +260,8 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
         stream.close()
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
+    for line in summary.warning_lines():  # even with --quiet: a rule skipped is worth a line
+        print(line, file=sys.stderr)
     return EXIT_OK
 
 
@@ -295,8 +338,9 @@ def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int
 
 
 def _emit(args: argparse.Namespace, warnings, data: bytes, side: str | None) -> int:
-    """Write the cleaned bytes (atomically to a file, or to stdout) and any report."""
-    from cleaner.fileio import write_atomic
+    """Write the cleaned bytes (atomically to a file, into a device or FIFO, or to stdout)
+    and any report."""
+    from cleaner.fileio import write_output
 
     for w in warnings:
         print(f"cleaner: warning: {w}", file=sys.stderr)
@@ -305,7 +349,7 @@ def _emit(args: argparse.Namespace, warnings, data: bytes, side: str | None) -> 
         if out.is_dir():
             raise InputError(f"{args.output}: is a directory, cannot write the output there")
         try:
-            write_atomic(out, data)
+            write_output(out, data)
         except OSError as exc:
             raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     if side is not None:
@@ -327,8 +371,10 @@ def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
         skipped = corpus.Skipped()
         extra = _corpus_chrome(args, corpus.file_documents(args.paths, args.glob, skipped),
                                " ".join(args.paths), skipped)
+    policy = batch.WritePolicy(**{k: getattr(args, k, False) for k in
+                                  ("follow_symlinks_out", "break_hardlinks", "force_readonly", "allow_empty")})
     rep = batch.run(args.paths, _cleaner(args, extra), write=write, pattern=args.glob, invalid=args.invalid_utf8,
-                    workers=_workers(args), options=_options(args, extra))
+                    workers=_workers(args), options=_options(args, extra), policy=policy)
     return rep.exit_code
 
 
@@ -356,7 +402,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    return _main(parser().parse_args(argv))
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "clean":
             return cmd_clean(args)
@@ -379,6 +428,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("cleaner: terminated", file=sys.stderr)
+        return 128 + 15  # SIGTERM
+    except RecursionError:
+        print("cleaner: input nested too deeply to read (a rule pack, record or page with thousands "
+              "of nested levels); nothing was written", file=sys.stderr)
+        return EXIT_ERROR
     except MemoryError:
         print("cleaner: out of memory", file=sys.stderr)
         return EXIT_ERROR

@@ -39,19 +39,24 @@ def file_documents(paths: Sequence[str], pattern: str, skipped: Skipped) -> Iter
             yield text
 
 
-def jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped: Skipped) -> Iterator[str]:
-    from cleaner import streams
+def jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped: Skipped,
+                    max_record_bytes: int | None = None) -> Iterator[str]:
+    from cleaner import jsonl, streams
 
     if path == "-":
         raise InputError("reading the corpus twice needs a file, not standard input")
+    limit = jsonl.DEFAULT_MAX_RECORD_MB << 20 if max_record_bytes is None else max_record_bytes
     stream = streams.open_input(path)
     try:
-        for line_no, raw in enumerate(stream, start=1):
+        for line_no, raw in streams.lines(stream, limit):
+            if raw is None:
+                skipped.add(f"{path}:{line_no}: {jsonl.too_large(limit)}")
+                continue
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 skipped.add(f"{path}:{line_no}: malformed JSON")
                 continue
             value = record.get(field_name) if isinstance(record, dict) else None

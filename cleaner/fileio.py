@@ -8,12 +8,16 @@ is either as it was or completely written.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from cleaner.errors import InputError
 
@@ -21,9 +25,15 @@ BOM = "\ufeff"
 # A NUL byte in the first this-many bytes marks a binary file (the heuristic git and grep use).
 BINARY_SNIFF_BYTES = 8192
 # Temporary files are named .cleaner-<pid>-<random>.tmp: a later run removes those whose
-# process is gone (killed mid-write), never those of a run still going.
+# process is gone (killed mid-write), never those of a run still going, and nothing else.
 TEMP_PREFIX = ".cleaner-"
 TEMP_SUFFIX = ".tmp"
+# Exactly the names make_temp gives (tempfile.mkstemp's random part is 8 of [a-z0-9_]).
+_TEMP_NAME = re.compile(r"\.cleaner-([1-9][0-9]{0,9})-[a-z0-9_]{8}\.tmp")
+# Paths that name one of this process's open descriptors (/dev/stdout is a link to
+# /proc/self/fd/1): writing goes through that descriptor, at its position and in its mode.
+_FD_PATH = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|(\d+))/fd)/(\d+)")
+_MAX_LINKS = 40
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,13 @@ def encode(text: str, *, bom: bool = False) -> bytes:
 
 def read_regular(path: str | Path) -> bytes:
     """The bytes of a regular file (through a symlink), or a one-line InputError saying why not."""
+    return read_with_stat(path)[0]
+
+
+def read_with_stat(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status as read (through a symlink), or a one-line
+    InputError saying why not. `fix` compares the status with the file's just before it
+    replaces the file, to notice another writer."""
     p = Path(path)
     if p.is_symlink() and not p.exists():
         raise InputError(f"{path}: broken symbolic link")
@@ -70,8 +87,12 @@ def read_regular(path: str | Path) -> bytes:
         raise InputError(f"{path}: is a directory, expected a file (use 'cleaner fix' for directories)")
     if not p.is_file():
         raise InputError(f"{path}: not a regular file")
-    try:
-        return p.read_bytes()
+    try:  # O_NONBLOCK: a FIFO put in its place meanwhile must not hang the open
+        with os.fdopen(os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{path}: not a regular file")
+            return fh.read(), st
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -81,6 +102,35 @@ def read_path(path: str, *, invalid: str = "fail") -> Input:
     if path == "-":
         return decode(sys.stdin.buffer.read(), "<stdin>", invalid=invalid)
     return decode(read_regular(path), path, invalid=invalid)
+
+
+class Terminated(BaseException):
+    """SIGTERM while a temporary file exists: raised like Ctrl-C's KeyboardInterrupt, so the
+    code that made the file removes it before the process exits (the CLI exits 143)."""
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """While the block runs, SIGTERM raises Terminated in this process (a forked worker just
+    exits: it holds no file). Only around the life of a temporary file: elsewhere SIGTERM
+    keeps its default, immediate effect, even during a long call into C that a Python
+    handler would have to wait for."""
+    main_pid = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != main_pid:
+            os._exit(128 + signum)
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: signals are the main thread's to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def make_temp(directory: Path) -> tuple[int, str]:
@@ -101,14 +151,78 @@ def replace_with(tmp: str, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+class ChangedMeanwhile(InputError):
+    """The file is no longer the one that was read (another writer touched it): not replaced."""
+
+
+def same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    """Whether two statuses are of the same file with the same contents as far as the
+    filesystem tells: device, inode, size and modification time to the nanosecond."""
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
+
+
+def descriptor_of(path: str | Path) -> int | None:
+    """The descriptor of this process that `path` names (/dev/stdout, /dev/fd/N,
+    /proc/self/fd/N, or a link to one of them), or None."""
+    p = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        m = _FD_PATH.fullmatch(p)
+        if m:
+            return int(m.group(2)) if m.group(1) in (None, str(os.getpid())) else None
+        if not os.path.islink(p):
+            return None
+        p = os.path.normpath(os.path.join(os.path.dirname(p), os.readlink(p)))
+    return None
+
+
+def is_special_output(path: str | Path) -> bool:
+    """True when writing `path` must go into it rather than over it: one of this process's
+    descriptors (/dev/stdout), or an existing file that is not a regular file (a device, a
+    FIFO, a socket)."""
+    if descriptor_of(path) is not None:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def open_special(path: str | Path):
+    """A binary stream writing into `path` (see is_special_output): the very descriptor it
+    names (duplicated, so its position and append mode are the shell's), or the device or
+    FIFO opened for writing without truncating or creating anything."""
+    fd = descriptor_of(path)
+    if fd is not None:
+        return os.fdopen(os.dup(fd), "wb")
+    return os.fdopen(os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)), "wb")
+
+
+def write_output(path: str | Path, data: bytes) -> None:
+    """Write an output file: into it when it is a device, a FIFO or a descriptor
+    (`-o /dev/null`, `-o /dev/stdout >> log`), else atomically (write_atomic)."""
+    if is_special_output(path):
+        with open_special(path) as fh:
+            fh.write(data)
+        return
+    write_atomic(path, data)
+
+
+def write_atomic(path: str | Path, data: bytes, *, expect: os.stat_result | None = None) -> None:
     """Write `data` to `path` via a temporary file in the same directory and a rename.
 
     The original's permission bits are kept. A symlink is written through: its target is
-    replaced and the link stays a link. On any failure the temporary file is removed and
-    the target is untouched; the OSError propagates for the caller to report.
+    replaced and the link stays a link. With `expect` (the status the file had when it was
+    read), the rename happens only if the file is still that one (see same_file), else
+    ChangedMeanwhile is raised and the file is left as the other writer left it. On any
+    failure the temporary file is removed and the target is untouched; the OSError
+    propagates for the caller to report.
     """
-    target = Path(os.path.realpath(path))
+    with terminate_cleanly():
+        _write_atomic(Path(os.path.realpath(path)), path, data, expect)
+
+
+def _write_atomic(target: Path, path: str | Path, data: bytes, expect: os.stat_result | None) -> None:
     directory = target.parent
     fd, tmp = make_temp(directory)
     try:
@@ -116,6 +230,9 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if expect is not None and not same_file(os.stat(target), expect):
+            raise ChangedMeanwhile(f"{path}: changed by another program while it was being cleaned; "
+                                   "left as it is now (run again to clean it)")
         replace_with(tmp, target)
     except BaseException:
         try:
@@ -146,19 +263,17 @@ def _pid_alive(pid: int) -> bool:
 def remove_stale_temps(directory: Path) -> int:
     """Delete temporary files that a killed run left in `directory`; returns how many.
 
-    Only files whose writing process no longer exists are removed, so two runs side by side
-    never delete each other's work in progress."""
+    Only files named exactly as make_temp names them, and whose writing process no longer
+    exists, are removed: two runs side by side never delete each other's work in progress,
+    and a user's file that merely looks similar (`.cleaner-notes.tmp`) is never touched."""
     n = 0
     try:
         entries = list(directory.iterdir())
     except OSError:
         return 0
     for entry in entries:
-        name = entry.name
-        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
-            continue
-        pid_text = name[len(TEMP_PREFIX):].split("-", 1)[0]
-        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+        m = _TEMP_NAME.fullmatch(entry.name)
+        if m is None or _pid_alive(int(m.group(1))):
             continue
         try:
             if entry.is_file() and not entry.is_symlink():

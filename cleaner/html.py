@@ -109,13 +109,32 @@ def _norm(text: str) -> str:
 
 # --- stage 1: the page's blocks ------------------------------------------------------------------
 
+# libxml2 stops at 256 levels of nesting unless asked for more (huge_tree), and then at 2048:
+# past its limit it drops the rest of the page without an error the caller sees, and a page
+# came out empty. Pages are parsed with huge_tree; one deeper than that is refused.
+LXML_DEFAULT_DEPTH = 255
+MAX_DEPTH = 2048
+# trafilatura asks libxml2 for `//p//text()`, which takes time quadratic in the number of <p>
+# elements (its node sets are merged with a linear duplicate check: 10,000 <p> took 1.4 s,
+# 20,000 9.9 s, 40,000 62 s on the 2-core development host). A long news article has a few
+# hundred; a page with more than this many is not given to trafilatura, and all its visible
+# blocks go through the full text pipeline instead (the fallback: more chrome may stay, no
+# body is lost), so the time stays linear in the page's size.
+MAX_EXTRACT_PARAGRAPHS = 10_000
+
+
 def _parse(markup: str):
     from lxml import etree, html as lxml_html
 
+    parser = lxml_html.HTMLParser(huge_tree=True)
     try:
-        return lxml_html.document_fromstring(markup)
+        root = lxml_html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse the HTML: {exc}") from None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise InputError(f"the HTML is nested more than {MAX_DEPTH} elements deep; not cleaned "
+                         "(the parser would drop everything below that depth)")
+    return root
 
 
 def visible_blocks(markup: str) -> list[str]:
@@ -125,6 +144,12 @@ def visible_blocks(markup: str) -> list[str]:
 
 
 def _blocks_of(root) -> list[str]:
+    return _walk_blocks(root)[0]
+
+
+def _walk_blocks(root) -> tuple[list[str], int]:
+    """The visible blocks, and the depth of the deepest element seen. The walk keeps its own
+    stack (pages nest deeper than Python's recursion limit)."""
     blocks: list[str] = []
     pending: list[str] = []
 
@@ -134,27 +159,35 @@ def _blocks_of(root) -> list[str]:
             blocks.append(text)
         pending.clear()
 
-    def walk(el) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
-        hidden = tag is None or tag in _INVISIBLE or el.get("hidden") is not None \
-            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-        if not hidden:
-            block = tag in _BLOCK
-            if block:
-                flush()
-            if el.text:
-                pending.append(el.text)
-            for child in el:
-                walk(child)
-            if block:
-                flush()
-        if el.tail:
-            pending.append(el.tail)
-
     body = root.find("body")
-    walk(body if body is not None else root)
+    start = body if body is not None else root
+    deepest = 0
+    # (element, depth, entering?): on entering, its text and children; on leaving, its tail
+    stack: list[tuple[object, int, bool]] = [(start, 1, True)]
+    while stack:
+        el, depth, entering = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else None  # type: ignore[attr-defined]
+        if not entering:
+            if tag in _BLOCK:
+                flush()
+            if el.tail:  # type: ignore[attr-defined]
+                pending.append(el.tail)  # type: ignore[attr-defined]
+            continue
+        deepest = max(deepest, depth)
+        hidden = tag is None or tag in _INVISIBLE or el.get("hidden") is not None \
+            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))  # type: ignore[attr-defined]
+        if hidden:
+            if el.tail:  # type: ignore[attr-defined]
+                pending.append(el.tail)  # type: ignore[attr-defined]
+            continue
+        if tag in _BLOCK:
+            flush()
+        if el.text:  # type: ignore[attr-defined]
+            pending.append(el.text)  # type: ignore[attr-defined]
+        stack.append((el, depth, False))
+        stack.extend((child, depth + 1, True) for child in reversed(el))  # type: ignore[call-overload]
     flush()
-    return blocks
+    return blocks, deepest
 
 
 def _first_h1(root) -> str | None:
@@ -182,9 +215,10 @@ def html_import_error(e: ImportError) -> str:
             f"(pip install 'cleaner[html]' installs what it needs)")
 
 
-def trafilatura_extract(markup: str) -> Extracted:
+def trafilatura_extract(markup) -> Extracted:
     """The body blocks trafilatura finds, recall-oriented (it keeps borderline blocks: the
-    pipeline removes the chrome among them)."""
+    pipeline removes the chrome among them). `markup` is the page's text, or a tree parsed
+    with huge_tree for a page nested deeper than trafilatura's own parser reads."""
     try:
         import trafilatura
     except ImportError as e:
@@ -260,19 +294,59 @@ def _is_prose(text: str) -> bool:
 
 
 def match_blocks(visible: list[str], extracted: tuple[str, ...]) -> list[int | None]:
-    """For each visible block, the index of the extracted block that holds it (or None)."""
+    """For each visible block, the index of the extracted block that holds it (or None): the
+    first one equal to it, else (for blocks of CONTAINED_MIN_WORDS words or more) the first
+    one that contains it.
+
+    Containment is looked up through an index of the extracted blocks' words, not by trying
+    every extracted block for every visible one (that made the time grow with the square of
+    the page's size: 100 MB pages took minutes). If a block contains `n`, it contains each of
+    n's inner words (all but the first and the last, which may be parts of longer words) as a
+    whole word, so the blocks that hold all of its rarest inner words are the only candidates;
+    each is then checked with `in`, as before."""
     norm_ex = [_norm(_LIST_MARK.sub("", b)) for b in extracted]
     exact: dict[str, int] = {}
     for j, b in enumerate(norm_ex):
         exact.setdefault(b, j)
+    index = _WordIndex(norm_ex)
     out: list[int | None] = []
     for line in visible:
         n = _norm(line)
         j = exact.get(n) if n else None
         if j is None and n and len(n.split()) >= CONTAINED_MIN_WORDS:
-            j = next((k for k, b in enumerate(norm_ex) if n in b), None)
+            j = index.first_containing(n)
         out.append(j)
     return out
+
+
+# The candidates for containment are narrowed by one more inner word while there are more than
+# this many (each narrowing costs a set intersection; each candidate left costs a substring search).
+_FEW_CANDIDATES = 8
+
+
+class _WordIndex:
+    """Which normalised blocks hold each word (words are separated by single spaces)."""
+
+    def __init__(self, blocks: list[str]):
+        self.blocks = blocks
+        self.where: dict[str, list[int]] = {}
+        for j, b in enumerate(blocks):
+            for w in set(b.split(" ")):
+                self.where.setdefault(w, []).append(j)
+
+    def first_containing(self, n: str) -> int | None:
+        inner = n.split(" ")[1:-1]
+        if not inner:
+            return next((k for k, b in enumerate(self.blocks) if n in b), None)
+        postings = sorted((self.where.get(w, ()) for w in set(inner)), key=len)
+        if not postings[0]:
+            return None
+        candidates = set(postings[0])
+        for more in postings[1:]:
+            if len(candidates) <= _FEW_CANDIDATES:
+                break
+            candidates.intersection_update(more)
+        return next((k for k in sorted(candidates) if n in self.blocks[k]), None)
 
 
 def recover(visible: list[str], hits: list[int | None], body_kept: Callable[[], list[bool]],
@@ -317,10 +391,18 @@ def _enough(words: int, extracted_words: int) -> bool:
 def page_blocks(markup: str, text_cleaner: Cleaner) -> tuple[list[Block], ExtractionReport]:
     """The lines the text pipeline will see, and the report of how they were chosen."""
     root = _parse(markup)
-    visible = _blocks_of(root)
+    visible, depth = _walk_blocks(root)
     headline = _first_h1(root)
-    extracted = trafilatura_extract(markup)
     visible_words = sum(_words(b) for b in visible)
+    paragraphs = sum(1 for _ in root.iter("p"))
+    if paragraphs > MAX_EXTRACT_PARAGRAPHS:
+        report = ExtractionReport(len(visible), visible_words, 0, 0, (), 0,
+                                  fallback=f"the page has {paragraphs} paragraphs, more than the extractor is given "
+                                           f"({MAX_EXTRACT_PARAGRAPHS}); all visible blocks go to the text pipeline")
+        return [Block(b, "visible") for b in visible], report
+    # trafilatura's parser stops at lxml's default depth: past it, it gets this tree instead
+    # (last: trafilatura may change the tree it is given, and nothing here reads it after)
+    extracted = trafilatura_extract(root if depth > LXML_DEFAULT_DEPTH else markup)
     extracted_words = sum(_words(b) for b in extracted.blocks)
     if not extracted.blocks:
         report = ExtractionReport(len(visible), visible_words, 0, 0, (), 0,

@@ -6,13 +6,20 @@ optional explanation field) different. With `split_docs`, the field holds severa
 joined by a separator (Multi-News uses "|||||"): each is cleaned on its own and the
 separators stay where they were.
 
-Bad records (malformed JSON, no such field, a field that is not a string) are reported with
-their line number; `on_error` says whether to stop ("fail"), drop the record ("skip") or
-write it unchanged ("keep").
+Bad records (malformed JSON, no such field, a field that is not a string, text that cannot
+be written back as UTF-8 such as an escaped lone surrogate, a record longer than the size
+limit) are reported with their line number; `on_error` says whether to stop ("fail"), drop
+the record ("skip") or write it unchanged ("keep"; a record over the size limit was never
+held whole, so it cannot be kept: the run stops there).
+
+Numbers are written back as they were written (`1e999` stays `1e999`, `1.10` stays `1.10`),
+not as Python reads them (`Infinity`, which is not JSON).
 """
 from __future__ import annotations
 
 import json
+import re
+import secrets
 import sys
 import time
 from collections import Counter
@@ -22,6 +29,7 @@ from typing import BinaryIO, Iterator, TextIO
 from cleaner.errors import InputError
 from cleaner.parallel import ordered_map
 from cleaner.pipeline import Cleaner, CleanResult
+from cleaner.streams import DEFAULT_MAX_RECORD_MB, lines
 
 # Records are sent to workers in batches of about this many bytes: large enough that the
 # cost of passing a batch between processes is small next to cleaning it (about 0.5 ms of a
@@ -30,6 +38,12 @@ from cleaner.pipeline import Cleaner, CleanResult
 # scheduled. With 1 MiB batches the workers waited 3-5 ms between two (on 2 busy cores).
 BATCH_BYTES = 1 << 19
 BATCH_MAX_RECORDS = 512
+
+# A number's text, kept as a placeholder string while the record is a Python object: NUMBER_TAG
+# (random per process, with a NUL that json escapes, so no text in a record can be mistaken for
+# it) and then the literal. On the way out each quoted placeholder becomes the literal again.
+NUMBER_TAG = "\x00" + secrets.token_hex(8) + ":"
+_NUMBER_OUT = re.compile(re.escape(json.dumps(NUMBER_TAG)[:-1]) + r'([-+.0-9eE]+)"')
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class Settings:
     on_error: str = "fail"
     cleaner_options: dict = dc_field(default_factory=dict)
     html_field: str | None = None  # read an HTML page from here, write the text into `field`
+    max_record_bytes: int = DEFAULT_MAX_RECORD_MB << 20
 
 
 @dataclass
@@ -54,6 +69,42 @@ class Outcome:
     error: str | None = None
     removed: Counter = dc_field(default_factory=Counter)
     changed: bool = False
+    warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
+    warned: int = 0  # documents with at least one warning
+
+
+class _Number(str):
+    """A JSON number as it was written (see NUMBER_TAG)."""
+
+
+def _number(literal: str) -> _Number:
+    return _Number(NUMBER_TAG + literal)
+
+
+def loads(raw: bytes):
+    """A record, its numbers kept as written (floats; integers are exact in Python)."""
+    return json.loads(raw, parse_float=_number)
+
+
+def dumps(record) -> bytes:
+    """A record as one JSON line of UTF-8, numbers as they were read; UnicodeEncodeError for
+    text UTF-8 cannot hold (a lone surrogate, escaped as \\ud800 in the input)."""
+    text = json.dumps(record, ensure_ascii=False)
+    if NUMBER_TAG[1:] in text:
+        text = _NUMBER_OUT.sub(lambda m: m.group(1), text)
+    return text.encode("utf-8") + b"\n"
+
+
+def _warnings(results) -> tuple[Counter, int]:
+    """Each warning (a rule that timed out, ...) counted once per document it was given for,
+    and the number of documents given any."""
+    out: Counter = Counter()
+    docs = 0
+    for r in results:
+        if r.warnings:
+            out.update(set(r.warnings))
+            docs += 1
+    return out, docs
 
 
 def clean_field(cleaner: Cleaner, text: str, split_docs: str | None) -> tuple[str, list[tuple[int, CleanResult]]]:
@@ -66,27 +117,31 @@ def clean_field(cleaner: Cleaner, text: str, split_docs: str | None) -> tuple[st
     return split_docs.join(r.text for _, r in results), results
 
 
-def process_record(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> Outcome:
+def process_record(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | None) -> Outcome:
     outcome = _process(cleaner, settings, line_no, raw)
-    outcome.size_in = len(raw)
+    outcome.size_in = len(raw) if raw is not None else 0
     return outcome
 
 
-def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> Outcome:
+def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | None) -> Outcome:
+    if raw is None:  # longer than the limit (streams.lines): skipped, and only then, by `run`
+        return Outcome(line_no, None, error=too_large(settings.max_record_bytes))
     if not raw.strip():
         return Outcome(line_no, raw)  # a blank line is not a record: passed through
     try:
-        record = json.loads(raw)
+        record = loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return _bad(settings, line_no, raw, f"malformed JSON ({exc.msg if hasattr(exc, 'msg') else exc})")
+    except RecursionError:
+        return _bad(settings, line_no, raw, "JSON nested too deeply to read")
     if not isinstance(record, dict):
         return _bad(settings, line_no, raw, f"a JSON {type(record).__name__}, not an object")
     source = settings.html_field or settings.field
     if source not in record:
         return _bad(settings, line_no, raw, f"no field '{source}'")
     value = record[source]
-    if not isinstance(value, str):
-        kind = {"int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null",
+    if not isinstance(value, str) or isinstance(value, _Number):
+        kind = {"_Number": "a number","int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null",
                 "list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
         return _bad(settings, line_no, raw, f"field '{source}' is {kind}, not a string")
     if settings.html_field is not None:
@@ -95,9 +150,10 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
     removed: Counter = Counter()
     for _, r in results:
         removed.update(r.families())
+    warnings, warned = _warnings(r for _, r in results)
     changed = cleaned != value
     if not changed and settings.explain_field is None:
-        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed)
+        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed, warnings=warnings, warned=warned)
     record[settings.field] = cleaned
     if settings.explain_field is not None:
         record[settings.explain_field] = [
@@ -105,8 +161,11 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes) -> 
              "line": d.line, "rule": d.rule, "reason": d.reason}
             for k, r in results for d in r.removed_text()
         ]
-    out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
-    return Outcome(line_no, out, removed=removed, changed=changed)
+    try:
+        out = dumps(record)
+    except UnicodeEncodeError as exc:
+        return _unencodable(settings, line_no, raw, exc)
+    return Outcome(line_no, out, removed=removed, changed=changed, warnings=warnings, warned=warned)
 
 
 def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes, record: dict,
@@ -124,8 +183,22 @@ def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes
             "removed": [{"line": d.line, "text": d.text, "rule": d.rule, "reason": d.reason}
                         for d in res.result.removed_text()],
         }
-    out = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
-    return Outcome(line_no, out, removed=removed, changed=True)
+    try:
+        out = dumps(record)
+    except UnicodeEncodeError as exc:
+        return _unencodable(settings, line_no, raw, exc)
+    warnings, warned = _warnings([res.result])
+    return Outcome(line_no, out, removed=removed, changed=True, warnings=warnings, warned=warned)
+
+
+def _unencodable(settings: Settings, line_no: int, raw: bytes, exc: UnicodeEncodeError) -> Outcome:
+    char = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+    what = f"U+{ord(char[0]):04X}, a lone surrogate" if char and 0xD800 <= ord(char[0]) <= 0xDFFF else "a character"
+    return _bad(settings, line_no, raw, f"the cleaned record cannot be written as UTF-8 ({what})")
+
+
+def too_large(max_bytes: int) -> str:
+    return f"record longer than the limit of {max_bytes / 2**20:g} MB (--max-record-mb)"
 
 
 _HTML: dict[int, object] = {}
@@ -167,6 +240,8 @@ class BatchResult:
     bytes_in: int = 0
     removed: Counter = dc_field(default_factory=Counter)
     errors: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, message), in order
+    warnings: Counter = dc_field(default_factory=Counter)
+    warned: int = 0
 
 
 def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
@@ -182,6 +257,8 @@ def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
         result.records += 1
         result.changed += o.changed
         result.removed.update(o.removed)
+        result.warnings.update(o.warnings)
+        result.warned += o.warned
         result.bytes_in += o.size_in
         if o.data is not None:
             data.append(o.data)
@@ -189,12 +266,19 @@ def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
     return result
 
 
-def batches(stream: BinaryIO) -> Iterator[list[tuple[int, bytes]]]:
-    batch: list[tuple[int, bytes]] = []
+def batches(stream: BinaryIO, settings: Settings, name: str) -> Iterator[list[tuple[int, bytes | None]]]:
+    """The stream's lines in batches for the workers. A line over the size limit is passed on
+    as None (to be reported and skipped) with --on-error skip; otherwise the run stops at it,
+    here, before it is ever held whole."""
+    batch: list[tuple[int, bytes | None]] = []
     size = 0
-    for line_no, raw in enumerate(stream, start=1):
+    for line_no, raw in lines(stream, settings.max_record_bytes):
+        if raw is None and settings.on_error != "skip":
+            keep = " (it cannot be kept: it was never held whole)" if settings.on_error == "keep" else ""
+            raise InputError(f"{name}:{line_no}: {too_large(settings.max_record_bytes)}{keep}; "
+                             "use --on-error skip to go on without it, or raise --max-record-mb")
         batch.append((line_no, raw))
-        size += len(raw)
+        size += len(raw) if raw is not None else 0
         if size >= BATCH_BYTES or len(batch) >= BATCH_MAX_RECORDS:
             yield batch
             batch, size = [], 0
@@ -211,14 +295,23 @@ class Summary:
     errors: int = 0
     removed: Counter = dc_field(default_factory=Counter)
     bytes_in: int = 0
+    warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
+    warned: int = 0  # documents with at least one warning
     started: float = dc_field(default_factory=time.monotonic)
 
     def line(self) -> str:
         took = time.monotonic() - self.started
         fams = ", ".join(f"{k} {v}" for k, v in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0])))
+        warned = f"; warnings in {self.warned} documents" if self.warned else ""
         return (f"cleaner: {self.records} records, {self.changed} changed, {self.errors} bad; "
                 f"removed lines: {sum(self.removed.values())}" + (f" ({fams})" if fams else "")
-                + f"; {took:.1f}s, {self.bytes_in / 1e6 / took if took else 0:.1f} MB/s")
+                + warned + f"; {took:.1f}s, {self.bytes_in / 1e6 / took if took else 0:.1f} MB/s")
+
+    def warning_lines(self) -> list[str]:
+        """One line per warning (a rule that timed out names the rule) with the number of
+        documents it was given for, the most frequent first."""
+        return [f"cleaner: warning: {n} document{'s' if n != 1 else ''}: {w}"
+                for w, n in sorted(self.warnings.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 class Progress:
@@ -249,7 +342,7 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
     """Clean every record of `stream` into `out`; raises InputError on a bad record with
     on_error="fail" (the caller then leaves the output file as it was)."""
     s = Summary()
-    for b in ordered_map(_process_batch, batches(stream), workers=workers,
+    for b in ordered_map(_process_batch, batches(stream, settings, name), workers=workers,
                          initializer=_init_worker, initargs=(settings,)):
         out.write(b.data)
         for line, error in b.errors:
@@ -261,6 +354,8 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
         s.records += b.records
         s.changed += b.changed
         s.removed.update(b.removed)
+        s.warnings.update(b.warnings)
+        s.warned += b.warned
         s.bytes_in += b.bytes_in
         progress.update(s)
     progress.update(s, final=True)

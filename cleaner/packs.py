@@ -111,6 +111,9 @@ def load_dir(directory: Path) -> list[Pack]:
     if not directory.is_dir():
         raise RulePackError(str(directory), "not a directory of rule packs")
     files = sorted(directory.glob("*.toml"))
+    odd = next((f for f in files if not f.is_file()), None)  # a FIFO would hang the read
+    if odd is not None:
+        raise RulePackError(str(odd), "not a regular file; a rule pack is a file")
     if not files:
         raise RulePackError(str(directory), "no *.toml rule packs in this directory")
     return [load_file(f) for f in files]

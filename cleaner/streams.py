@@ -1,8 +1,12 @@
 """Opening inputs and outputs as byte streams, compressed or not, by file name.
 
 `.gz` is gzip and `.zst` / `.zstd` is Zstandard, in and out; standard input is sniffed for
-either magic number. Outputs go to a temporary file beside the target and are renamed over
-it only when the whole stream was written (see `AtomicOutput`).
+either magic number. A compressed input that ends before its last frame (or gzip member) does
+is an error naming the file, never a short read taken for the whole. Outputs go to a temporary
+file beside the target and are renamed over it only when the whole stream was written (see
+`AtomicOutput`); an output that is a device, a FIFO or a descriptor (`/dev/stdout`) is
+written into instead. Lines are read with a size limit (`lines`), so one huge record cannot
+take memory without bound.
 """
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from cleaner.errors import InputError
-from cleaner.fileio import make_temp, replace_with
+from cleaner.fileio import is_special_output, make_temp, open_special, replace_with, terminate_cleanly
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -43,6 +47,146 @@ def _zstd():
     return zstandard
 
 
+# --- Zstandard frames ---------------------------------------------------------------------------
+# zstandard's stream reader returns what it decompressed so far when its input ends inside a
+# frame, as if the stream were complete. The frame structure (RFC 8878) says where each frame
+# ends without decompressing anything: the bytes read are followed through it, and an input
+# that ends anywhere but between two frames is truncated.
+
+_ZSTD_SKIPPABLE = b"\x2a\x4d\x18"  # bytes 1-3 of the skippable frames' magic (byte 0 is 0x50-0x5f)
+_DICT_ID_BYTES = (0, 1, 2, 4)
+_FCS_BYTES = (0, 2, 4, 8)  # for flag 0 it is 1 byte when the frame is a single segment
+_RLE_BLOCK, _RESERVED_BLOCK = 1, 3
+
+
+class ZstdFrames:
+    """Follows the frame structure of a Zstandard stream as its bytes go by."""
+
+    def __init__(self) -> None:
+        self.state, self.need, self.head, self.skip = "magic", 4, b"", 0
+        self.checksum = False
+
+    @property
+    def between_frames(self) -> bool:
+        return self.state in ("magic", "bad") and not self.head and not self.skip
+
+    def feed(self, data: bytes | memoryview) -> None:
+        i, n = 0, len(data)
+        while i < n and self.state != "bad":
+            if self.skip:
+                take = min(self.skip, n - i)
+                self.skip -= take
+                i += take
+                continue
+            take = min(self.need - len(self.head), n - i)
+            self.head += bytes(data[i:i + take])
+            i += take
+            if len(self.head) == self.need:
+                head, self.head = self.head, b""
+                self._step(head)
+
+    def _step(self, head: bytes) -> None:
+        if self.state == "magic":
+            if head == ZSTD_MAGIC:
+                self.state, self.need = "descriptor", 1
+            elif head[1:] == _ZSTD_SKIPPABLE and head[0] & 0xF0 == 0x50:
+                self.state, self.need = "skippable", 4
+            else:
+                self.state = "bad"  # not zstd: the decompressor says so itself
+        elif self.state == "descriptor":
+            d = head[0]
+            single = (d >> 5) & 1
+            fcs = _FCS_BYTES[d >> 6] or single
+            self.checksum = bool((d >> 2) & 1)
+            self.skip = (0 if single else 1) + _DICT_ID_BYTES[d & 3] + fcs
+            self.state, self.need = "block", 3
+        elif self.state == "block":
+            h = int.from_bytes(head, "little")
+            kind, size = (h >> 1) & 3, h >> 3
+            if kind == _RESERVED_BLOCK:
+                self.state = "bad"
+                return
+            self.skip = 1 if kind == _RLE_BLOCK else size
+            if h & 1:  # the frame's last block
+                self.skip += 4 if self.checksum else 0
+                self.state, self.need = "magic", 4
+        elif self.state == "skippable":
+            self.skip = int.from_bytes(head, "little")
+            self.state, self.need = "magic", 4
+
+
+class _Followed(io.RawIOBase):
+    """The compressed bytes, passed on to the decompressor and followed through their frames."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw, self.frames, self.ended = raw, ZstdFrames(), False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.raw.read(len(b))
+        if not data:
+            self.ended = True
+            return 0
+        b[: len(data)] = data
+        self.frames.feed(data)
+        return len(data)
+
+
+class _CheckedZstd(io.RawIOBase):
+    """Decompressed Zstandard frames, one after another; an input that ends inside a frame
+    raises InputError at the point where the stream would otherwise just end."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        self.source = _Followed(raw)
+        self.reader = _zstd().ZstdDecompressor().stream_reader(self.source, read_across_frames=True)
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            n = self.reader.readinto(b)
+        except _zstd().ZstdError as exc:
+            raise InputError(f"{self.name}: not a valid zstd stream: {exc}") from None
+        if n == 0 and not self.source.frames.between_frames:
+            raise InputError(f"{self.name}: truncated: the zstd stream ends inside a frame "
+                             "(the file was cut short; nothing after the cut can be read)")
+        return n
+
+    def close(self) -> None:
+        self.reader.close()
+        self.source.raw.close()
+        super().close()
+
+
+class _CheckedGzip(io.RawIOBase):
+    """gzip members, decompressed; an input cut short raises InputError naming the file."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        self.inner = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.raw, self.name = raw, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            return self.inner.readinto(b)
+        except EOFError:
+            raise InputError(f"{self.name}: truncated: the gzip stream ends before its end marker "
+                             "(the file was cut short)") from None
+        except (gzip.BadGzipFile, OSError) as exc:
+            raise InputError(f"{self.name}: not a valid gzip stream: {exc}") from None
+
+    def close(self) -> None:
+        self.inner.close()
+        self.raw.close()
+        super().close()
+
+
 def open_input(path: str) -> BinaryIO:
     """A binary stream of the decompressed input ("-" is stdin)."""
     if path == "-":
@@ -60,11 +204,41 @@ def open_input(path: str) -> BinaryIO:
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
         kind = compression(path)
+    name = "<stdin>" if path == "-" else path
     if kind == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        return io.BufferedReader(_CheckedGzip(raw, name), READ_BYTES)  # type: ignore[return-value]
     if kind == "zstd":
-        return io.BufferedReader(_zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True))
+        return io.BufferedReader(_CheckedZstd(raw, name), READ_BYTES)  # type: ignore[return-value]
     return raw
+
+
+# The longest record read (bytes, newline not counted), unless --max-record-mb says otherwise:
+# memory grows with the longest record (a few copies of it while it is parsed and cleaned), so
+# a record of gigabytes inside a small compressed file must not be read whole. 256 MB is far
+# above any news article or web page (Multi-News' longest record is under 1 MB).
+DEFAULT_MAX_RECORD_MB = 256
+# Compressed inputs are read and decompressed this much at a time.
+READ_BYTES = 1 << 20
+# Lines longer than the limit are skipped over in pieces of this size, never held whole.
+_DISCARD_BYTES = 1 << 20
+
+
+def lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, the line with its newline) for each line of the stream, or (line number,
+    None) for a line longer than `max_bytes` (newline not counted): such a line is read past
+    in pieces and never held in memory whole."""
+    line_no = 0
+    while True:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            return
+        line_no += 1
+        if len(raw) <= max_bytes or raw.endswith(b"\n"):
+            yield line_no, raw
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = stream.readline(_DISCARD_BYTES)
+        yield line_no, None
 
 
 def input_size(path: str) -> int | None:
@@ -82,16 +256,27 @@ class AtomicOutput:
 
     Use as a context manager: on a clean exit the temporary file is flushed, synced and
     renamed over the target; on an exception it is removed and the target is untouched.
-    "-" writes straight to stdout.
+    "-" writes straight to stdout; a device, a FIFO or a descriptor (`/dev/null`,
+    `/dev/stdout`) is written into, as a shell redirection would, since it cannot be replaced.
     """
 
     def __init__(self, path: str):
         self.path = path
         self._tmp: str | None = None
         self._raw: BinaryIO | None = None
+        self._special = False
+        self._guard = terminate_cleanly()
         self.stream: BinaryIO
 
     def __enter__(self) -> BinaryIO:
+        self._guard.__enter__()
+        try:
+            return self._open()
+        except BaseException:
+            self._guard.__exit__(None, None, None)
+            raise
+
+    def _open(self) -> BinaryIO:
         if self.path == "-":
             self.stream = sys.stdout.buffer
             return self.stream
@@ -99,10 +284,13 @@ class AtomicOutput:
         if target.is_dir():
             raise InputError(f"{self.path}: is a directory, cannot write the output there")
         try:
-            fd, self._tmp = make_temp(target.parent)
+            if is_special_output(self.path):
+                self._raw, self._special = open_special(self.path), True
+            else:
+                fd, self._tmp = make_temp(target.parent)
+                self._raw = os.fdopen(fd, "wb")
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
-        self._raw = os.fdopen(fd, "wb")
         kind = compression(self.path)
         if kind == "gzip":
             self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0)  # type: ignore[assignment]
@@ -113,10 +301,25 @@ class AtomicOutput:
         return self.stream
 
     def __exit__(self, exc_type, exc_value, tb) -> None:
+        try:
+            self._close(exc_type)
+        finally:
+            self._guard.__exit__(None, None, None)
+
+    def _close(self, exc_type) -> None:
         if self.path == "-":
             self.stream.flush()
             return
-        assert self._raw is not None and self._tmp is not None
+        assert self._raw is not None
+        if self._special:
+            try:
+                if exc_type is None and self.stream is not self._raw:
+                    self.stream.close()
+                self._raw.close()
+            except OSError as exc:
+                raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+            return
+        assert self._tmp is not None
         try:
             if exc_type is None:
                 if self.stream is not self._raw:

@@ -142,7 +142,7 @@ def test_sigkill_at_any_moment_leaves_files_whole_and_next_run_sweeps_temps(tmp_
     # plant what a killed run leaves behind: a temp file of a process that no longer exists
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (d / f".cleaner-{dead.pid}-abc123.tmp").write_bytes(b"half a fi")
+    (d / f".cleaner-{dead.pid}-abc12_x9.tmp").write_bytes(b"half a fi")
     r = run_cli("fix", str(d))
     assert r.returncode in (0, 1)
     assert not list(d.glob(".cleaner-*.tmp"))
@@ -267,8 +267,8 @@ def test_stale_temp_sweep_spares_a_live_run_and_removes_a_dead_ones(tmp_path: Pa
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    live = tmp_path / f".cleaner-{os.getpid()}-live.tmp"
-    gone = tmp_path / f".cleaner-{dead.pid}-dead.tmp"
+    live = tmp_path / f".cleaner-{os.getpid()}-live1234.tmp"
+    gone = tmp_path / f".cleaner-{dead.pid}-dead5678.tmp"
     live.write_bytes(b"in progress")
     gone.write_bytes(b"left by a killed run")
     assert remove_stale_temps(tmp_path) == 1

@@ -196,3 +196,50 @@ def test_import_error_names_the_real_cause():
     assert "lxml_html_clean" in msg and "\n" not in msg
     outer = ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura")
     assert H.html_import_error(outer) == "HTML input needs trafilatura: pip install 'cleaner[html]'"
+
+
+# --- hostile pages -------------------------------------------------------------------------------
+
+_DEEP_P = ("The council voted on Tuesday to close the library, despite a petition signed by residents, "
+           "and officials said the building needed repairs that the town could not afford.")
+
+
+def _nested(depth: int) -> str:
+    return ("<html><body><h1>Library to close</h1>" + "<div>" * depth
+            + "".join(f"<p>{_DEEP_P} Part {i}.</p>" for i in range(6)) + "</div>" * depth
+            + "<p>Share this article</p></body></html>")
+
+
+@pytest.mark.parametrize("depth", [300, 1500])
+def test_a_page_nested_past_lxmls_default_depth_is_read_whole(depth):
+    out = H.clean_html(_nested(depth)).text
+    assert out.count(_DEEP_P) == 6, out[:200]
+    assert out == H.clean_html(_nested(10)).text
+
+
+def test_a_page_nested_past_the_parsers_limit_is_refused(run_cli, tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text(_nested(2200))  # past libxml2's limit with huge_tree (2048)
+    r = run_cli("clean", str(page))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "nested more than 2048" in r.stderr, r.stderr
+
+
+def test_containment_matches_the_first_extracted_block_that_holds_a_line():
+    visible = ["Residents backed a plan to replace the defences.", "Share", "a plan to replace the",
+               "nothing like it anywhere here at all", "plan to replace the defences. Cost"]
+    extracted = ("Intro line.", "- Residents backed a plan to replace the defences. Cost and funding",
+                 "Again: residents backed a plan to replace the defences.")
+    brute = [next((k for k, b in enumerate(extracted) if H._norm(H._LIST_MARK.sub("", b)) == H._norm(v)), None)
+             or (next((k for k, b in enumerate(extracted) if H._norm(v) in H._norm(H._LIST_MARK.sub("", b))), None)
+                 if len(v.split()) >= H.CONTAINED_MIN_WORDS else None)
+             for v in visible]
+    assert H.match_blocks(visible, extracted) == brute == [1, None, 1, None, 1]
+
+
+def test_a_page_with_more_paragraphs_than_the_extractor_is_given_falls_back(monkeypatch):
+    monkeypatch.setattr(H, "MAX_EXTRACT_PARAGRAPHS", 5)
+    called = []
+    monkeypatch.setattr(H, "trafilatura_extract", lambda markup: called.append(1))
+    res = H.clean_html(_nested(3))  # seven paragraphs (six of body, a share prompt)
+    assert not called and "7 paragraphs" in res.extraction.fallback
+    assert res.text.count(_DEEP_P) == 6

@@ -1,0 +1,126 @@
+"""Peak memory and time of `cleaner` on hostile inputs (issue 20's figures).
+
+    python bench/hostile.py memory [--bomb-mb N] [--only jsonl,fix]   peak RSS of each case
+    python bench/hostile.py html [--sizes 12.5,25,50]  seconds to clean generated HTML pages
+
+Each case runs the real command in its own process, under a wrapper process that reads the
+child's peak RSS (getrusage(RUSAGE_CHILDREN).ru_maxrss), so one case's memory never counts for
+another. Inputs are generated in a temporary directory and removed afterwards. The cleaner
+imported is the one on PYTHONPATH (run from the worktree root with PYTHONPATH=.).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+P1 = "The council voted on Tuesday to close the library, despite a petition signed by residents."
+_WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+         "stderr=subprocess.PIPE); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+         "sys.stdout.write('rc=%d %s' % (r.returncode, r.stderr.decode(errors='replace')[-300:].strip()))")
+
+
+def peak(args: list[str]) -> tuple[float, float, str]:
+    """(peak RSS in MB, seconds, exit status and stderr tail) of `cleaner ARGS`."""
+    start = time.monotonic()
+    r = subprocess.run([sys.executable, "-c", _WRAP, sys.executable, "-m", "cleaner", *args],
+                       capture_output=True, text=True)
+    took = time.monotonic() - start
+    first, _, rest = r.stdout.partition("\n")
+    return int(first) / 1024, took, rest.strip().replace("\n", " | ")
+
+
+def memory(bomb_mb: int, only: str | None = None) -> None:
+    import zstandard
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        out = str(d / "out")
+        cases: list[tuple[str, list[str]]] = []
+        (d / "empty.txt").write_bytes((P1 + "\n").encode() + b"\n" * (20 << 20))
+        cases.append(("text: 20 MB of empty lines (one body line)", ["clean", str(d / "empty.txt"), "-o", out]))
+        (d / "empty-fix.txt").write_bytes(b"\n" * (20 << 20))
+        cases.append(("fix: 20 MB of empty lines", ["fix", str(d / "empty-fix.txt")]))
+        with open(d / "short.txt", "w") as fh:
+            for i in range(5_000_000):
+                fh.write(f"line {i}\n")
+        cases.append(("text: 5 M short lines", ["clean", str(d / "short.txt"), "-o", out]))
+        with open(d / "short.jsonl", "w") as fh:
+            for i in range(5_000_000):
+                fh.write(f'{{"id": {i}, "text": "line {i}"}}\n')
+        cases.append(("jsonl: 5 M short records, 1 worker",
+                      ["clean", "--jsonl", "--workers", "1", str(d / "short.jsonl"), "-o", out + ".jsonl"]))
+        with open(d / "emptyrec.jsonl", "w") as fh:
+            fh.write(json.dumps({"text": P1 + "\n" * (20 << 20)}) + "\n")
+        cases.append(("jsonl: one record of 20 MB of empty lines",
+                      ["clean", "--jsonl", "--workers", "1", str(d / "emptyrec.jsonl"), "-o", out + ".jsonl"]))
+        cctx = zstandard.ZstdCompressor(level=19)
+        with open(d / "bomb.jsonl.zst", "wb") as raw, cctx.stream_writer(raw) as w:
+            w.write(b'{"text": "')
+            chunk = b"a" * (1 << 20)
+            for _ in range(bomb_mb):
+                w.write(chunk)
+            w.write(b'"}\n')
+        size = (d / "bomb.jsonl.zst").stat().st_size
+        for on_error in ("fail", "skip"):
+            cases.append((f"jsonl: {bomb_mb} MB record in a {size // 1024} KB .zst, --on-error {on_error}",
+                          ["clean", "--jsonl", "--workers", "1", "--on-error", on_error, str(d / "bomb.jsonl.zst"),
+                           "-o", out + ".jsonl"]))
+        for label, args in cases:
+            if only and not any(o in label for o in only.split(",")):
+                continue
+            mb, took, tail = peak(args)
+            print(f"{label:60s} {mb:8.0f} MB {took:7.1f} s  {tail[:160]}", flush=True)
+
+
+def page(mb: float) -> str:
+    """A news-like page of about `mb` MB: nav, many article paragraphs, teasers, footer."""
+    head = ("<!doctype html><html><head><title>t</title></head><body><nav><ul>"
+            + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(20)) + "</ul></nav>"
+            "<article><h1>The council closes the library</h1>")
+    tail = "</article><footer><p>© 2024 Example News</p></footer></body></html>"
+    parts, size, i = [head], len(head), 0
+    target = int(mb * 1e6)
+    while size < target:
+        if i % 10 == 9:
+            s = f"<aside><p>Read more: story number {i}</p><button>Share</button></aside>"
+        else:
+            s = (f"<p>Paragraph {i}: {P1} Officials said the building needed repairs that would cost "
+                 f"far more than the town could afford, item {i}.</p>")
+        parts.append(s)
+        size += len(s)
+        i += 1
+    parts.append(tail)
+    return "".join(parts)
+
+
+def html(sizes: list[float]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in sizes:
+            f = Path(tmp) / f"page-{mb}.html"
+            f.write_text(page(mb))
+            rss, took, tail = peak(["clean", str(f), "-o", str(Path(tmp) / "out.txt")])
+            print(f"html {mb:6.1f} MB: {took:7.1f} s, peak {rss:6.0f} MB  {tail[:160]}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=("memory", "html"))
+    ap.add_argument("--bomb-mb", type=int, default=512)
+    ap.add_argument("--sizes", default="12.5,25,50")
+    ap.add_argument("--only", help="memory: run only the cases whose label holds one of these (comma-separated)")
+    a = ap.parse_args()
+    if a.what == "memory":
+        memory(a.bomb_mb, a.only)
+    else:
+        html([float(s) for s in a.sizes.split(",")])
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CLEANER_CACHE_DIR", tempfile.mkdtemp(prefix="cleaner-bench-cache-"))
+    main()
