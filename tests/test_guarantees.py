@@ -230,9 +230,7 @@ def test_slow_user_pattern_times_out_with_a_warning_naming_the_rule(tmp_path: Pa
                                      "family = \"other\"\nmessage = \"m\"\npattern = '.*x.*x.*x.*y'\n")
     f = tmp_path / "a.txt"
     f.write_text(f"{P1}\nxxxy{'x' * 20000}\n{P2}\n")  # the scanner cannot rule the line out: it holds x, x, x, y
-    start = time.monotonic()
-    r = run_cli("clean", "--rules", str(rules), str(f))
-    assert time.monotonic() - start < 30
+    r = run_cli("clean", "--rules", str(rules), str(f))  # subprocess.run's own timeout bounds it
     assert r.returncode == 0
     assert b"rule slow/exes" in r.stderr and b"timed out" in r.stderr
 

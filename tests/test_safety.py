@@ -386,13 +386,13 @@ def _slow_rules(tmp_path: Path) -> Path:
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "slow.toml").write_text('[pack]\nname = "slow"\n\n[[rule]]\nid = "exes"\nkind = "line"\n'
-                                     "family = \"other\"\nmessage = \"m\"\npattern = '(x+x+)+y'\n")
+                                     "family = \"other\"\nmessage = \"m\"\npattern = '.*x.*x.*x.*y'\n")  # polynomial: loads, then times out
     return rules
 
 
 def test_timeouts_are_reported_by_jsonl_fix_and_check(tmp_path: Path):
     rules = _slow_rules(tmp_path)
-    slow_text = f"{P1}\n{'x' * 5000}\nShare this article\n"
+    slow_text = f"{P1}\nxxxy{'x' * 20000}\nShare this article\n"
     f = tmp_path / "a.jsonl"
     f.write_text("".join(json.dumps({"text": t}) + "\n" for t in (slow_text, P1 + "\n", slow_text)))
     r = run_cli("clean", "--jsonl", "--workers", "1", "--rules", str(rules), str(f), "-o", str(tmp_path / "o.jsonl"))
