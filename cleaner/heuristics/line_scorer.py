@@ -1,0 +1,314 @@
+"""A learned line scorer: what the rules and the other heuristics left, weighed line by line.
+
+Rules name the chrome they know; on a site no rule was written from, chrome still has a shape:
+a photo caption names a photographer or an agency and sits at the top, a share prompt says
+"follow" and "newsletter", a teaser is short, bracketed or labelled, and sits next to other
+removed lines. Each kept line gets features of its own (length, words, sentence shape,
+capitals, digits, brackets, cue words from `cleaner/data/cue_words.toml`) and of its place
+(position, its neighbours' shape and cues, its distance to a prose line, whether the lines
+removed around it in this pass sit right next to it). A logistic model weighs them; its
+weights and threshold are data (`cleaner/data/line_scorer.json`), fitted by
+`bench/train_scorer.py` on the labelled Multi-News train split, and evaluated here in plain
+Python. A line goes when its probability of being chrome reaches the threshold, which was set
+for body safety (losing body is worse than keeping chrome); the reason names the score and
+the three features that weighed most for that line.
+
+Idempotence: every feature but two depends only on the kept lines the scorer sees (the same
+lines, the same verdict). The two that look at removals made earlier in the same pass
+(`removed_before`, `removed_after`) are fitted with weights >= 0, so a later pass, or a run
+on the output, where those lines are gone, can only score a line lower: nothing that was
+kept is removed on a second run.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import regex
+
+from cleaner.document import Document, Removal
+from cleaner.heuristics.base import Heuristic
+from cleaner.prose import Features
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib  # type: ignore[no-redef]
+
+MODEL_FILE = "line_scorer.json"
+CUE_FILE = "cue_words.toml"
+
+# Lines longer than this are never scored: a caption, credit or teaser is shorter (the
+# longest chrome line of the train split, a gallery block, is ~800 characters).
+MAX_CHARS = 1000
+# A prose line: what layout.py calls prose (words, stopword share, a sentence end).
+PROSE_MIN_WORDS = 10
+PROSE_MIN_STOPWORDS = 0.2
+PROSE_MIN_CJK_CHARS = 40
+# How far (in kept lines) the distance to the nearest prose line is measured.
+BODY_REACH = 3
+# Short: fewer characters than this (a label, a credit, a button).
+SHORT_CHARS = 50
+# Feature cache: one entry per distinct line text, cleared when it grows past this.
+CACHE_MAX = 1 << 16
+
+_LABEL = regex.compile(r"^[\p{Lu}\d][\w'’&.\- ]{0,30}:\s+\S")
+_CAPS_LABEL = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d'’&.\- ]{2,30}(?::|\s[-–—|]\s)")
+_PAREN_TAIL = regex.compile(r"[(\[][^()\[\]]{1,80}[)\]]\.?$")
+_BRACKETED = regex.compile(r"^[(\[].*[)\]]\.?$")
+_SLASH_NAMES = regex.compile(r"\p{Lu}[\p{L}.\-]+ ?/ ?\p{Lu}")
+_HANDLE_OR_URL = regex.compile(r"@\w|https?://|www\.|\.com\b")
+_BULLET = regex.compile(r"^[•■*►▶◆●·>»-]")
+_QUOTE = regex.compile(r"^[\"“‘'«]")
+_N_OF_M = regex.compile(r"^\d{1,3} (?:of|/) \d{1,3}\b")
+_TAIL_CUE = regex.compile(r"(?:read more|more »|»|\.\.\.|…)$", regex.I)
+_DIGIT = regex.compile(r"\d")
+
+CUE_GROUPS = ("caption", "agency", "teaser", "share", "byline", "widget")
+
+# The features, in the order of the model's weights. Own: from the line alone.
+OWN = ("log_chars", "short", "tiny", "log_words", "stopwords", "capitalised", "sentence_end",
+       "sentences", "headline_shape", "digits", "starts_bracket", "paren_tail", "bracketed",
+       "label", "caps_label", "slash_names", "handle_or_url", "bullet", "quote", "n_of_m",
+       "tail_cue", "pipe", "cjk", "prose") + tuple(f"cue_{g}" for g in CUE_GROUPS)
+# Context: from the line's place among the kept lines (and the removals next to it).
+CONTEXT = ("first", "top3", "bottom3", "position", "prev_prose", "next_prose", "prev_short",
+           "next_short", "prev_cue", "next_cue", "near_body", "far_from_body", "removed_before",
+           "removed_after")
+FEATURES = OWN + CONTEXT
+# Fitted with weights >= 0 (see the module docstring: idempotence).
+NON_NEGATIVE = ("removed_before", "removed_after")
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over FEATURES: chrome probability = sigmoid(bias + weights . x)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    @property
+    def cut(self) -> float:
+        """The threshold as a logit: a line goes when bias + weights . x >= cut."""
+        t = min(max(self.threshold, 1e-9), 1 - 1e-9)
+        return math.log(t / (1 - t))
+
+    def to_json(self, extra: dict | None = None) -> str:
+        body = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+                "threshold": self.threshold, **(extra or {})}
+        return json.dumps(body, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        data = json.loads(text)
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{MODEL_FILE}: its features are not this module's (refit with bench/train_scorer.py)")
+        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model:
+    return Model.from_json(resources.files("cleaner.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+
+
+_model: Model | None = None  # set_model's override (cross-validation, training)
+
+
+def model() -> Model:
+    return _model if _model is not None else shipped_model()
+
+
+def set_model(m: Model | None) -> None:
+    """Use `m` instead of the shipped model (None: back to the shipped one); for the
+    cross-validation and training scripts."""
+    global _model
+    _model = m
+    _own_cache.clear()
+
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> tuple[regex.Pattern, ...]:
+    """One pattern per cue group, in CUE_GROUPS order (from cleaner/data/cue_words.toml)."""
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(CUE_FILE).read_text(encoding="utf-8"))
+    out = []
+    for group in CUE_GROUPS:
+        spec = data[group]
+        words = sorted(spec["words"], key=len, reverse=True)
+        alts = "|".join(regex.escape(w) for w in words)
+        flags = 0 if spec.get("case") else regex.IGNORECASE
+        out.append(regex.compile(rf"(?<!\w)(?:{alts})(?!\w)", flags))
+    return tuple(out)
+
+
+def is_prose(f: Features) -> bool:
+    if f.cjk:
+        return f.chars >= PROSE_MIN_CJK_CHARS and f.sentence_end
+    return f.words >= PROSE_MIN_WORDS and f.stopword_ratio >= PROSE_MIN_STOPWORDS and f.sentence_end
+
+
+def own_features(text: str, f: Features) -> tuple[float, ...]:
+    """The OWN features of one stripped line with its Features."""
+    cues = tuple(1.0 if p.search(text) else 0.0 for p in cue_patterns())
+    chars = max(f.chars, 1)
+    return (
+        math.log1p(f.chars) / 7.0,
+        float(f.chars < SHORT_CHARS),
+        float(f.words <= 3),
+        math.log1p(f.words) / 5.0,
+        f.stopword_ratio,
+        f.capitalised_ratio,
+        float(f.sentence_end),
+        min(f.sentences, 5) / 5.0,
+        float(not f.sentence_end and f.words >= 2 and f.chars <= 200),
+        min(len(_DIGIT.findall(text, 0, 400)) / min(chars, 400) * 4, 1.0),
+        float(text[:1] in "([" ),
+        float(bool(_PAREN_TAIL.search(text))),
+        float(bool(_BRACKETED.match(text))),
+        float(bool(_LABEL.match(text))),
+        float(bool(_CAPS_LABEL.match(text))),
+        float(bool(_SLASH_NAMES.search(text))),
+        float(bool(_HANDLE_OR_URL.search(text))),
+        float(bool(_BULLET.match(text))),
+        float(bool(_QUOTE.match(text))),
+        float(bool(_N_OF_M.match(text))),
+        float(bool(_TAIL_CUE.search(text))),
+        float("|" in text),
+        float(f.cjk),
+        float(is_prose(f)),
+    ) + cues
+
+
+_N_OWN = len(OWN)
+_I_SHORT, _I_PROSE = OWN.index("short"), OWN.index("prose")
+_CUE_SLICE = slice(OWN.index("cue_caption"), _N_OWN)
+
+
+class _Own:
+    """A line's own features, their weighted sum and the flags its neighbours look at."""
+
+    __slots__ = ("x", "partial", "short", "prose", "cue")
+
+    def __init__(self, x: tuple[float, ...], weights: Sequence[float], bias: float):
+        self.x = x
+        self.partial = bias + sum(w * v for w, v in zip(weights, x) if v)
+        self.short = x[_I_SHORT] > 0
+        self.prose = x[_I_PROSE] > 0
+        self.cue = any(x[_CUE_SLICE])
+
+
+_own_cache: dict[str, _Own] = {}
+
+
+def _own(text: str, f: Features, m: Model) -> _Own:
+    hit = _own_cache.get(text)
+    if hit is None:
+        if len(_own_cache) >= CACHE_MAX:
+            _own_cache.clear()
+        hit = _own_cache[text] = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias)
+    return hit
+
+
+def context_features(k: int, n: int, owns: Sequence[_Own], removed_before: bool, removed_after: bool) -> tuple[float, ...]:
+    """The CONTEXT features of the k-th of n kept lines."""
+    prev = owns[k - 1] if k > 0 else None
+    nxt = owns[k + 1] if k + 1 < n else None
+    dist = BODY_REACH + 1
+    for d in range(1, BODY_REACH + 1):
+        if (k - d >= 0 and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
+            dist = d
+            break
+    return (
+        float(k == 0),
+        float(k < 3),
+        float(k >= n - 3),
+        k / (n - 1) if n > 1 else 0.0,
+        float(prev is not None and prev.prose),
+        float(nxt is not None and nxt.prose),
+        float(prev is None or prev.short),
+        float(nxt is None or nxt.short),
+        float(prev is not None and prev.cue),
+        float(nxt is not None and nxt.cue),
+        float(dist == 1),
+        float(dist > BODY_REACH),
+        float(removed_before),
+        float(removed_after),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One scored line: its index in the document and its feature vector (FEATURES order)."""
+
+    index: int
+    x: tuple[float, ...]
+
+
+def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[Row]:
+    """The kept lines worth scoring, with their features. With `every` (training), every kept
+    line up to MAX_CHARS; otherwise only those whose own features leave the model a chance of
+    reaching its threshold once the context's positive weights are added."""
+    m = m or model()
+    kept = doc.kept_text_indices()
+    n = len(kept)
+    if not n:
+        return []
+    lines = doc.lines
+    owns = [_own(lines[i].stripped, doc.features(i), m) for i in kept]
+    ctx_w = m.weights[_N_OWN:]
+    lowest = m.cut - sum(w for w in ctx_w if w > 0)
+    removed = doc.removed
+    out: list[Row] = []
+    for k, i in enumerate(kept):
+        o = owns[k]
+        if lines[i].stripped and len(lines[i].stripped) > MAX_CHARS:
+            continue
+        if not every and o.partial < lowest:
+            continue
+        lo = kept[k - 1] if k > 0 else -1
+        hi = kept[k + 1] if k + 1 < n else len(lines)
+        before = any(j in removed and not lines[j].blank for j in range(lo + 1, i)) if removed else False
+        after = any(j in removed and not lines[j].blank for j in range(i + 1, hi)) if removed else False
+        out.append(Row(i, o.x + context_features(k, n, owns, before, after)))
+    return out
+
+
+def contributions(x: Sequence[float], m: Model) -> list[tuple[float, str]]:
+    """Each feature's weight times its value, largest first (ties by name)."""
+    return sorted(((w * v, name) for name, w, v in zip(FEATURES, m.weights, x) if v and w),
+                  key=lambda c: (-c[0], c[1]))
+
+
+def score(x: Sequence[float], m: Model) -> float:
+    """The chrome probability of a feature vector."""
+    z = m.bias + sum(w * v for w, v in zip(m.weights, x) if v)
+    return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
+
+
+def explain(x: Sequence[float], m: Model) -> str:
+    p = score(x, m)
+    top = ", ".join(f"{name} {c:+.2f}" for c, name in contributions(x, m)[:3])
+    return f"score {p:.2f} >= {m.threshold:.2f}: {top}"
+
+
+def _line_scorer(doc: Document) -> dict[int, Removal]:
+    m = model()
+    out: dict[int, Removal] = {}
+    cut = m.cut
+    for row in rows(doc, m):
+        z = m.bias + sum(w * v for w, v in zip(m.weights, row.x) if v)
+        if z >= cut:
+            out[row.index] = LINE_SCORER.removal(explain(row.x, m))
+    return out
+
+
+LINE_SCORER = Heuristic(
+    id="heuristic/line-scorer",
+    family="other",
+    summary=__doc__ or "",
+    run=_line_scorer,
+)
