@@ -41,7 +41,7 @@ DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 MODEL_PATH = ROOT / "cleaner" / "data" / ls.MODEL_FILE
 
 # Fixed fitting settings (changing any of them changes the shipped weights).
-L2 = 1.0            # penalty on the squared weights (not the bias), per unit of total weight
+L2 = 0.1            # penalty on the squared weights (not the bias), per unit of total weight
 BODY_WEIGHT = 3.0   # a kept line's example weight; a dropped line's is 1
 ROUND_DIGITS = 3
 MAX_ITER = 5000

@@ -53,6 +53,15 @@ PROSE_MIN_CJK_CHARS = 40
 BODY_REACH = 3
 # Short: fewer characters than this (a label, a credit, a button).
 SHORT_CHARS = 50
+# Never removed, whatever the score (body safety; train lines the cross-validated scorer lost):
+# a paragraph of at least VETO_SENTENCES sentences and VETO_CHARS characters (a caption is one
+# or two sentences; a longer line is body, or a caption glued to body, which the labels keep),
+# an embedded tweet ("... — Name (@handle) July 16, 2015"), which the labels keep as a quote,
+# and a photo credit in brackets with text glued after it (the labels keep glued lines).
+VETO_SENTENCES = 3
+VETO_CHARS = 250
+_TWEET = regex.compile(r"\(@\w{1,15}\) \p{L}+\.? \d{1,2}, \d{4}$")
+_GLUED = regex.compile(r"[(\[](?:Photo|Photos|Image|Credit|AP|AFP|Reuters|Getty)\b[^()\[\]]{0,80}[)\]]\s+\S.{30,}$")
 # Feature cache: one entry per distinct line text, cleared when it grows past this.
 CACHE_MAX = 1 << 16
 
@@ -60,7 +69,9 @@ _LABEL = regex.compile(r"^[\p{Lu}\d][\w'’&.\- ]{0,30}:\s+\S")
 _CAPS_LABEL = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d'’&.\- ]{2,30}(?::|\s[-–—|]\s)")
 _PAREN_TAIL = regex.compile(r"[(\[][^()\[\]]{1,80}[)\]]\.?$")
 _BRACKETED = regex.compile(r"^[(\[].*[)\]]\.?$")
-_SLASH_NAMES = regex.compile(r"\p{Lu}[\p{L}.\-]+ ?/ ?\p{Lu}")
+# A credit's "Name/Agency" shape, at the start or the end of the line.
+_SLASH_NAMES = regex.compile(r"^\p{Lu}[\p{L}.\-]+(?: \p{Lu}[\p{L}.\-]+){0,3} ?/ ?\p{Lu}"
+                             r"|\p{Lu}[\p{L}.\-]* ?/ ?\p{Lu}[\p{L}.\-]+(?: \p{Lu}[\p{L}.\-]+){0,3}\)?\.?$")
 _HANDLE_OR_URL = regex.compile(r"@\w|https?://|www\.|\.com\b")
 _BULLET = regex.compile(r"^[•■*►▶◆●·>»-]")
 _QUOTE = regex.compile(r"^[\"“‘'«]")
@@ -188,14 +199,21 @@ _I_SHORT, _I_PROSE = OWN.index("short"), OWN.index("prose")
 _CUE_SLICE = slice(OWN.index("cue_caption"), _N_OWN)
 
 
+def vetoed(text: str, f: Features) -> bool:
+    """Is this line kept whatever its score (see VETO_SENTENCES)?"""
+    return (f.sentences >= VETO_SENTENCES and f.chars >= VETO_CHARS) or bool(_TWEET.search(text)) or bool(_GLUED.search(text))
+
+
 class _Own:
-    """A line's own features, their weighted sum and the flags its neighbours look at."""
+    """A line's own features, their weighted sum (minus infinity for a vetoed line) and the
+    flags its neighbours look at."""
 
-    __slots__ = ("x", "partial", "short", "prose", "cue")
+    __slots__ = ("x", "partial", "short", "prose", "cue", "veto")
 
-    def __init__(self, x: tuple[float, ...], weights: Sequence[float], bias: float):
+    def __init__(self, x: tuple[float, ...], weights: Sequence[float], bias: float, veto: bool):
         self.x = x
-        self.partial = bias + sum(w * v for w, v in zip(weights, x) if v)
+        self.veto = veto
+        self.partial = -math.inf if veto else bias + sum(w * v for w, v in zip(weights, x) if v)
         self.short = x[_I_SHORT] > 0
         self.prose = x[_I_PROSE] > 0
         self.cue = any(x[_CUE_SLICE])
@@ -209,7 +227,7 @@ def _own(text: str, f: Features, m: Model) -> _Own:
     if hit is None:
         if len(_own_cache) >= CACHE_MAX:
             _own_cache.clear()
-        hit = _own_cache[text] = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias)
+        hit = _own_cache[text] = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias, vetoed(text, f))
     return hit
 
 
@@ -265,7 +283,7 @@ def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[
     out: list[Row] = []
     for k, i in enumerate(kept):
         o = owns[k]
-        if lines[i].stripped and len(lines[i].stripped) > MAX_CHARS:
+        if len(lines[i].stripped) > MAX_CHARS or (o.veto and not every):
             continue
         if not every and o.partial < lowest:
             continue
