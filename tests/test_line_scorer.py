@@ -58,7 +58,7 @@ def test_a_removal_is_explained_by_its_score_and_top_three_features():
     assert [d.text for d in gone] == ["Photo gallery: inside the old library"]
     assert result.text == f"{P1}\n\n{P2}\n\n{P3}\n"
     reason = gone[0].reason
-    assert reason.startswith("score ") and " >= 0.70: " in reason
+    assert reason.startswith("score ") and f" >= {ls.model().threshold:.2f}: " in reason
     parts = reason.split(": ", 1)[1].split(", ")
     assert len(parts) == 3
     m = ls.model()

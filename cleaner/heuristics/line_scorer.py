@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import attrgetter, itemgetter, mul
 from importlib import resources
 from typing import Sequence
 
@@ -32,7 +33,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.prose import Features
+from cleaner.prose import CACHE_MAX_CHARS, Features
 
 try:
     import tomllib
@@ -62,6 +63,10 @@ VETO_SENTENCES = 3
 VETO_CHARS = 250
 _TWEET = regex.compile(r"\(@\w{1,15}\) \p{L}+\.? \d{1,2}, \d{4}$")
 _GLUED = regex.compile(r"[(\[](?:Photo|Photos|Image|Credit|AP|AFP|Reuters|Getty)\b[^()\[\]]{0,80}[)\]]\s+\S.{30,}$")
+# A prose line (is_prose) at least this long is body: it is not scored, and its own features
+# are not measured (the regular expressions are most of the scorer's cost). No line the
+# scorer removed on the train and dev splits is prose of even 120 characters.
+PROSE_GATE_CHARS = 120
 # Feature cache: one entry per distinct line text, cleared when it grows past this.
 CACHE_MAX = 1 << 16
 
@@ -91,6 +96,8 @@ CONTEXT = ("first", "top3", "bottom3", "position", "prev_prose", "next_prose", "
            "next_short", "prev_cue", "next_cue", "near_body", "far_from_body", "removed_before",
            "removed_after")
 FEATURES = OWN + CONTEXT
+# The context features that depend on the line's place alone.
+_PLACED = ("first", "top3", "bottom3", "position")
 # Fitted with weights >= 0 (see the module docstring: idempotence).
 NON_NEGATIVE = ("removed_before", "removed_after")
 
@@ -103,7 +110,24 @@ class Model:
     bias: float
     threshold: float
 
-    @property
+    @cached_property
+    def bounds(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """Without and with removals in the document: the lowest own weighted sum plus
+        position term that can still reach `cut` for a line in the middle, the lowest own sum
+        that can for one of the first or last three, and the position weight (when positive).
+        Each is the cut less every positive context weight that can apply there."""
+        w = dict(zip(CONTEXT, self.weights[len(OWN):]))
+        out = []
+        for removals in (False, True):
+            rest = sum(v for name, v in w.items() if v > 0 and name not in _PLACED
+                       and (removals or name not in NON_NEGATIVE))
+            wpos = max(w["position"], 0.0)
+            mid = self.cut - rest
+            edge = mid - wpos - sum(max(w[name], 0.0) for name in ("first", "top3", "bottom3"))
+            out.append((mid, edge, wpos))
+        return out[0], out[1]
+
+    @cached_property
     def cut(self) -> float:
         """The threshold as a logit: a line goes when bias + weights . x >= cut."""
         t = min(max(self.threshold, 1e-9), 1 - 1e-9)
@@ -210,9 +234,12 @@ class _Own:
 
     __slots__ = ("x", "partial", "short", "prose", "cue", "veto")
 
-    def __init__(self, x: tuple[float, ...], weights: Sequence[float], bias: float, veto: bool):
-        self.x = x
-        self.veto = veto
+    def __init__(self, x: tuple[float, ...] | None, weights: Sequence[float], bias: float, veto: bool):
+        self.x = x  # None: a long prose line, never scored (PROSE_GATE_CHARS)
+        self.veto = veto or x is None
+        if x is None:
+            self.partial, self.short, self.prose, self.cue = -math.inf, False, True, False
+            return
         self.partial = -math.inf if veto else bias + sum(w * v for w, v in zip(weights, x) if v)
         self.short = x[_I_SHORT] > 0
         self.prose = x[_I_PROSE] > 0
@@ -223,38 +250,64 @@ _own_cache: dict[str, _Own] = {}
 
 
 def _own(text: str, f: Features, m: Model) -> _Own:
+    """The line's _Own, from the cache (chrome and short lines repeat across documents). A
+    line longer than MAX_CHARS is never scored: only its prose flag is measured, uncached."""
     hit = _own_cache.get(text)
     if hit is None:
-        if len(_own_cache) >= CACHE_MAX:
-            _own_cache.clear()
-        hit = _own_cache[text] = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias, vetoed(text, f))
+        if f.chars >= PROSE_GATE_CHARS and is_prose(f):
+            hit = _PROSE_LINE
+        elif len(text) > MAX_CHARS:
+            hit = _LONG_LINE
+        else:
+            hit = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias, vetoed(text, f))
+        if len(text) <= CACHE_MAX_CHARS:  # (longer keys would make the cache large)
+            if len(_own_cache) >= CACHE_MAX:
+                _own_cache.clear()
+            _own_cache[text] = hit
     return hit
 
 
-def context_features(k: int, n: int, owns: Sequence[_Own], removed_before: bool, removed_after: bool) -> tuple[float, ...]:
-    """The CONTEXT features of the k-th of n kept lines."""
+_PROSE_LINE = _Own(None, (), 0.0, True)  # a long prose line: prose, not short, no cue
+_LONG_LINE = _Own(tuple(0.0 for _ in OWN), (), 0.0, True)  # over MAX_CHARS, not prose
+_TEXT = itemgetter(3)  # a Line's stripped text
+_PARTIAL = attrgetter("partial")
+
+
+def context_features(doc: Document, kept: Sequence[int], owns: Sequence[_Own], k: int) -> tuple[float, ...]:
+    """The CONTEXT features of the k-th kept line with text (`kept`: their indices in the
+    document, `owns`: their _Own): its place, its neighbours among the kept lines, and
+    whether lines removed in this pass (doc.removed) sit right before or after it."""
+    n = len(kept)
     prev = owns[k - 1] if k > 0 else None
     nxt = owns[k + 1] if k + 1 < n else None
     dist = BODY_REACH + 1
     for d in range(1, BODY_REACH + 1):
-        if (k - d >= 0 and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
+        if (k >= d and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
             dist = d
             break
+    before = after = 0.0
+    removed = doc.removed
+    if removed:
+        lines, i = doc.lines, kept[k]
+        lo = kept[k - 1] if k > 0 else -1
+        hi = kept[k + 1] if k + 1 < n else len(lines)
+        before = 1.0 if any(j in removed and not lines[j].blank for j in range(lo + 1, i)) else 0.0
+        after = 1.0 if any(j in removed and not lines[j].blank for j in range(i + 1, hi)) else 0.0
     return (
-        float(k == 0),
-        float(k < 3),
-        float(k >= n - 3),
+        1.0 if k == 0 else 0.0,
+        1.0 if k < 3 else 0.0,
+        1.0 if k >= n - 3 else 0.0,
         k / (n - 1) if n > 1 else 0.0,
-        float(prev is not None and prev.prose),
-        float(nxt is not None and nxt.prose),
-        float(prev is None or prev.short),
-        float(nxt is None or nxt.short),
-        float(prev is not None and prev.cue),
-        float(nxt is not None and nxt.cue),
-        float(dist == 1),
-        float(dist > BODY_REACH),
-        float(removed_before),
-        float(removed_after),
+        1.0 if prev is not None and prev.prose else 0.0,
+        1.0 if nxt is not None and nxt.prose else 0.0,
+        1.0 if prev is None or prev.short else 0.0,
+        1.0 if nxt is None or nxt.short else 0.0,
+        1.0 if prev is not None and prev.cue else 0.0,
+        1.0 if nxt is not None and nxt.cue else 0.0,
+        1.0 if dist == 1 else 0.0,
+        1.0 if dist > BODY_REACH else 0.0,
+        before,
+        after,
     )
 
 
@@ -264,35 +317,42 @@ class Row:
 
     index: int
     x: tuple[float, ...]
+    partial: float = 0.0  # bias + the own features' weighted sum (under the model it was built for)
 
 
-def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[Row]:
-    """The kept lines worth scoring, with their features. With `every` (training), every kept
-    line up to MAX_CHARS; otherwise only those whose own features leave the model a chance of
-    reaching its threshold once the context's positive weights are added."""
-    m = m or model()
+def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_Own], list[int]]:
+    """The kept lines with text, their _Own, and the positions (among them) worth scoring:
+    with `every` (training), every line up to MAX_CHARS; otherwise those not vetoed whose own
+    weighted sum plus the most their place can add (positional weights for where they stand,
+    every other positive context weight) reaches the threshold. Prose is far below it, so
+    for most lines the work is a cache look-up and one comparison."""
     kept = doc.kept_text_indices()
     n = len(kept)
     if not n:
-        return []
+        return kept, [], []
     lines = doc.lines
-    owns = [_own(lines[i].stripped, doc.features(i), m) for i in kept]
-    ctx_w = m.weights[_N_OWN:]
-    lowest = m.cut - sum(w for w in ctx_w if w > 0)
-    removed = doc.removed
-    out: list[Row] = []
-    for k, i in enumerate(kept):
-        o = owns[k]
-        if len(lines[i].stripped) > MAX_CHARS or (o.veto and not every):
-            continue
-        if not every and o.partial < lowest:
-            continue
-        lo = kept[k - 1] if k > 0 else -1
-        hi = kept[k + 1] if k + 1 < n else len(lines)
-        before = any(j in removed and not lines[j].blank for j in range(lo + 1, i)) if removed else False
-        after = any(j in removed and not lines[j].blank for j in range(i + 1, hi)) if removed else False
-        out.append(Row(i, o.x + context_features(k, n, owns, before, after)))
-    return out
+    texts = list(map(_TEXT, map(lines.__getitem__, kept)))
+    owns = list(map(_own_cache.get, texts))
+    if None in owns:
+        for k, o in enumerate(owns):
+            if o is None:
+                owns[k] = _own(texts[k], doc.features(kept[k]), m)
+    if every:
+        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(texts[k]) <= MAX_CHARS]
+    mid, edge, wpos = m.bounds[bool(doc.removed)]
+    # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
+    step = wpos / (n - 1) if n > 1 else 0.0
+    chosen = [k for k, p in enumerate(map(_PARTIAL, owns))
+              if p + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))]
+    return kept, owns, chosen
+
+
+
+def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[Row]:
+    """The kept lines worth scoring (see _candidates), with their features."""
+    m = m or model()
+    kept, owns, chosen = _candidates(doc, m, every)
+    return [Row(kept[k], owns[k].x + context_features(doc, kept, owns, k), owns[k].partial) for k in chosen]
 
 
 def contributions(x: Sequence[float], m: Model) -> list[tuple[float, str]]:
@@ -307,7 +367,22 @@ def score(x: Sequence[float], m: Model) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
 
 
-def explain(x: Sequence[float], m: Model) -> str:
+_explained: dict[tuple[Model, tuple[float, ...]], str] = {}
+
+
+def explain(x: tuple[float, ...], m: Model) -> str:
+    """The reason of a removal: the score and the three largest contributions (memoised:
+    chrome repeats across documents, and formatting it costs more than scoring)."""
+    key = (m, x)
+    hit = _explained.get(key)
+    if hit is None:
+        if len(_explained) >= CACHE_MAX:
+            _explained.clear()
+        hit = _explained[key] = _explain(x, m)
+    return hit
+
+
+def _explain(x: Sequence[float], m: Model) -> str:
     p = score(x, m)
     top = ", ".join(f"{name} {c:+.2f}" for c, name in contributions(x, m)[:3])
     return f"score {p:.2f} >= {m.threshold:.2f}: {top}"
@@ -317,10 +392,12 @@ def _line_scorer(doc: Document) -> dict[int, Removal]:
     m = model()
     out: dict[int, Removal] = {}
     cut = m.cut
-    for row in rows(doc, m):
-        z = m.bias + sum(w * v for w, v in zip(m.weights, row.x) if v)
-        if z >= cut:
-            out[row.index] = LINE_SCORER.removal(explain(row.x, m))
+    ctx_w = m.weights[_N_OWN:]
+    kept, owns, chosen = _candidates(doc, m, False)
+    for k in chosen:
+        ctx = context_features(doc, kept, owns, k)
+        if owns[k].partial + sum(map(mul, ctx_w, ctx)) >= cut:
+            out[kept[k]] = LINE_SCORER.removal(explain(owns[k].x + ctx, m))
     return out
 
 
