@@ -49,7 +49,7 @@ TOLERANCE = 1e-12
 # The shipped threshold: the chrome probability a line needs to be removed. Chosen by
 # bench/cv.py on the train split (the highest chrome_removed whose body_kept does not fall
 # below the cleaner without the scorer); see docs/quality.md for every threshold tried.
-THRESHOLD = 0.9
+THRESHOLD = 0.8
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ P2 = ("Officials said the repairs would cost about $2 million and that the work 
       "because water had already damaged part of the collection stored on the upper floor.")
 
 NEW_GENERAL = ["inbox-prompt", "social-words", "bracketed-teaser", "read-more-tail", "photo-description",
-               "gallery-caption", "updated-by"]
+               "gallery-caption", "updated-by", "caps-label-teaser"]
 SITE_STRINGS = {
     "cnn": "JUST WATCHED Lost lion population discovered Replay More Videos ... MUST WATCH Lost lion 02:18",
     "dailymail": "Scroll down for video",
@@ -54,6 +54,7 @@ def test_one_sites_strings_are_in_its_pack_not_the_general_one(site, line):
     ("For the latest news and analysis, follow @wsjd.", "general/follow-us"),
     ("Courtesy Shannon Trent", "general/photo-credit-line"),
     ("By Jane Smith / Updated By John Doe", "general/updated-by"),
+    ("COURT DOCUMENTS: Britney Spears’ Dad To Conservatorship Judge: I Want More Money!", "general/caps-label-teaser"),
 ])
 def test_a_new_family_line_between_paragraphs_goes_with_its_rule(line, rule):
     result = clean(f"{P1}\n{line}\n{P2}\n")
