@@ -11,7 +11,9 @@ weights and threshold are data (`cleaner/data/line_scorer.json`), fitted by
 `bench/train_scorer.py` on the labelled Multi-News train split, and evaluated here in plain
 Python. A line goes when its probability of being chrome reaches the threshold, which was set
 for body safety (losing body is worse than keeping chrome); the reason names the score and
-the three features that weighed most for that line.
+the three features that weighed most for that line. Some lines are never scored: prose of
+PROSE_GATE_CHARS or more (most body lines; their features are not even measured), long
+multi-sentence paragraphs, embedded tweets and captions glued to body text (see `vetoed`).
 
 Idempotence: every feature but two depends only on the kept lines the scorer sees (the same
 lines, the same verdict). The two that look at removals made earlier in the same pass
