@@ -333,14 +333,13 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
     if not n:
         return kept, [], []
     lines = doc.lines
-    texts = list(map(_TEXT, map(lines.__getitem__, kept)))
-    owns = list(map(_own_cache.get, texts))
+    owns = list(map(_own_cache.get, map(_TEXT, map(lines.__getitem__, kept))))
     if None in owns:
         for k, o in enumerate(owns):
             if o is None:
-                owns[k] = _own(texts[k], doc.features(kept[k]), m)
+                owns[k] = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
     if every:
-        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(texts[k]) <= MAX_CHARS]
+        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(lines[kept[k]].stripped) <= MAX_CHARS]
     mid, edge, wpos = m.bounds[bool(doc.removed)]
     # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
     step = wpos / (n - 1) if n > 1 else 0.0
@@ -369,18 +368,21 @@ def score(x: Sequence[float], m: Model) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
 
 
-_explained: dict[tuple[Model, tuple[float, ...]], str] = {}
+_explained: dict[tuple[float, ...], str] = {}
+_explained_by: list[Model | None] = [None]  # the model the memo's reasons are of
 
 
 def explain(x: tuple[float, ...], m: Model) -> str:
-    """The reason of a removal: the score and the three largest contributions (memoised:
-    chrome repeats across documents, and formatting it costs more than scoring)."""
-    key = (m, x)
-    hit = _explained.get(key)
+    """The reason of a removal: the score and the three largest contributions (memoised per
+    model: chrome repeats across documents, and formatting it costs more than scoring)."""
+    if _explained_by[0] is not m:
+        _explained.clear()
+        _explained_by[0] = m
+    hit = _explained.get(x)
     if hit is None:
         if len(_explained) >= CACHE_MAX:
             _explained.clear()
-        hit = _explained[key] = _explain(x, m)
+        hit = _explained[x] = _explain(x, m)
     return hit
 
 
