@@ -16,7 +16,8 @@ SHIPPED = Cleaner().rules
 
 def test_shipped_packs_are_installed_with_the_package():
     names = sorted(p.name for p in builtin_dir().glob("*.toml"))
-    assert names == ["bbc.toml", "general.toml", "independent.toml", "reuters.toml", "rferl.toml"]
+    assert names == ["bbc.toml", "cnn.toml", "dailymail.toml", "general.toml", "independent.toml", "reuters.toml",
+                     "rferl.toml"]
 
 
 def test_every_shipped_rule_has_examples_and_a_message():

@@ -1,0 +1,413 @@
+"""A learned line scorer: what the rules and the other heuristics left, weighed line by line.
+
+Rules name the chrome they know; on a site no rule was written from, chrome still has a shape:
+a photo caption names a photographer or an agency and sits at the top, a share prompt says
+"follow" and "newsletter", a teaser is short, bracketed or labelled, and sits next to other
+removed lines. Each kept line gets features of its own (length, words, sentence shape,
+capitals, digits, brackets, cue words from `cleaner/data/cue_words.toml`) and of its place
+(position, its neighbours' shape and cues, its distance to a prose line, whether the lines
+removed around it in this pass sit right next to it). A logistic model weighs them; its
+weights and threshold are data (`cleaner/data/line_scorer.json`), fitted by
+`bench/train_scorer.py` on the labelled Multi-News train split, and evaluated here in plain
+Python. A line goes when its probability of being chrome reaches the threshold, which was set
+for body safety (losing body is worse than keeping chrome); the reason names the score and
+the three features that weighed most for that line. Some lines are never scored: prose of
+PROSE_GATE_CHARS or more (most body lines; their features are not even measured), long
+multi-sentence paragraphs, embedded tweets and captions glued to body text (see `vetoed`).
+
+Idempotence: every feature but two depends only on the kept lines the scorer sees (the same
+lines, the same verdict). The two that look at removals made earlier in the same pass
+(`removed_before`, `removed_after`) are fitted with weights >= 0, so a later pass, or a run
+on the output, where those lines are gone, can only score a line lower: nothing that was
+kept is removed on a second run.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from operator import attrgetter, itemgetter, mul
+from importlib import resources
+from typing import Sequence
+
+import regex
+
+from cleaner.document import Document, Removal
+from cleaner.heuristics.base import Heuristic
+from cleaner.prose import CACHE_MAX_CHARS, Features
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib  # type: ignore[no-redef]
+
+MODEL_FILE = "line_scorer.json"
+CUE_FILE = "cue_words.toml"
+
+# Lines longer than this are never scored: a caption, credit or teaser is shorter (the
+# longest chrome line of the train split, a gallery block, is ~800 characters).
+MAX_CHARS = 1000
+# A prose line: what layout.py calls prose (words, stopword share, a sentence end).
+PROSE_MIN_WORDS = 10
+PROSE_MIN_STOPWORDS = 0.2
+PROSE_MIN_CJK_CHARS = 40
+# How far (in kept lines) the distance to the nearest prose line is measured.
+BODY_REACH = 3
+# Short: fewer characters than this (a label, a credit, a button).
+SHORT_CHARS = 50
+# Never removed, whatever the score (body safety; train lines the cross-validated scorer lost):
+# a paragraph of at least VETO_SENTENCES sentences and VETO_CHARS characters (a caption is one
+# or two sentences; a longer line is body, or a caption glued to body, which the labels keep),
+# an embedded tweet ("... — Name (@handle) July 16, 2015"), which the labels keep as a quote,
+# and a photo credit in brackets with text glued after it (the labels keep glued lines).
+VETO_SENTENCES = 3
+VETO_CHARS = 250
+_TWEET = regex.compile(r"\(@\w{1,15}\) \p{L}+\.? \d{1,2}, \d{4}$")
+_GLUED = regex.compile(r"[(\[](?:Photo|Photos|Image|Credit|AP|AFP|Reuters|Getty)\b[^()\[\]]{0,80}[)\]]\s+\S.{30,}$")
+# A prose line (is_prose) at least this long is body: it is not scored, and its own features
+# are not measured (the regular expressions are most of the scorer's cost). No line the
+# scorer removed on the train and dev splits is prose of even 120 characters.
+PROSE_GATE_CHARS = 120
+# Feature cache: one entry per distinct line text, cleared when it grows past this.
+CACHE_MAX = 1 << 16
+
+_LABEL = regex.compile(r"^[\p{Lu}\d][\w'’&.\- ]{0,30}:\s+\S")
+_CAPS_LABEL = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d'’&.\- ]{2,30}(?::|\s[-–—|]\s)")
+_PAREN_TAIL = regex.compile(r"[(\[][^()\[\]]{1,80}[)\]]\.?$")
+_BRACKETED = regex.compile(r"^[(\[].*[)\]]\.?$")
+# A credit's "Name/Agency" shape, at the start or the end of the line.
+_SLASH_NAMES = regex.compile(r"^\p{Lu}[\p{L}.\-]+(?: \p{Lu}[\p{L}.\-]+){0,3} ?/ ?\p{Lu}"
+                             r"|\p{Lu}[\p{L}.\-]* ?/ ?\p{Lu}[\p{L}.\-]+(?: \p{Lu}[\p{L}.\-]+){0,3}\)?\.?$")
+_HANDLE_OR_URL = regex.compile(r"@\w|https?://|www\.|\.com\b")
+_BULLET = regex.compile(r"^[•■*►▶◆●·>»-]")
+_QUOTE = regex.compile(r"^[\"“‘'«]")
+_N_OF_M = regex.compile(r"^\d{1,3} (?:of|/) \d{1,3}\b")
+_TAIL_CUE = regex.compile(r"(?:read more|more »|»|\.\.\.|…)$", regex.I)
+_DIGIT = regex.compile(r"\d")
+
+CUE_GROUPS = ("caption", "agency", "teaser", "share", "byline", "widget")
+
+# The features, in the order of the model's weights. Own: from the line alone.
+OWN = ("log_chars", "short", "tiny", "log_words", "stopwords", "capitalised", "sentence_end",
+       "sentences", "headline_shape", "digits", "starts_bracket", "paren_tail", "bracketed",
+       "label", "caps_label", "slash_names", "handle_or_url", "bullet", "quote", "n_of_m",
+       "tail_cue", "pipe", "cjk", "prose") + tuple(f"cue_{g}" for g in CUE_GROUPS)
+# Context: from the line's place among the kept lines (and the removals next to it).
+CONTEXT = ("first", "top3", "bottom3", "position", "prev_prose", "next_prose", "prev_short",
+           "next_short", "prev_cue", "next_cue", "near_body", "far_from_body", "removed_before",
+           "removed_after")
+FEATURES = OWN + CONTEXT
+# The context features that depend on the line's place alone.
+_PLACED = ("first", "top3", "bottom3", "position")
+# Fitted with weights >= 0 (see the module docstring: idempotence).
+NON_NEGATIVE = ("removed_before", "removed_after")
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over FEATURES: chrome probability = sigmoid(bias + weights . x)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    @cached_property
+    def bounds(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """Without and with removals in the document: the lowest own weighted sum plus
+        position term that can still reach `cut` for a line in the middle, the lowest own sum
+        that can for one of the first or last three, and the position weight (when positive).
+        Each is the cut less every positive context weight that can apply there."""
+        w = dict(zip(CONTEXT, self.weights[len(OWN):]))
+        out = []
+        for removals in (False, True):
+            rest = sum(v for name, v in w.items() if v > 0 and name not in _PLACED
+                       and (removals or name not in NON_NEGATIVE))
+            wpos = max(w["position"], 0.0)
+            mid = self.cut - rest
+            edge = mid - wpos - sum(max(w[name], 0.0) for name in ("first", "top3", "bottom3"))
+            out.append((mid, edge, wpos))
+        return out[0], out[1]
+
+    @cached_property
+    def cut(self) -> float:
+        """The threshold as a logit: a line goes when bias + weights . x >= cut."""
+        t = min(max(self.threshold, 1e-9), 1 - 1e-9)
+        return math.log(t / (1 - t))
+
+    def to_json(self, extra: dict | None = None) -> str:
+        body = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+                "threshold": self.threshold, **(extra or {})}
+        return json.dumps(body, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        data = json.loads(text)
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{MODEL_FILE}: its features are not this module's (refit with bench/train_scorer.py)")
+        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model:
+    return Model.from_json(resources.files("cleaner.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+
+
+_model: Model | None = None  # set_model's override (cross-validation, training)
+
+
+def model() -> Model:
+    return _model if _model is not None else shipped_model()
+
+
+def set_model(m: Model | None) -> None:
+    """Use `m` instead of the shipped model (None: back to the shipped one); for the
+    cross-validation and training scripts."""
+    global _model
+    _model = m
+    _own_cache.clear()
+
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> tuple[regex.Pattern, ...]:
+    """One pattern per cue group, in CUE_GROUPS order (from cleaner/data/cue_words.toml)."""
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(CUE_FILE).read_text(encoding="utf-8"))
+    out = []
+    for group in CUE_GROUPS:
+        spec = data[group]
+        words = sorted(spec["words"], key=len, reverse=True)
+        alts = "|".join(regex.escape(w) for w in words)
+        flags = 0 if spec.get("case") else regex.IGNORECASE
+        out.append(regex.compile(rf"(?<!\w)(?:{alts})(?!\w)", flags))
+    return tuple(out)
+
+
+def is_prose(f: Features) -> bool:
+    if f.cjk:
+        return f.chars >= PROSE_MIN_CJK_CHARS and f.sentence_end
+    return f.words >= PROSE_MIN_WORDS and f.stopword_ratio >= PROSE_MIN_STOPWORDS and f.sentence_end
+
+
+def own_features(text: str, f: Features) -> tuple[float, ...]:
+    """The OWN features of one stripped line with its Features."""
+    cues = tuple(1.0 if p.search(text) else 0.0 for p in cue_patterns())
+    chars = max(f.chars, 1)
+    return (
+        math.log1p(f.chars) / 7.0,
+        float(f.chars < SHORT_CHARS),
+        float(f.words <= 3),
+        math.log1p(f.words) / 5.0,
+        f.stopword_ratio,
+        f.capitalised_ratio,
+        float(f.sentence_end),
+        min(f.sentences, 5) / 5.0,
+        float(not f.sentence_end and f.words >= 2 and f.chars <= 200),
+        min(len(_DIGIT.findall(text, 0, 400)) / min(chars, 400) * 4, 1.0),
+        float(text[:1] in "([" ),
+        float(bool(_PAREN_TAIL.search(text))),
+        float(bool(_BRACKETED.match(text))),
+        float(bool(_LABEL.match(text))),
+        float(bool(_CAPS_LABEL.match(text))),
+        float(bool(_SLASH_NAMES.search(text))),
+        float(bool(_HANDLE_OR_URL.search(text))),
+        float(bool(_BULLET.match(text))),
+        float(bool(_QUOTE.match(text))),
+        float(bool(_N_OF_M.match(text))),
+        float(bool(_TAIL_CUE.search(text))),
+        float("|" in text),
+        float(f.cjk),
+        float(is_prose(f)),
+    ) + cues
+
+
+_N_OWN = len(OWN)
+_I_SHORT, _I_PROSE = OWN.index("short"), OWN.index("prose")
+_CUE_SLICE = slice(OWN.index("cue_caption"), _N_OWN)
+
+
+def vetoed(text: str, f: Features) -> bool:
+    """Is this line kept whatever its score (see VETO_SENTENCES)?"""
+    return (f.sentences >= VETO_SENTENCES and f.chars >= VETO_CHARS) or bool(_TWEET.search(text)) or bool(_GLUED.search(text))
+
+
+class _Own:
+    """A line's own features, their weighted sum (minus infinity for a vetoed line) and the
+    flags its neighbours look at."""
+
+    __slots__ = ("x", "partial", "short", "prose", "cue", "veto")
+
+    def __init__(self, x: tuple[float, ...] | None, weights: Sequence[float], bias: float, veto: bool):
+        self.x = x  # None: a long prose line, never scored (PROSE_GATE_CHARS)
+        self.veto = veto or x is None
+        if x is None:
+            self.partial, self.short, self.prose, self.cue = -math.inf, False, True, False
+            return
+        self.partial = -math.inf if veto else bias + sum(w * v for w, v in zip(weights, x) if v)
+        self.short = x[_I_SHORT] > 0
+        self.prose = x[_I_PROSE] > 0
+        self.cue = any(x[_CUE_SLICE])
+
+
+_own_cache: dict[str, _Own] = {}
+
+
+def _own(text: str, f: Features, m: Model) -> _Own:
+    """The line's _Own, from the cache (chrome and short lines repeat across documents). A
+    line longer than MAX_CHARS is never scored: only its prose flag is measured, uncached."""
+    hit = _own_cache.get(text)
+    if hit is None:
+        if f.chars >= PROSE_GATE_CHARS and is_prose(f):
+            hit = _PROSE_LINE
+        elif len(text) > MAX_CHARS:
+            hit = _LONG_LINE
+        else:
+            hit = _Own(own_features(text, f), m.weights[:_N_OWN], m.bias, vetoed(text, f))
+        if len(text) <= CACHE_MAX_CHARS:  # (longer keys would make the cache large)
+            if len(_own_cache) >= CACHE_MAX:
+                _own_cache.clear()
+            _own_cache[text] = hit
+    return hit
+
+
+_PROSE_LINE = _Own(None, (), 0.0, True)  # a long prose line: prose, not short, no cue
+_LONG_LINE = _Own(tuple(0.0 for _ in OWN), (), 0.0, True)  # over MAX_CHARS, not prose
+_TEXT = itemgetter(3)  # a Line's stripped text
+_PARTIAL = attrgetter("partial")
+
+
+def context_features(doc: Document, kept: Sequence[int], owns: Sequence[_Own], k: int) -> tuple[float, ...]:
+    """The CONTEXT features of the k-th kept line with text (`kept`: their indices in the
+    document, `owns`: their _Own): its place, its neighbours among the kept lines, and
+    whether lines removed in this pass (doc.removed) sit right before or after it."""
+    n = len(kept)
+    prev = owns[k - 1] if k > 0 else None
+    nxt = owns[k + 1] if k + 1 < n else None
+    dist = BODY_REACH + 1
+    for d in range(1, BODY_REACH + 1):
+        if (k >= d and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
+            dist = d
+            break
+    before = after = 0.0
+    removed = doc.removed
+    if removed:
+        lines, i = doc.lines, kept[k]
+        lo = kept[k - 1] if k > 0 else -1
+        hi = kept[k + 1] if k + 1 < n else len(lines)
+        before = 1.0 if any(j in removed and not lines[j].blank for j in range(lo + 1, i)) else 0.0
+        after = 1.0 if any(j in removed and not lines[j].blank for j in range(i + 1, hi)) else 0.0
+    return (
+        1.0 if k == 0 else 0.0,
+        1.0 if k < 3 else 0.0,
+        1.0 if k >= n - 3 else 0.0,
+        k / (n - 1) if n > 1 else 0.0,
+        1.0 if prev is not None and prev.prose else 0.0,
+        1.0 if nxt is not None and nxt.prose else 0.0,
+        1.0 if prev is None or prev.short else 0.0,
+        1.0 if nxt is None or nxt.short else 0.0,
+        1.0 if prev is not None and prev.cue else 0.0,
+        1.0 if nxt is not None and nxt.cue else 0.0,
+        1.0 if dist == 1 else 0.0,
+        1.0 if dist > BODY_REACH else 0.0,
+        before,
+        after,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One scored line: its index in the document and its feature vector (FEATURES order)."""
+
+    index: int
+    x: tuple[float, ...]
+    partial: float = 0.0  # bias + the own features' weighted sum (under the model it was built for)
+
+
+def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_Own], list[int]]:
+    """The kept lines with text, their _Own, and the positions (among them) worth scoring:
+    with `every` (training), every line up to MAX_CHARS; otherwise those not vetoed whose own
+    weighted sum plus the most their place can add (positional weights for where they stand,
+    every other positive context weight) reaches the threshold. Prose is far below it, so
+    for most lines the work is a cache look-up and one comparison."""
+    kept = doc.kept_text_indices()
+    n = len(kept)
+    if not n:
+        return kept, [], []
+    lines = doc.lines
+    owns = list(map(_own_cache.get, map(_TEXT, map(lines.__getitem__, kept))))
+    if None in owns:
+        for k, o in enumerate(owns):
+            if o is None:
+                owns[k] = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
+    if every:
+        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(lines[kept[k]].stripped) <= MAX_CHARS]
+    mid, edge, wpos = m.bounds[bool(doc.removed)]
+    # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
+    step = wpos / (n - 1) if n > 1 else 0.0
+    chosen = [k for k, p in enumerate(map(_PARTIAL, owns))
+              if p + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))]
+    return kept, owns, chosen
+
+
+
+def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[Row]:
+    """The kept lines worth scoring (see _candidates), with their features."""
+    m = m or model()
+    kept, owns, chosen = _candidates(doc, m, every)
+    return [Row(kept[k], owns[k].x + context_features(doc, kept, owns, k), owns[k].partial) for k in chosen]
+
+
+def contributions(x: Sequence[float], m: Model) -> list[tuple[float, str]]:
+    """Each feature's weight times its value, largest first (ties by name)."""
+    return sorted(((w * v, name) for name, w, v in zip(FEATURES, m.weights, x) if v and w),
+                  key=lambda c: (-c[0], c[1]))
+
+
+def score(x: Sequence[float], m: Model) -> float:
+    """The chrome probability of a feature vector."""
+    z = m.bias + sum(w * v for w, v in zip(m.weights, x) if v)
+    return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
+
+
+_explained: dict[tuple[float, ...], str] = {}
+_explained_by: list[Model | None] = [None]  # the model the memo's reasons are of
+
+
+def explain(x: tuple[float, ...], m: Model) -> str:
+    """The reason of a removal: the score and the three largest contributions (memoised per
+    model: chrome repeats across documents, and formatting it costs more than scoring)."""
+    if _explained_by[0] is not m:
+        _explained.clear()
+        _explained_by[0] = m
+    hit = _explained.get(x)
+    if hit is None:
+        if len(_explained) >= CACHE_MAX:
+            _explained.clear()
+        hit = _explained[x] = _explain(x, m)
+    return hit
+
+
+def _explain(x: Sequence[float], m: Model) -> str:
+    p = score(x, m)
+    top = ", ".join(f"{name} {c:+.2f}" for c, name in contributions(x, m)[:3])
+    return f"score {p:.2f} >= {m.threshold:.2f}: {top}"
+
+
+def _line_scorer(doc: Document) -> dict[int, Removal]:
+    m = model()
+    out: dict[int, Removal] = {}
+    cut = m.cut
+    ctx_w = m.weights[_N_OWN:]
+    kept, owns, chosen = _candidates(doc, m, False)
+    for k in chosen:
+        ctx = context_features(doc, kept, owns, k)
+        if owns[k].partial + sum(map(mul, ctx_w, ctx)) >= cut:
+            out[kept[k]] = LINE_SCORER.removal(explain(owns[k].x + ctx, m))
+    return out
+
+
+LINE_SCORER = Heuristic(
+    id="heuristic/line-scorer",
+    family="other",
+    summary=__doc__ or "",
+    run=_line_scorer,
+)

@@ -1,0 +1,148 @@
+"""The line scorer (heuristic/line-scorer): its explanation, its determinism, its shipped
+model's refit, and its guarantees (body safety vetoes, idempotence on the benches)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, clean
+from cleaner.document import Document
+from cleaner.heuristics import CONTENT_HEURISTICS, SECOND_COPY
+from cleaner.heuristics import line_scorer as ls
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT.parent / "shared" / "bench"
+TRAIN = BENCH / "multinews" / "train"
+
+P1 = ("The council voted on Tuesday to close the library for six months while the roof is repaired, "
+      "a decision that drew protests from parents and teachers who rely on its reading rooms.")
+P2 = ("Officials said the repairs would cost about $2 million and that the work could not wait, "
+      "because water had already damaged part of the collection stored on the upper floor.")
+P3 = ("The library's director said the staff would run a smaller service from the town hall, "
+      "with a few thousand books and the children's reading hour on Saturday mornings.")
+CAPTION = "A woman walks past the closed library in this undated image. (Courtesy Jane Doe/Town Archive)"
+
+
+def _train_scorer():
+    spec = importlib.util.spec_from_file_location("train_scorer", ROOT / "bench" / "train_scorer.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["train_scorer"] = mod
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def test_registered_after_the_other_content_heuristics():
+    assert CONTENT_HEURISTICS[-1] is ls.LINE_SCORER
+    assert ls.LINE_SCORER not in (SECOND_COPY,)
+
+
+def test_shipped_model_matches_the_features_and_loads():
+    data = json.loads(resources.files("cleaner.data").joinpath(ls.MODEL_FILE).read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == ls.FEATURES
+    m = ls.shipped_model()
+    assert len(m.weights) == len(ls.FEATURES) and 0 < m.threshold < 1
+    for name in ls.NON_NEGATIVE:  # what makes a second run unable to remove more
+        assert m.weights[ls.FEATURES.index(name)] >= 0
+
+
+def test_a_removal_is_explained_by_its_score_and_top_three_features():
+    text = f"{P1}\n\nPhoto gallery: inside the old library\n\n{P2}\n\n{P3}\n"
+    result = clean(text)
+    gone = [d for d in result.removed if d.rule == ls.LINE_SCORER.id]
+    assert [d.text for d in gone] == ["Photo gallery: inside the old library"]
+    assert result.text == f"{P1}\n\n{P2}\n\n{P3}\n"
+    reason = gone[0].reason
+    assert reason.startswith("score ") and f" >= {ls.model().threshold:.2f}: " in reason
+    parts = reason.split(": ", 1)[1].split(", ")
+    assert len(parts) == 3
+    m = ls.model()
+    for part in parts:  # each "name +w" names a feature and its contribution
+        name, value = part.rsplit(" ", 1)
+        assert name in ls.FEATURES and float(value) != 0
+    contribs = [float(p.rsplit(" ", 1)[1]) for p in parts]
+    assert contribs == sorted(contribs, reverse=True)
+    score = float(reason.split()[1])
+    assert score >= m.threshold
+
+
+def test_the_explanation_agrees_with_the_model_arithmetic():
+    m = ls.Model(tuple(0.5 if n in ("short", "cue_share") else 0.0 for n in ls.FEATURES), -0.2, 0.6)
+    x = tuple(1.0 if n in ("short", "cue_share", "top3") else 0.0 for n in ls.FEATURES)
+    p = ls.score(x, m)
+    assert p == pytest.approx(1 / (1 + math.exp(-0.8)))
+    assert ls.explain(x, m) == f"score {p:.2f} >= 0.60: cue_share +0.50, short +0.50"
+
+
+def test_scores_are_deterministic_across_runs_and_cleaners():
+    text = (TRAIN / "c24c716462b0.txt").read_text(encoding="utf-8") if TRAIN.is_dir() else f"{P1}\n{CAPTION}\n{P2}\n"
+    first = [(d.line, d.reason) for d in Cleaner(accelerate=False).clean(text).removed]
+    for accelerate in (False, True, None):
+        again = [(d.line, d.reason) for d in Cleaner(accelerate=accelerate).clean(text).removed]
+        assert again == first
+
+
+def test_body_paragraphs_are_never_scored_as_chrome():
+    text = f"{P1}\n\n{P2}\n\n{P3}\n"
+    assert clean(text).text == text
+
+
+def test_vetoed_lines_are_kept_whatever_their_score():
+    """A paragraph of several sentences, an embedded tweet and a caption glued to body text
+    are kept even by a model that would remove every line."""
+    eager = ls.Model(tuple(0.0 for _ in ls.FEATURES), 10.0, 0.5)
+    tweet = "Pictures of my dad playing together back in the day pic.twitter.com/y7lXh6acVn — Maggs (@mjpoukkula) July 16, 2015"
+    glued = "A worker returns a bag near the finish line. (Photo: Charles Krupa, AP) Story Highlights Student was watching race"
+    long_para = f"{P1} {P2} {P3}"
+    text = f"{long_para}\n{tweet}\n{P1}\n{glued}\n{P2}\nShare this\n{P3}\n"
+    ls.set_model(eager)
+    try:
+        out = Cleaner(builtin=False, disabled=["heuristic/second-copy"]).clean(text)
+    finally:
+        ls.set_model(None)
+    scored = [d.text for d in out.removed if d.rule == ls.LINE_SCORER.id]
+    assert "Share this" in scored  # the eager model does remove what is not vetoed
+    assert not {long_para, tweet, glued} & set(scored)
+
+
+def test_the_removal_context_only_raises_a_score():
+    """removed_before/after are the only features that see outside the kept lines; a line
+    whose neighbour went in the same pass scores at least as high as without it."""
+    cleaner = Cleaner(disabled=[ls.LINE_SCORER.id], accelerate=False)
+    text = f"{P1}\nAdvertisement\nJane Doe for The Daily Bugle\n{P2}\n"
+    doc = Document.from_text(text)
+    for stage in cleaner.stages():
+        if stage is SECOND_COPY:
+            break
+        doc = stage(doc)
+    with_ctx = {r.index: ls.score(r.x, ls.model()) for r in ls.rows(doc, every=True)}
+    bare = Document.from_text(f"{P1}\nJane Doe for The Daily Bugle\n{P2}\n")
+    assert doc.removed and 1 in doc.removed  # the ad marker went in this pass
+    without = {r.index: ls.score(r.x, ls.model()) for r in ls.rows(bare, every=True)}
+    assert with_ctx[2] >= without[1]
+
+
+@pytest.mark.skipif(not TRAIN.is_dir(), reason="the shared Multi-News bench is not here")
+def test_refit_reproduces_the_shipped_weights_exactly():
+    """bench/train_scorer.py on the train split gives the shipped file, byte for byte."""
+    pytest.importorskip("scipy")
+    ts = _train_scorer()
+    cases = ts.load_cases([TRAIN], BENCH)
+    shipped = resources.files("cleaner.data").joinpath(ls.MODEL_FILE).read_text(encoding="utf-8")
+    assert ts.model_json(cases) == shipped
+
+
+@pytest.mark.skipif(not BENCH.is_dir(), reason="the shared bench is not here")
+@pytest.mark.parametrize("split", ["multinews/train", "multinews/dev", "html-articles/dev"])
+def test_cleaning_is_idempotent_on_the_benches(split):
+    cleaner = Cleaner()
+    for path in sorted((BENCH / split).glob("*.txt")):
+        if path.name.endswith(".gold.txt"):
+            continue
+        once = cleaner.clean(path.read_text(encoding="utf-8")).text
+        assert cleaner.clean(once).text == once, path.name
