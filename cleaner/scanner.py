@@ -66,9 +66,9 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, compress, count
-from operator import add
+from operator import add, is_
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -514,8 +514,9 @@ class Scanner:
     """Triggers compiled into one RE2 set. `scan` gives, per trigger, the set of line indices
     it may match, or None when that trigger could not be prefiltered.
 
-    A Scanner holds no state that a scan changes (RE2's sets may be matched from many threads
-    at once), so one is shared by every thread that cleans with the same Cleaner."""
+    RE2's sets may be matched from many threads at once, and the only state a scan changes is
+    the memo of lines already matched (`_memo`: a dict, whose single gets and sets are atomic),
+    so one Scanner is shared by every thread that cleans with the same Cleaner."""
 
     def __init__(self, triggers: Sequence[Trigger]):
         if not available():
@@ -544,6 +545,10 @@ class Scanner:
         if self._match is None and self._set is not None:  # the wrapper answers None for none
             wrapped = self._set.Match
             self._match = lambda data: wrapped(data) or []
+        # A line's bytes (newline included) -> the set's answer for it, for lines whose scan
+        # reported the sentinel (see `_matched`).
+        self._memo: dict[bytes, list[int]] = {}
+        self._nothing = [self._sentinel]  # the answer for a line no trigger may match
 
     @classmethod
     def cached(cls, triggers: Sequence[Trigger]) -> bool:
@@ -575,10 +580,38 @@ class Scanner:
             return None  # matches the empty line, so it could match any line
         return expr
 
+    def _matched(self, pieces: list[bytes]) -> list[list[int]]:
+        """The set's answer for each piece (a line and its newline): from the memo where the
+        same bytes were matched before, else by RE2, in one C-level `map` over the rest.
+
+        A call into RE2 costs about half a microsecond whatever the line (google-re2's binding
+        and the set's set-up; the automaton's walk over a line is a fraction of that), and
+        chrome repeats: a third of the non-blank lines of the distinct bench documents
+        (37.7%: share prompts, section labels, credits, copies) were already seen in the same
+        process. An answer depends only on the bytes, so a remembered one is the answer; one
+        without the sentinel (RE2 gave up) is not remembered. The memo holds at most
+        MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line)."""
+        memo = self._memo
+        founds: list[Any] = list(map(memo.get, pieces))
+        misses = list(compress(count(), map(_is_none, founds)))  # a remembered answer is never empty
+        if misses:
+            new = list(map(self._match, [pieces[j] for j in misses]))
+            if len(memo) + len(new) > MEMO_LINES:
+                memo.clear()
+            sentinel, nothing = self._sentinel, self._nothing
+            for j, found in zip(misses, new):
+                if len(found) == 1 and found[0] == sentinel:
+                    found = nothing  # one shared list for the lines that match nothing
+                elif sentinel not in found:
+                    founds[j] = found
+                    continue
+                founds[j] = memo[pieces[j]] = found
+        return founds
+
     def scan(self, texts: Sequence[str]) -> "Hits":
         """Where each trigger may match in these (stripped) line texts: each non-blank line
-        is matched against the whole set at once (a blank line holds no match), the calls
-        made in one C-level `map` (they are most of the scan's time)."""
+        is matched against the whole set at once (a blank line holds no match), or its
+        answer taken from the memo of lines already matched (see `_matched`)."""
         matched: dict[int, set[int]] = {}
         at = list(compress(range(len(texts)), texts))  # the non-blank lines
         kept = list(compress(texts, texts)) if len(at) < len(texts) else list(texts)
@@ -591,7 +624,7 @@ class Scanner:
         if self._set is not None and kept:
             # one piece per kept line, its newline (the sentinel) kept; bytes split on \n and
             # \r only, and a line with \r was emptied above
-            founds = list(map(self._match, (data + _SENTINEL).splitlines(True)))
+            founds = self._matched((data + _SENTINEL).splitlines(True))
             ids, sentinel, failed = self._ids, self._sentinel, []
             for j in [j for j, found in enumerate(founds) if len(found) != 1]:
                 found, i = founds[j], at[j]
@@ -607,6 +640,16 @@ class Scanner:
             if failed:
                 others = others | frozenset(failed)
         return Hits(matched, self.compiled_ids, self.size, others)
+
+
+# The most lines a Scanner remembers the answers for (see Scanner._matched): as many as the
+# other per-line caches keep (cleaner/prose.py, cleaner/heuristics/layout.py), about 10 MB
+# (a key of some 60 bytes and its dict entry; most answers are one shared list). The distinct
+# bench documents hold 10,148 distinct non-blank lines.
+MEMO_LINES = 1 << 16
+
+
+_is_none = partial(is_, None)  # C-level, so asked of every line at no Python call's cost
 
 
 def _set_of(exprs: Sequence[bytes], options: Any) -> Any:
