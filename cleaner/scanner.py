@@ -16,7 +16,15 @@ its own libstdc++ (pyarrow, so pandas and datasets) then frees memory the other 
 the process aborts (`free(): invalid pointer`). From 0.7.23 the wheels bundle Vectorscan
 5.4.12, which loads beside pyarrow but misses matches in multi-pattern databases (the canary
 below; VectorCamp/vectorscan#358 is one report of the kind): a prefilter that misses matches
-changes decisions. A hyperscan database also shares one scratch, so threads raised
+changes decisions. Re-checked with hyperscan 0.9.1 (2026-12-04): the canary fails in block,
+stream and vectored mode alike, with or without SINGLEMATCH, PREFILTER, ALLOWEMPTY or DOTALL,
+once the matching line starts 19 bytes or more into the data (the canary's two patterns
+share an optional `^(?:advertisement\s+)?` opening; without it, nothing is missed). UTF8
+(unsound here: the scanned bytes are not UTF-8) and SOM_LEFTMOST avoid it; with SOM_LEFTMOST
+the candidate lines equal RE2's on the 277 bench documents, but the scan is no faster (19 ms
+against RE2's 19; plain 0.9.1 took 8 ms and missed 7 lines). The target platform cannot be
+chosen from Python (the wheel exports no `hs_*` symbols), so the engine's CPU-specific paths
+cannot be switched off. A hyperscan database also shares one scratch, so threads raised
 ScratchInUseError, and could not be pickled. An RE2 set is matched from any thread, links
 the system's C++ runtime, and is rebuilt in milliseconds, so nothing compiled needs to be
 pickled or cached.
@@ -67,8 +75,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, compress, count
-from operator import add, is_
+from itertools import accumulate, compress, count, repeat
+from operator import add, contains, is_, ne
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -515,7 +523,7 @@ class Scanner:
     it may match, or None when that trigger could not be prefiltered.
 
     RE2's sets may be matched from many threads at once, and the only state a scan changes is
-    the memo of lines already matched (`_memo`: a dict, whose single gets and sets are atomic),
+    the memo of lines already matched (`_memo`: a dict, each of whose gets, updates and clearings is one atomic step),
     so one Scanner is shared by every thread that cleans with the same Cleaner."""
 
     def __init__(self, triggers: Sequence[Trigger]):
@@ -548,7 +556,6 @@ class Scanner:
         # A line's bytes (newline included) -> the set's answer for it, for lines whose scan
         # reported the sentinel (see `_matched`).
         self._memo: dict[bytes, list[int]] = {}
-        self._nothing = [self._sentinel]  # the answer for a line no trigger may match
 
     @classmethod
     def cached(cls, triggers: Sequence[Trigger]) -> bool:
@@ -590,22 +597,24 @@ class Scanner:
         (37.7%: share prompts, section labels, credits, copies) were already seen in the same
         process. An answer depends only on the bytes, so a remembered one is the answer; one
         without the sentinel (RE2 gave up) is not remembered. The memo holds at most
-        MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line)."""
+        MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line).
+        Every step is a C-level call over the lines (no Python per line): on the bench
+        documents' first pass in a fresh process (a quarter of the calls saved), the scan costs
+        5-13% more than without the memo (hashing, the dicts, and the DFA, which RE2 builds
+        lazily, dominates that pass); on a second pass it costs half."""
         memo = self._memo
-        founds: list[Any] = list(map(memo.get, pieces))
-        misses = list(compress(count(), map(_is_none, founds)))  # a remembered answer is never empty
-        if misses:
-            new = list(map(self._match, [pieces[j] for j in misses]))
-            if len(memo) + len(new) > MEMO_LINES:
+        founds: list[Any] = list(map(memo.get, pieces))  # a remembered answer is never empty
+        missed = list(compress(pieces, map(_is_none, founds)))
+        if missed:
+            answers = dict(zip(missed, map(self._match, missed)))
+            founds = list(map(answers.get, pieces, founds))
+            if len(memo) + len(answers) > MEMO_LINES:
                 memo.clear()
-            sentinel, nothing = self._sentinel, self._nothing
-            for j, found in zip(misses, new):
-                if len(found) == 1 and found[0] == sentinel:
-                    found = nothing  # one shared list for the lines that match nothing
-                elif sentinel not in found:
-                    founds[j] = found
-                    continue
-                founds[j] = memo[pieces[j]] = found
+            sentinel = self._sentinel
+            if all(map(contains, answers.values(), repeat(sentinel))):
+                memo.update(answers)
+            else:  # rare: RE2 gave up on some line
+                memo.update((p, f) for p, f in answers.items() if sentinel in f)
         return founds
 
     def scan(self, texts: Sequence[str]) -> "Hits":
@@ -626,7 +635,9 @@ class Scanner:
             # \r only, and a line with \r was emptied above
             founds = self._matched((data + _SENTINEL).splitlines(True))
             ids, sentinel, failed = self._ids, self._sentinel, []
-            for j in [j for j, found in enumerate(founds) if len(found) != 1]:
+            # the lines some trigger may match, or that RE2 gave up on: every other answer is
+            # the sentinel alone (told apart at C level)
+            for j in list(compress(count(), map(ne, map(len, founds), repeat(1)))):
                 found, i = founds[j], at[j]
                 if sentinel not in found:
                     failed.append(i)  # RE2 gave up on this line: every trigger may match it
