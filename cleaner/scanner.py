@@ -597,7 +597,8 @@ class Scanner:
         (37.7%: share prompts, section labels, credits, copies) were already seen in the same
         process. An answer depends only on the bytes, so a remembered one is the answer; one
         without the sentinel (RE2 gave up) is not remembered. The memo holds at most
-        MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line).
+        MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line); a
+        document of more new lines than that is not remembered.
         Every step is a C-level call over the lines (no Python per line): on the bench
         documents' first pass in a fresh process (a quarter of the calls saved), the scan costs
         5-13% more than without the memo (hashing, the dicts, and the DFA, which RE2 builds
@@ -611,7 +612,9 @@ class Scanner:
             if len(memo) + len(answers) > MEMO_LINES:
                 memo.clear()
             sentinel = self._sentinel
-            if all(map(contains, answers.values(), repeat(sentinel))):
+            if len(answers) > MEMO_LINES:
+                pass  # a document of more new lines than the memo holds: nothing remembered
+            elif all(map(contains, answers.values(), repeat(sentinel))):
                 memo.update(answers)
             else:  # rare: RE2 gave up on some line
                 memo.update((p, f) for p, f in answers.items() if sentinel in f)

@@ -394,3 +394,11 @@ def test_the_memo_holds_at_most_memo_lines(monkeypatch):
         lines = [f"line {k} {j}" for j in range(4)]
         assert scan.scan(lines).found == [{j for j, t in enumerate(lines) if "7" in t}]
         assert len(scan._memo) <= 5
+
+
+def test_a_document_of_more_new_lines_than_the_memo_holds_is_not_remembered(monkeypatch):
+    monkeypatch.setattr(scanner, "MEMO_LINES", 3)
+    scan = Scanner([Trigger("7", False)])
+    lines = [f"line {j}" for j in range(10)]
+    assert scan.scan(lines).found == [{7}]
+    assert scan._memo == {}
