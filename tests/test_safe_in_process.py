@@ -49,6 +49,25 @@ def test_four_threads_cleaning_at_once_decide_as_one_does(accelerate):
         [(r.text, r.decisions, r.site, r.warnings) for r in one]
 
 
+def test_threads_sharing_a_scanner_whose_memo_fills_and_empties_find_the_same_lines(monkeypatch):
+    """The scanner's memo of matched lines is the one thing a scan changes: with room for a
+    few lines only, four threads empty and refill it under each other, and every scan still
+    finds what a lone scanner finds."""
+    from cleaner import scanner
+
+    if not scanner.available():
+        pytest.skip("google-re2 is not installed")
+    triggers = Cleaner(accelerate=False)._triggers()[0]
+    docs = [[t.strip() for t in d.split("\n")] for d in SEED_TEXTS] * 6
+    alone = [scanner.Scanner(triggers).scan(d) for d in docs]
+    monkeypatch.setattr(scanner, "MEMO_LINES", 40)
+    shared = scanner.Scanner(triggers)
+    with ThreadPoolExecutor(4) as pool:
+        many = list(pool.map(shared.scan, docs))
+    assert many == alone
+    assert len(shared._memo) <= 40
+
+
 def test_a_used_cleaner_pickles_to_the_bytes_of_a_fresh_one(tmp_path):
     """Pickled as what it is built from, so a Cleaner that has cleaned (scanner compiled)
     pickles, to the same bytes as before it cleaned (datasets.map hashes these bytes for its

@@ -358,3 +358,47 @@ def test_the_sentinel_leaves_line_end_anchors_alone():
     hits = Scanner([Trigger("^Related links$", True), Trigger("links$", False)]).scan(
         ["Related Links", "related links here", "more links"])
     assert hits.found == [{0}, {2}]
+
+
+# --- the memo of lines already matched --------------------------------------------------------
+
+def test_a_line_matched_before_is_answered_from_the_memo_with_the_same_hits(monkeypatch):
+    """A second scan of the same lines asks RE2 nothing, and finds what the first found."""
+    triggers = OFF._triggers()[0]
+    lines = _lines(SEED_TEXTS[:3])
+    memoised = Scanner(triggers)
+    first = memoised.scan(lines)
+    asked: list[bytes] = []
+    real = memoised._match
+    monkeypatch.setattr(memoised, "_match", lambda data: asked.append(data) or real(data))
+    assert memoised.scan(lines) == first
+    assert asked == []
+
+
+def test_a_line_the_engine_gave_up_on_is_not_remembered(monkeypatch):
+    """An answer without the sentinel (RE2 out of memory) is asked again next time: the line
+    is unscanned once, and scanned when RE2 answers."""
+    scan = Scanner([Trigger("here", False)])
+    real = scan._match
+    monkeypatch.setattr(scan, "_match", lambda data: [])
+    assert scan.scan(["here", "there"]).unscanned == {0, 1}
+    monkeypatch.setattr(scan, "_match", real)
+    hits = scan.scan(["here", "there"])
+    assert hits.unscanned == set() and hits.found == [{0, 1}]
+
+
+def test_the_memo_holds_at_most_memo_lines(monkeypatch):
+    monkeypatch.setattr(scanner, "MEMO_LINES", 5)
+    scan = Scanner([Trigger("7", False)])
+    for k in range(4):
+        lines = [f"line {k} {j}" for j in range(4)]
+        assert scan.scan(lines).found == [{j for j, t in enumerate(lines) if "7" in t}]
+        assert len(scan._memo) <= 5
+
+
+def test_a_document_of_more_new_lines_than_the_memo_holds_is_not_remembered(monkeypatch):
+    monkeypatch.setattr(scanner, "MEMO_LINES", 3)
+    scan = Scanner([Trigger("7", False)])
+    lines = [f"line {j}" for j in range(10)]
+    assert scan.scan(lines).found == [{7}]
+    assert scan._memo == {}
