@@ -184,9 +184,9 @@ def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = D
             report.clean += 1
     if review.statistics:
         out.write(report.statistics())
+    if not review.quiet:  # as ruff does; on stderr when stdout is a patch or JSON, so it stays one
+        print(report.total_line(wrote=write), file=err if review.diff or review.as_json else out)
     out.flush()
-    if not review.quiet:  # on stderr: stdout stays the list of files (or the patch, or the JSON)
-        print(report.total_line(wrote=write), file=err)
     return report
 
 

@@ -68,10 +68,11 @@ def test_statistics_count_per_rule_across_the_run(tmp_path: Path):
     r = run_cli("check", "--statistics", "corpus", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     _, counts = _expected()
-    rows = [ln.split() for ln in r.stdout.decode().splitlines()]
+    *table, total = r.stdout.decode().splitlines()
+    rows = [ln.split() for ln in table]
     assert {rule: int(n) for n, rule in rows} == dict(counts)
     assert [int(n) for n, _ in rows] == sorted((int(n) for n, _ in rows), reverse=True)
-    assert f"{sum(counts.values())} lines would be removed" in r.stderr.decode()
+    assert total.endswith(f", {sum(counts.values())} lines would be removed") and r.stderr == b""
 
 
 def test_format_json_lists_each_changed_files_removed_lines(tmp_path: Path):
@@ -94,12 +95,13 @@ def test_fix_total_line_exit_zero_and_quiet(tmp_path: Path):
     removed, counts = _expected()
     r = run_cli("fix", "--exit-zero", str(corpus))
     assert r.returncode == 0, r.stderr
-    assert len(r.stdout.decode().splitlines()) == len(removed)
-    assert r.stderr.decode() == (f"{len(INPUTS) + 1} files checked, {len(removed)} changed, "
-                                 f"{sum(counts.values())} lines removed\n")
+    *files, total = r.stdout.decode().splitlines()
+    assert len(files) == len(removed) and all(f.startswith("fixed ") for f in files)
+    assert total == f"{len(INPUTS) + 1} files checked, {len(removed)} changed, {sum(counts.values())} lines removed"
+    assert r.stderr == b""
     again = run_cli("fix", str(corpus))
-    assert again.returncode == 0 and again.stdout == b""
-    assert again.stderr.decode() == f"{len(INPUTS) + 1} files checked, 0 changed, 0 lines removed\n"
+    assert again.returncode == 0 and again.stderr == b""
+    assert again.stdout.decode() == f"{len(INPUTS) + 1} files checked, 0 changed, 0 lines removed\n"
     fresh = _corpus(tmp_path, "fresh")
     quiet = run_cli("check", "--quiet", str(fresh))
     assert quiet.returncode == 1 and quiet.stdout == b"" and quiet.stderr == b""
