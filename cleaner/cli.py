@@ -69,8 +69,6 @@ def _jsonl_limits(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from cleaner.streams import DEFAULT_MAX_RECORD_MB
-
     ap = argparse.ArgumentParser(prog="cleaner", description="Strip site chrome from scraped article text.")
     ap.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -154,9 +152,9 @@ def parser() -> argparse.ArgumentParser:
     lp.add_argument("--name", default="learned", help="the pack's name (default: learned)")
     lp.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
     lp.add_argument("--jsonl", action="store_true", help="the inputs are JSONL; learn from one field")
-    lp.add_argument("--field", default="text", help="the JSONL field (default: text)")
+    lp.add_argument("--field", default=None, help="the JSONL field (default: text)")
     lp.add_argument("--split-docs", metavar="SEP", help="the field holds several documents joined by SEP")
-    _record_limit(lp, DEFAULT_MAX_RECORD_MB)
+    _record_limit(lp)
     _learning(lp)
     lp.add_argument("--workers", type=int, default=None, metavar="N",
                     help="worker processes (default: the number of cores); same pack for any N")
@@ -214,10 +212,20 @@ def _refuse_clean(args: argparse.Namespace) -> str | None:
     return _refuse_common(args)
 
 
+def _refuse_jsonl_only(args: argparse.Namespace, flags: Sequence[str]) -> str | None:
+    """A JSONL option given without --jsonl (learn, report): it would be ignored."""
+    if args.jsonl:
+        return None
+    for flag in flags:
+        if getattr(args, flag[2:].replace("-", "_")) is not None:
+            return f"{flag} applies to JSONL input only (add --jsonl)"
+    return None
+
+
 def _refuse_common(args: argparse.Namespace) -> str | None:
-    if args.workers is not None and args.workers < 1:
+    if getattr(args, "workers", None) is not None and args.workers < 1:
         return "--workers must be at least 1"
-    if getattr(args, "min_docs", None) is not None and not args.corpus_chrome:
+    if getattr(args, "min_docs", None) is not None and not getattr(args, "corpus_chrome", True):
         return "--min-docs applies to --corpus-chrome only (or to 'cleaner learn')"
     return None
 
@@ -274,7 +282,13 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     from cleaner import corpus
     from cleaner.fileio import write_output
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
+    why = _refuse_jsonl_only(args, ("--field", "--split-docs", "--max-record-mb")) or _refuse_common(args)
+    if why is not None:
+        raise CleanerError(why)
+    args.field = args.field if args.field is not None else "text"
+    args.max_record_mb = args.max_record_mb if args.max_record_mb is not None else DEFAULT_MAX_RECORD_MB
     limit = _jsonl_limits(args)
     _cleaner(args)  # check the packs once before any worker starts
     skipped = corpus.Skipped()
@@ -625,6 +639,10 @@ def _main(args: argparse.Namespace) -> int:
             return cmd_learn(args)
         if args.command == "report":
             from cleaner import report_command
+            why = _refuse_jsonl_only(args, ("--field", "--split-docs"))
+            if why is not None:
+                raise CleanerError(why)
+            args.field = args.field if args.field is not None else "text"
             return report_command.run(args, _cleaner(args))
         return cmd_rules(args)
     except CleanerError as exc:

@@ -147,3 +147,20 @@ def test_a_closed_output_pipe_ends_the_run_as_cat_does(tmp_path: Path, args: lis
     assert err == b""
     assert status == 128 + signal.SIGPIPE
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cleaner-")]
+
+
+@pytest.mark.parametrize("command, flags, named", [
+    ("learn", ["--field", "body"], "--field"),
+    ("learn", ["--split-docs", "|||||"], "--split-docs"),
+    ("learn", ["--max-record-mb", "5"], "--max-record-mb"),
+    ("report", ["--field", "body", "-o", "r.html"], "--field"),
+    ("report", ["--split-docs", "|||||", "-o", "r.html"], "--split-docs"),
+])
+def test_learn_and_report_refuse_jsonl_options_without_jsonl(tmp_path: Path, command: str, flags: list[str],
+                                                             named: str):
+    shutil.copy(SEED, tmp_path / "in.txt")
+    r = run_cli(command, *flags, "in.txt", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == b""
+    err = r.stderr.decode()
+    assert err.count("\n") == 1 and f"{named} applies to JSONL input only" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]
