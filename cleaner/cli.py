@@ -49,12 +49,12 @@ def _learning(p: argparse.ArgumentParser) -> None:
                         "the documents if more); body-like lines need far more")
 
 
-def _record_limit(p, default: float | None = None) -> None:
-    """--max-record-mb; with default None (clean, where it needs --jsonl) the default is filled
-    in once the combination is checked."""
+def _record_limit(p) -> None:
+    """--max-record-mb, default None: it needs --jsonl, so a value given must be told from the
+    default; the default is filled in once the combination is checked."""
     from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
-    p.add_argument("--max-record-mb", type=float, default=default, metavar="MB",
+    p.add_argument("--max-record-mb", type=float, default=None, metavar="MB",
                    help=f"the longest JSONL record read (default {DEFAULT_MAX_RECORD_MB}); a longer one is a bad "
                         "record (--on-error), read past without being held in memory")
 
