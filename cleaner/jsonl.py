@@ -24,7 +24,7 @@ import secrets
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from typing import BinaryIO, Iterator, TextIO
 
 from cleaner.errors import InputError
@@ -179,11 +179,12 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | No
 
 def _kept_results(settings: Settings, results: list[tuple[int, CleanResult]]) -> list[tuple[int | None, CleanResult]]:
     """The results the HTML report needs (none unless asked): the k-th document's number
-    only when the field held several."""
+    only when the field held several. A blank document is none (as for `cleaner report`);
+    the cleaned text, which the report does not read, is left out of what is sent back."""
     if not settings.keep_results:
         return []
     several = len(results) > 1
-    return [(k if several else None, r) for k, r in results]
+    return [(k if several else None, replace(r, text="")) for k, r in results if r.changed or r.text.strip()]
 
 
 def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes, record: dict,
@@ -402,8 +403,7 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
         s.rules.update(b.rules)
         if report is not None:
             for line, k, result in b.documents:
-                if result.changed or result.text.strip():  # a blank document is none
-                    report.add(f"{name}:{line}" + (f"#{k}" if k is not None else ""), result)
+                report.add(f"{name}:{line}" + (f"#{k}" if k is not None else ""), result)
         s.warnings.update(b.warnings)
         s.warned += b.warned
         s.bytes_in += b.bytes_in

@@ -190,3 +190,15 @@ def test_jsonl_summary_counts_per_rule(tmp_path: Path):
         for doc in json.loads(rec)["text"].split("|||||"):
             want.update(clean(doc).counts())
     assert per_rule == dict(want)
+
+
+def test_report_is_not_written_when_the_run_fails_and_a_bad_path_is_refused_first(tmp_path: Path):
+    src = _jsonl(tmp_path)
+    with src.open("a", encoding="utf-8") as f:
+        f.write("not json\n")
+    r = run_cli("clean", "--jsonl", "in.jsonl", "-o", "out.jsonl", "--report", "r.html", cwd=tmp_path)
+    assert r.returncode == 2 and ":41: malformed JSON" in r.stderr.decode()
+    assert not (tmp_path / "r.html").exists() and not (tmp_path / "out.jsonl").exists()
+    r = run_cli("check", "--report", "nodir/r.html", str(SEEDS), cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == b""
+    assert r.stderr.decode().count("\n") == 1 and "nodir/r.html: cannot write" in r.stderr.decode()
