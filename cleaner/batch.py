@@ -14,10 +14,12 @@ A file that another program changed while it was being cleaned is left as that p
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import sys
 import stat
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
@@ -25,7 +27,8 @@ from cleaner.errors import InputError
 from cleaner.fileio import ChangedMeanwhile, decode, encode, read_with_stat, remove_stale_temps, write_atomic
 from cleaner.html import is_html_name, looks_like_html
 from cleaner.parallel import ordered_map
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import Cleaner, CleanResult
+from cleaner.report import diff as unified_diff
 
 DEFAULT_GLOB = "*.txt"
 
@@ -36,10 +39,56 @@ class BatchReport:
     clean: int = 0
     skipped: int = 0
     errors: int = 0
+    removed_lines: int = 0  # lines with text removed (or that would be) in the changed files
+    rules: Counter = field(default_factory=Counter)  # the same, per rule id (with Review.statistics)
 
     @property
     def exit_code(self) -> int:
         return 2 if self.errors else (1 if self.changed else 0)
+
+    @property
+    def files(self) -> int:
+        return self.changed + self.clean + self.skipped + self.errors
+
+    def total_line(self, *, wrote: bool) -> str:
+        """The closing line, ruff-style: files checked, changed, lines removed (and errors)."""
+        files = f"{self.files} file{'s' if self.files != 1 else ''} checked"
+        lines = f"{self.removed_lines} line{'s' if self.removed_lines != 1 else ''}"
+        if wrote:
+            text = f"{files}, {self.changed} changed, {lines} removed"
+        else:
+            text = f"{files}, {self.changed} would change, {lines} would be removed"
+        return text + (f", {self.errors} error{'s' if self.errors != 1 else ''}" if self.errors else "")
+
+    def statistics(self) -> str:
+        """Removed lines per rule across the run, the most first (like `ruff --statistics`)."""
+        rows = sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "".join(f"{n:7d}  {rule}\n" for rule, n in rows)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a run shows of each changed file besides its one line (ruff-style review)."""
+
+    diff: bool = False  # a unified diff per file (nothing is written)
+    as_json: bool = False  # one JSON object per file: its removed lines with rule and reason
+    statistics: bool = False  # counts per rule across the run, instead of the per-file lines
+    quiet: bool = False  # no per-file lines and no closing total
+    results: bool = False  # keep each file's CleanResult (for the HTML report)
+
+
+@dataclass
+class FileOutcome:
+    """One file's result as the main process needs it (computed in a worker)."""
+
+    changed: bool | None = None  # None: skipped (empty) or an error
+    removed: int = 0
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    rules: Counter = field(default_factory=Counter)
+    diff: str | None = None
+    removals: list[dict] | None = None
+    result: CleanResult | None = None
 
 
 @dataclass(frozen=True)
@@ -95,60 +144,97 @@ def refusal(path: Path, tree: Path | None, st: os.stat_result, policy: WritePoli
 
 def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = DEFAULT_GLOB,
         invalid: str = "fail", out: TextIO = sys.stdout, err: TextIO = sys.stderr,
-        workers: int = 1, options: dict | None = None, policy: WritePolicy = WritePolicy()) -> BatchReport:
+        workers: int = 1, options: dict | None = None, policy: WritePolicy = WritePolicy(),
+        review: Review = Review(), page=None) -> BatchReport:
     """Clean every file; with workers > 1 the files are spread over processes (each builds
-    its own Cleaner from `options`), and the report lines still come in file order."""
+    its own Cleaner from `options`), and the report lines still come in file order. With
+    `review.diff` nothing is written. With `page` (a CorpusReport) each cleaned file is added
+    to it, in file order whatever the number of workers."""
     report = BatchReport()
+    write = write and not review.diff
+    if page is not None:
+        review = replace(review, results=True)
     files = list(iter_files_in_trees(paths, pattern))
     if write:
         for directory in sorted({p.parent for p, _ in files}):
             remove_stale_temps(directory)
     global _WORKER
-    _WORKER = (cleaner, write, invalid, policy)
+    _WORKER = (cleaner, write, invalid, policy, review)
     if workers > 1 and len(files) > 1:
         outcomes = ordered_map(_one_outcome, files, workers=workers, initializer=_init_worker,
-                               initargs=(options or {}, write, invalid, policy))
+                               initargs=(options or {}, write, invalid, policy, review))
     else:
         outcomes = map(_one_outcome, files)
-    for (path, _), (changed, removed, error, warnings) in zip(files, outcomes):
-        if warnings:
-            print(f"cleaner: warning: {path}: {'; '.join(warnings)}", file=err)
-        if error is not None:
-            print(f"cleaner: {error}", file=err)
+    for (path, _), o in zip(files, outcomes):
+        if o.warnings:
+            print(f"cleaner: warning: {path}: {'; '.join(o.warnings)}", file=err)
+        if page is not None and o.result is not None:
+            page.add(str(path), o.result)
+        if o.error is not None:
+            print(f"cleaner: {o.error}", file=err)
             report.errors += 1
-        elif changed is None:
+        elif o.changed is None:
             report.skipped += 1
-        elif changed:
+        elif o.changed:
             report.changed += 1
-            verb = "fixed" if write else "would fix"
-            print(f"{verb} {path} ({removed} line{'s' if removed != 1 else ''} removed)", file=out)
+            report.removed_lines += o.removed
+            report.rules.update(o.rules)
+            _show(path, o, write, review, out)
         else:
             report.clean += 1
+    if review.statistics:
+        out.write(report.statistics())
+    if not review.quiet:  # as ruff does; on stderr when stdout is a patch or JSON, so it stays one
+        print(report.total_line(wrote=write), file=err if review.diff or review.as_json else out)
+    out.flush()
     return report
 
 
-_WORKER: tuple[Cleaner, bool, str, WritePolicy] | None = None
+def _show(path: Path, o: FileOutcome, wrote: bool, review: Review, out: TextIO) -> None:
+    """What a changed file shows on stdout: its diff, its JSON, or its one line."""
+    if review.as_json:
+        out.write(json.dumps({"file": str(path), "removed": o.removals}, ensure_ascii=False) + "\n")
+    elif review.diff:
+        out.write(o.diff or "")
+    elif not review.statistics and not review.quiet:
+        verb = "fixed" if wrote else "would fix"
+        print(f"{verb} {path} ({o.removed} line{'s' if o.removed != 1 else ''} removed)", file=out)
 
 
-def _init_worker(options: dict, write: bool, invalid: str, policy: WritePolicy) -> None:
+_WORKER: tuple[Cleaner, bool, str, WritePolicy, Review] | None = None
+
+
+def _init_worker(options: dict, write: bool, invalid: str, policy: WritePolicy, review: Review) -> None:
     global _WORKER
-    _WORKER = (Cleaner(**options), write, invalid, policy)
+    _WORKER = (Cleaner(**options), write, invalid, policy, review)
 
 
-def _one_outcome(item: tuple[Path, Path | None]) -> tuple[bool | None, int, str | None, tuple[str, ...]]:
-    """(changed?, lines removed, error message, warnings) for one file, errors caught."""
+def _one_outcome(item: tuple[Path, Path | None]) -> FileOutcome:
+    """One file's outcome, errors caught; what the review asks for computed here (in the
+    worker), so the main process only prints."""
     assert _WORKER is not None
-    cleaner, write, invalid, policy = _WORKER
+    cleaner, write, invalid, policy, review = _WORKER
     path, tree = item
     warnings: list[str] = []
     try:
-        changed, removed = _one(path, cleaner, write=write, invalid=invalid, tree=tree, policy=policy,
-                                warnings=warnings)
+        changed, removed, result, before = _one(path, cleaner, write=write, invalid=invalid, tree=tree,
+                                                policy=policy, warnings=warnings)
     except InputError as exc:
-        return None, 0, str(exc), tuple(warnings)
+        return FileOutcome(error=str(exc), warnings=tuple(warnings))
     except OSError as exc:
-        return None, 0, f"{path}: cannot write: {exc.strerror or exc}; original left untouched", tuple(warnings)
-    return changed, removed, None, tuple(warnings)
+        return FileOutcome(error=f"{path}: cannot write: {exc.strerror or exc}; original left untouched",
+                           warnings=tuple(warnings))
+    o = FileOutcome(changed, removed, warnings=tuple(warnings),
+                    result=result if review.results else None)
+    if changed and result is not None:
+        if review.statistics:
+            o.rules = result.counts()
+        if review.diff:
+            o.diff = unified_diff(before, result.text, str(path))
+        if review.as_json:
+            o.removals = [{"line": d.line, "text": d.text, "rule": d.rule, "family": d.family, "reason": d.reason}
+                          for d in result.removed_text()]
+    return o
 
 
 def _has_text(text: str) -> bool:
@@ -156,12 +242,14 @@ def _has_text(text: str) -> bool:
 
 
 def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path | None = None,
-         policy: WritePolicy = WritePolicy(), warnings: list[str] | None = None) -> tuple[bool | None, int]:
-    """(changed?, lines removed) for one file; None when it was skipped (empty). The
-    result's warnings (a rule that timed out) are added to `warnings`."""
+         policy: WritePolicy = WritePolicy(), warnings: list[str] | None = None
+         ) -> tuple[bool | None, int, CleanResult | None, str]:
+    """(changed?, lines removed, the result, the text before) for one file; changed is None
+    when it was skipped (empty). The result's warnings (a rule that timed out) are added to
+    `warnings`."""
     data, st = read_with_stat(path)
     if not data:
-        return None, 0
+        return None, 0, None, ""
     decoded = decode(data, str(path), invalid=invalid)
     if is_html_name(str(path)) or looks_like_html(decoded.text):
         raise InputError(f"{path}: an HTML page, left untouched (fix and check clean text files in place; "
@@ -171,7 +259,7 @@ def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path 
         warnings.extend(result.warnings)
     new = encode(result.text, bom=decoded.bom)
     if not result.changed or new == data:
-        return False, 0
+        return False, 0, result, decoded.text
     removed = sum(1 for d in result.removed if d.text.strip())
     if write:
         why = refusal(path, tree, st, policy)
@@ -185,7 +273,7 @@ def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path 
         except ChangedMeanwhile:
             if _current(path) != new:  # else another run (a second fix) wrote the same: done
                 raise
-    return True, removed
+    return True, removed, result, decoded.text
 
 
 def _current(path: Path) -> bytes | None:

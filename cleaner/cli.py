@@ -1,15 +1,20 @@
 """The `cleaner` command.
 
     cleaner clean FILE|- [-o OUT] [--explain | --diff | --format json]
+    cleaner clean FILE... --output-dir DIR     several files, each output named like its input
+    cleaner clean --jsonl IN [-o OUT] [--report REPORT.html]
     cleaner fix PATH... [--glob PATTERN]      rewrite in place; exit 1 if anything changed
     cleaner check PATH... [--glob PATTERN]    list what fix would change; exit 1 if any
+        (fix and check: --diff, --statistics, --format json, --exit-zero, --quiet, --report)
     cleaner learn PATH... [-o PACK.toml]       draft a rule pack from lines recurring across a corpus
     cleaner report PATH... -o REPORT.html      clean a corpus (writing nothing back); an HTML report of the run
     cleaner rules list | validate DIR | show ID
 
 Exit status: 0 done (nothing to fix), 1 files changed or would change, 2 an error, which is
 reported as one line on stderr, never as a traceback; 130 interrupted (Ctrl-C), 143 terminated
-(SIGTERM): either way temporary files are removed and no output is left half-written.
+(SIGTERM): either way temporary files are removed and no output is left half-written; 141
+(128 + SIGPIPE, what `cat` shows) when the reader of stdout went away (`| head`), with
+nothing on stderr.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from cleaner.errors import CleanerError, InputError
 from cleaner.fileio import Terminated
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: what a shell shows for `cat big | head`
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -44,9 +50,11 @@ def _learning(p: argparse.ArgumentParser) -> None:
 
 
 def _record_limit(p) -> None:
+    """--max-record-mb, default None: it needs --jsonl, so a value given must be told from the
+    default; the default is filled in once the combination is checked."""
     from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
-    p.add_argument("--max-record-mb", type=float, default=DEFAULT_MAX_RECORD_MB, metavar="MB",
+    p.add_argument("--max-record-mb", type=float, default=None, metavar="MB",
                    help=f"the longest JSONL record read (default {DEFAULT_MAX_RECORD_MB}); a longer one is a bad "
                         "record (--on-error), read past without being held in memory")
 
@@ -65,20 +73,25 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("clean", help="clean one file (or stdin) and write the body")
-    c.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (default)")
-    c.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
+    # Options that only mean something with others (--field needs --jsonl, ...) default to
+    # None, so that a value given can be told from the default and refused (_refuse_clean).
+    c = sub.add_parser("clean", help="clean a file (or stdin, or several files) and write the body")
+    c.add_argument("inputs", nargs="*", metavar="input",
+                   help="input file, or - for stdin (default); several with --output-dir")
+    c.add_argument("-o", "--output", default=None, help="output file, or - for stdout (default)")
+    c.add_argument("--output-dir", metavar="DIR",
+                   help="write each input's output into DIR under the input's own name (several inputs)")
     show = c.add_mutually_exclusive_group()
     show.add_argument("--explain", action="store_true", help="list every removed line with its rule and reason")
     show.add_argument("--diff", action="store_true", help="print a unified diff of input against output")
-    c.add_argument("--format", choices=("text", "json"), default="text",
-                   help="json: print the decisions (line, kept, rule, reason) for tools")
+    c.add_argument("--format", choices=("text", "json"), default=None,
+                   help="json: print the decisions (line, kept, text, rule, reason) for tools")
     c.add_argument("--html", action=argparse.BooleanOptionalAction, default=None,
                    help="the input is an HTML page (default: detected from the name, *.html/*.htm, "
                         "or from a doctype/<html> at the start); --no-html reads it as text")
     j = c.add_argument_group("JSONL streams (one JSON object per line; .gz and .zst by extension)")
     j.add_argument("--jsonl", action="store_true", help="the input is JSONL: clean one field of each record")
-    j.add_argument("--field", default="text", help="the field to clean (default: text)")
+    j.add_argument("--field", default=None, help="the field to clean (default: text)")
     j.add_argument("--html-field", metavar="NAME",
                    help="read an HTML page from this field and write the cleaned text into --field")
     j.add_argument("--split-docs", metavar="SEP",
@@ -87,9 +100,11 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument("--corpus-chrome", action="store_true",
                    help="first learn the chrome that recurs across this stream's documents, then clean "
                         "with it too (two passes; not for stdin)")
-    j.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
+    j.add_argument("--on-error", choices=("fail", "skip", "keep"), default=None,
                    help="a bad record: stop (default; the output file is not written), drop it, or keep it as is")
     _record_limit(j)
+    j.add_argument("--report", metavar="HTML",
+                   help="also write the HTML report of the run (as 'cleaner report' does) to this file")
     c.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes for --jsonl (default: the number of cores); output is identical for any N")
     c.add_argument("--quiet", action="store_true", help="no progress line and no summary on stderr")
@@ -105,6 +120,19 @@ def parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of cores); same output for any N")
         b.add_argument("--corpus-chrome", action="store_true",
                        help="first learn the chrome that recurs across these files, then clean with it too")
+        r = b.add_argument_group("review (ruff-style)")
+        r.add_argument("--diff", action="store_true",
+                       help="print a unified diff per file that would change; write nothing")
+        r.add_argument("--statistics", action="store_true",
+                       help="print the lines removed per rule across the run instead of one line per file")
+        r.add_argument("--format", choices=("text", "json"), default=None,
+                       help="json: one JSON object per changed file, its removed lines (line, text, rule, reason)")
+        r.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when files changed or would change (errors still exit 2)")
+        r.add_argument("--quiet", action="store_true",
+                       help="no line per file and no closing total (errors are still printed)")
+        r.add_argument("--report", metavar="HTML",
+                       help="also write the HTML report of the run (as 'cleaner report' does) to this file")
         if name == "fix":
             w = b.add_argument_group("what fix refuses unless asked (each refused file: one line, exit 2)")
             w.add_argument("--follow-symlinks-out", action="store_true",
@@ -124,7 +152,7 @@ def parser() -> argparse.ArgumentParser:
     lp.add_argument("--name", default="learned", help="the pack's name (default: learned)")
     lp.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
     lp.add_argument("--jsonl", action="store_true", help="the inputs are JSONL; learn from one field")
-    lp.add_argument("--field", default="text", help="the JSONL field (default: text)")
+    lp.add_argument("--field", default=None, help="the JSONL field (default: text)")
     lp.add_argument("--split-docs", metavar="SEP", help="the field holds several documents joined by SEP")
     _record_limit(lp)
     _learning(lp)
@@ -145,6 +173,74 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("id")
     _common(rs)
     return ap
+
+
+def _refuse_clean(args: argparse.Namespace) -> str | None:
+    """Why this combination of `clean` options cannot be run as asked (one line), or None.
+    A flag that would be ignored is refused too: the user meant something by it."""
+    inputs = args.inputs or ["-"]
+    side = [flag for flag, on in (("--explain", args.explain), ("--diff", args.diff),
+                                  ("--format json", args.format == "json")) if on]
+    if args.jsonl:
+        instead = {"--explain": "--explain-field NAME records each record's removals",
+                   "--diff": "--report HTML shows what was removed",
+                   "--format json": "--explain-field NAME adds the decisions to each record"}
+        if side:
+            return f"--jsonl and {side[0]} cannot be combined ({instead[side[0]]})"
+        if args.html is not None:
+            return "--html/--no-html is for a page in a file; with --jsonl, --html-field NAME reads a page per record"
+        if args.output_dir is not None or len(inputs) > 1:
+            return "--jsonl cleans one stream per run (-o OUT); several JSONL files are several runs"
+    else:
+        for flag, given in (("--field", args.field), ("--html-field", args.html_field),
+                            ("--split-docs", args.split_docs), ("--explain-field", args.explain_field),
+                            ("--on-error", args.on_error), ("--max-record-mb", args.max_record_mb),
+                            ("--corpus-chrome", args.corpus_chrome or None), ("--workers", args.workers),
+                            ("--report", args.report)):
+            if given is not None:
+                return f"{flag} applies to JSONL input only (add --jsonl)"
+    if len(side) > 1:
+        return f"{side[0]} and {side[1]} cannot be combined (one report at a time on stdout)"
+    if args.output is not None and args.output_dir is not None:
+        return "-o and --output-dir cannot be combined (-o names one output, --output-dir holds one per input)"
+    if len(inputs) > 1 and args.output is not None:
+        return "-o names one output; several inputs need --output-dir DIR"
+    if len(inputs) > 1 and args.output_dir is None:
+        return "several inputs need --output-dir DIR (each output is named like its input)"
+    if args.output_dir is not None and "-" in inputs:
+        return "stdin (-) has no name to write under --output-dir; name the files"
+    return _refuse_common(args)
+
+
+def _refuse_jsonl_only(args: argparse.Namespace, flags: Sequence[str]) -> str | None:
+    """A JSONL option given without --jsonl (learn, report): it would be ignored."""
+    if args.jsonl:
+        return None
+    for flag in flags:
+        if getattr(args, flag[2:].replace("-", "_")) is not None:
+            return f"{flag} applies to JSONL input only (add --jsonl)"
+    return None
+
+
+def _refuse_common(args: argparse.Namespace) -> str | None:
+    if getattr(args, "workers", None) is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if getattr(args, "min_docs", None) is not None and not getattr(args, "corpus_chrome", True):
+        return "--min-docs applies to --corpus-chrome only (or to 'cleaner learn')"
+    return None
+
+
+def _refuse_batch(args: argparse.Namespace) -> str | None:
+    """Why this combination of `fix`/`check` options cannot be run as asked, or None."""
+    shown = [flag for flag, on in (("--diff", args.diff), ("--format json", args.format == "json"),
+                                   ("--statistics", args.statistics)) if on]
+    if len(shown) > 1:
+        return f"{shown[0]} and {shown[1]} cannot be combined (one report at a time on stdout)"
+    if args.command == "fix" and args.diff:
+        for flag in ("follow_symlinks_out", "break_hardlinks", "force_readonly", "allow_empty"):
+            if getattr(args, flag):
+                return f"--diff writes nothing, so --{flag.replace('_', '-')} means nothing with it"
+    return _refuse_common(args)
 
 
 def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
@@ -186,7 +282,13 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     from cleaner import corpus
     from cleaner.fileio import write_output
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
+    why = _refuse_jsonl_only(args, ("--field", "--split-docs", "--max-record-mb")) or _refuse_common(args)
+    if why is not None:
+        raise CleanerError(why)
+    args.field = args.field if args.field is not None else "text"
+    args.max_record_mb = args.max_record_mb if args.max_record_mb is not None else DEFAULT_MAX_RECORD_MB
     limit = _jsonl_limits(args)
     _cleaner(args)  # check the packs once before any worker starts
     skipped = corpus.Skipped()
@@ -242,9 +344,10 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
         extra = _corpus_chrome(args, corpus.jsonl_documents(args.input, args.field, args.split_docs,
                                                             corpus.Skipped(), limit),
                                args.input, corpus.Skipped())
+    page = _new_page(args)
     settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
                               on_error=args.on_error, cleaner_options=_options(args, extra),
-                              html_field=args.html_field, max_record_bytes=limit)
+                              html_field=args.html_field, max_record_bytes=limit, keep_results=page is not None)
     name = "<stdin>" if args.input == "-" else args.input
     size = streams.input_size(args.input)
     if size is not None and streams.compression(args.input):
@@ -253,16 +356,49 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     stream = streams.open_input(args.input)
     try:
         with streams.AtomicOutput(args.output) as out:
-            summary = jsonl.run(stream, out, settings, workers=_workers(args), name=name, progress=progress)
+            summary = jsonl.run(stream, out, settings, workers=_workers(args), name=name, progress=progress,
+                                report=page)
+    except BrokenPipeError:
+        raise  # stdout's reader went away: see _main
     except (EOFError, OSError) as exc:
         raise InputError(f"{name}: cannot read: {exc}") from None
     finally:
         stream.close()
+    if page is not None:
+        _write_page(args, page)
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
+        for line in summary.rule_lines():
+            print(line, file=sys.stderr)
     for line in summary.warning_lines():  # even with --quiet: a rule skipped is worth a line
         print(line, file=sys.stderr)
     return EXIT_OK
+
+
+def _new_page(args: argparse.Namespace):
+    """The CorpusReport that --report fills during the run, or None; the path is checked
+    first, so a run is not wasted on a report that cannot be written."""
+    if getattr(args, "report", None) is None:
+        return None
+    from cleaner.corpus_report import CorpusReport
+
+    target = Path(args.report)
+    if target.is_dir():
+        raise InputError(f"{args.report}: is a directory, cannot write the report there")
+    if not target.parent.is_dir():
+        raise InputError(f"{args.report}: cannot write: no such directory {target.parent}")
+    return CorpusReport()
+
+
+def _write_page(args: argparse.Namespace, page) -> None:
+    from cleaner.fileio import write_atomic
+
+    inputs = getattr(args, "paths", None) or [getattr(args, "input", "-")]
+    html = page.render(f"cleaner report: {' '.join(inputs)}")
+    try:
+        write_atomic(Path(args.report), html.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{args.report}: cannot write: {exc.strerror or exc}") from None
 
 
 def _read_input(path: str, html_by_name: bool) -> bytes:
@@ -285,20 +421,71 @@ def _read_input(path: str, html_by_name: bool) -> bytes:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
+
+    why = _refuse_clean(args)
+    if why is not None:
+        raise CleanerError(why)
+    args.field = args.field if args.field is not None else "text"
+    args.on_error = args.on_error or "fail"
+    args.max_record_mb = args.max_record_mb if args.max_record_mb is not None else DEFAULT_MAX_RECORD_MB
+    args.format = args.format or "text"
+    inputs = args.inputs or ["-"]
     if args.jsonl:
+        args.input, args.output = inputs[0], args.output or "-"
         return cmd_jsonl(args)
+    cleaner = _cleaner(args)
+    if args.output_dir is None:
+        return _clean_one(args, cleaner, inputs[0], args.output or "-")
+    status = EXIT_OK
+    for source, target in _output_paths(inputs, args.output_dir):
+        try:
+            _clean_one(args, cleaner, source, target)
+        except CleanerError as exc:  # one line for this input; the others are still cleaned
+            print(f"cleaner: {exc}", file=sys.stderr)
+            status = EXIT_ERROR
+    return status
+
+
+def _output_paths(inputs: Sequence[str], directory: str) -> list[tuple[str, str]]:
+    """(input, output) pairs for --output-dir: each output under its input's name. Refused
+    before anything is written: two inputs of the same name, an output that is its input."""
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{directory}: not a directory (--output-dir)")
+    pairs: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for source in inputs:
+        name = Path(source).name
+        if name in seen:
+            raise CleanerError(f"{seen[name]} and {source} would both be written to {out / name}; "
+                               "clean them into different directories")
+        seen[name] = source
+        target = out / name
+        if target.exists() and os.path.realpath(target) == os.path.realpath(source):
+            raise CleanerError(f"{source}: its output {target} would replace it; choose another "
+                               "--output-dir (or 'cleaner fix' to clean in place)")
+        pairs.append((source, str(target)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot create: {exc.strerror or exc}") from None
+    return pairs
+
+
+def _clean_one(args: argparse.Namespace, cleaner, source: str, target: str) -> int:
+    """Clean one text or HTML input into `target` ("-": stdout)."""
     from cleaner import report
     from cleaner.fileio import decode, encode
     from cleaner.html import is_html_name, looks_like_html
 
-    cleaner = _cleaner(args)
-    name = "<stdin>" if args.input == "-" else args.input
-    by_name = args.html is None and args.input != "-" and is_html_name(args.input)
-    raw = _read_input(args.input, by_name or bool(args.html))
+    name = "<stdin>" if source == "-" else source
+    by_name = args.html is None and source != "-" and is_html_name(source)
+    raw = _read_input(source, by_name or bool(args.html))
     html = args.html if args.html is not None else (
         by_name or looks_like_html(raw[:4096].decode("utf-8", errors="replace")))
     if html:
-        return _clean_html(args, cleaner, raw, name)
+        return _clean_html(args, cleaner, raw, name, target)
     src = decode(raw, name, invalid=args.invalid_utf8)
     if src.replaced:
         print(f"cleaner: {name}: replaced {src.replaced} invalid UTF-8 sequence(s) with U+FFFD", file=sys.stderr)
@@ -307,7 +494,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     result = cleaner.clean(src.text)
     side = _side(args, lambda: report.as_json(result, name), lambda: report.explain(result, name),
                  lambda: report.diff(src.text, result.text, name))
-    return _emit(args, result.warnings, encode(result.text, bom=src.bom), side)
+    return _emit(target, result.warnings, encode(result.text, bom=src.bom), side)
 
 
 def _side(args: argparse.Namespace, as_json, explain, diff) -> str | None:
@@ -321,7 +508,7 @@ def _side(args: argparse.Namespace, as_json, explain, diff) -> str | None:
     return None
 
 
-def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int:
+def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str, target: str) -> int:
     from cleaner import report
     from cleaner.fileio import encode
     from cleaner.html import HtmlCleaner, decode_html
@@ -334,35 +521,51 @@ def _clean_html(args: argparse.Namespace, cleaner, raw: bytes, name: str) -> int
     res = HtmlCleaner(cleaner).clean(markup)
     side = _side(args, lambda: report.html_as_json(res, name), lambda: report.html_explain(res, name),
                  lambda: report.diff(res.extracted_text, res.text, name))
-    return _emit(args, res.result.warnings, encode(res.text), side)
+    return _emit(target, res.result.warnings, encode(res.text), side)
 
 
-def _emit(args: argparse.Namespace, warnings, data: bytes, side: str | None) -> int:
+def _emit(target: str, warnings, data: bytes, side: str | None) -> int:
     """Write the cleaned bytes (atomically to a file, into a device or FIFO, or to stdout)
     and any report."""
     from cleaner.fileio import write_output
 
     for w in warnings:
         print(f"cleaner: warning: {w}", file=sys.stderr)
-    if args.output != "-":
-        out = Path(args.output)
+    if target != "-":
+        out = Path(target)
         if out.is_dir():
-            raise InputError(f"{args.output}: is a directory, cannot write the output there")
+            raise InputError(f"{target}: is a directory, cannot write the output there")
         try:
             write_output(out, data)
+        except BrokenPipeError:
+            raise  # a FIFO whose reader went away: see _main
         except OSError as exc:
-            raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+            raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     if side is not None:
-        sys.stdout.write(side)
-    elif args.output == "-":
-        sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+        write_stdout(side.encode(sys.stdout.encoding or "utf-8", errors=sys.stdout.errors or "strict"))
+    elif target == "-":
+        write_stdout(data)
     return EXIT_OK
+
+
+def write_stdout(data: bytes) -> None:
+    """Write all of `data` to stdout. A buffered write that the reader cuts short (`| head`)
+    returns the bytes it got through instead of raising; writing the rest raises
+    BrokenPipeError, so the run ends as `cat` does (see _main) rather than with exit 0."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    view = memoryview(data)
+    while view:
+        view = view[out.write(view):]
+    out.flush()
 
 
 def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
     from cleaner import batch
 
+    why = _refuse_batch(args)
+    if why is not None:
+        raise CleanerError(why)
     extra: list[tuple[str, str]] = []
     if args.corpus_chrome:
         from cleaner import corpus
@@ -373,8 +576,16 @@ def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
                                " ".join(args.paths), skipped)
     policy = batch.WritePolicy(**{k: getattr(args, k, False) for k in
                                   ("follow_symlinks_out", "break_hardlinks", "force_readonly", "allow_empty")})
+    review = batch.Review(diff=args.diff, as_json=args.format == "json", statistics=args.statistics,
+                          quiet=args.quiet)
+    page = _new_page(args)
     rep = batch.run(args.paths, _cleaner(args, extra), write=write, pattern=args.glob, invalid=args.invalid_utf8,
-                    workers=_workers(args), options=_options(args, extra), policy=policy)
+                    workers=_workers(args), options=_options(args, extra), policy=policy, review=review,
+                    page=page)
+    if page is not None:
+        _write_page(args, page)
+    if args.exit_zero and rep.exit_code == EXIT_CHANGED:
+        return EXIT_OK
     return rep.exit_code
 
 
@@ -401,6 +612,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reader_gone() -> int:
+    """stdout's reader went away (`cleaner ... | head`): end quietly, as `cat` does. What is
+    still buffered for stdout is dropped (stdout now writes to /dev/null), so Python's exit
+    does not report the broken pipe once more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     return _main(parser().parse_args(argv))
 
@@ -415,16 +639,17 @@ def _main(args: argparse.Namespace) -> int:
             return cmd_learn(args)
         if args.command == "report":
             from cleaner import report_command
+            why = _refuse_jsonl_only(args, ("--field", "--split-docs"))
+            if why is not None:
+                raise CleanerError(why)
+            args.field = args.field if args.field is not None else "text"
             return report_command.run(args, _cleaner(args))
         return cmd_rules(args)
     except CleanerError as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return EXIT_ERROR
+        return _reader_gone()
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130

@@ -17,13 +17,14 @@ not as Python reads them (`Infinity`, which is not JSON).
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 import secrets
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from typing import BinaryIO, Iterator, TextIO
 
 from cleaner.errors import InputError
@@ -57,6 +58,7 @@ class Settings:
     cleaner_options: dict = dc_field(default_factory=dict)
     html_field: str | None = None  # read an HTML page from here, write the text into `field`
     max_record_bytes: int = DEFAULT_MAX_RECORD_MB << 20
+    keep_results: bool = False  # send each document's CleanResult back (for the HTML report)
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Outcome:
     changed: bool = False
     warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
     warned: int = 0  # documents with at least one warning
+    rules: Counter = dc_field(default_factory=Counter)  # removed lines with text per rule id
+    results: list[tuple[int | None, CleanResult]] = dc_field(default_factory=list)  # (k-th document, result)
 
 
 class _Number(str):
@@ -148,12 +152,16 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | No
         return _process_html(cleaner, settings, line_no, raw, record, value)
     cleaned, results = clean_field(cleaner, value, settings.split_docs)
     removed: Counter = Counter()
+    rules: Counter = Counter()
     for _, r in results:
         removed.update(r.families())
+        rules.update(r.counts())
     warnings, warned = _warnings(r for _, r in results)
+    kept = _kept_results(settings, results)
     changed = cleaned != value
     if not changed and settings.explain_field is None:
-        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed, warnings=warnings, warned=warned)
+        return Outcome(line_no, raw if raw.endswith(b"\n") else raw + b"\n", removed=removed, warnings=warnings,
+                       warned=warned, rules=rules, results=kept)
     record[settings.field] = cleaned
     if settings.explain_field is not None:
         record[settings.explain_field] = [
@@ -165,7 +173,18 @@ def _process(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes | No
         out = dumps(record)
     except UnicodeEncodeError as exc:
         return _unencodable(settings, line_no, raw, exc)
-    return Outcome(line_no, out, removed=removed, changed=changed, warnings=warnings, warned=warned)
+    return Outcome(line_no, out, removed=removed, changed=changed, warnings=warnings, warned=warned,
+                   rules=rules, results=kept)
+
+
+def _kept_results(settings: Settings, results: list[tuple[int, CleanResult]]) -> list[tuple[int | None, CleanResult]]:
+    """The results the HTML report needs (none unless asked): the k-th document's number
+    only when the field held several. A blank document is none (as for `cleaner report`);
+    the cleaned text, which the report does not read, is left out of what is sent back."""
+    if not settings.keep_results:
+        return []
+    several = len(results) > 1
+    return [(k if several else None, replace(r, text="")) for k, r in results if r.changed or r.text.strip()]
 
 
 def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes, record: dict,
@@ -188,7 +207,8 @@ def _process_html(cleaner: Cleaner, settings: Settings, line_no: int, raw: bytes
     except UnicodeEncodeError as exc:
         return _unencodable(settings, line_no, raw, exc)
     warnings, warned = _warnings([res.result])
-    return Outcome(line_no, out, removed=removed, changed=True, warnings=warnings, warned=warned)
+    return Outcome(line_no, out, removed=removed, changed=True, warnings=warnings, warned=warned,
+                   rules=res.result.counts(), results=_kept_results(settings, [(0, res.result)]))
 
 
 def _unencodable(settings: Settings, line_no: int, raw: bytes, exc: UnicodeEncodeError) -> Outcome:
@@ -242,6 +262,8 @@ class BatchResult:
     errors: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, message), in order
     warnings: Counter = dc_field(default_factory=Counter)
     warned: int = 0
+    rules: Counter = dc_field(default_factory=Counter)
+    documents: list[tuple[int, int | None, CleanResult]] = dc_field(default_factory=list)  # (line, k, result)
 
 
 def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
@@ -257,6 +279,8 @@ def _process_batch(batch: list[tuple[int, bytes]]) -> BatchResult:
         result.records += 1
         result.changed += o.changed
         result.removed.update(o.removed)
+        result.rules.update(o.rules)
+        result.documents.extend((o.line, k, r) for k, r in o.results)
         result.warnings.update(o.warnings)
         result.warned += o.warned
         result.bytes_in += o.size_in
@@ -293,10 +317,11 @@ class Summary:
     records: int = 0
     changed: int = 0
     errors: int = 0
-    removed: Counter = dc_field(default_factory=Counter)
+    removed: Counter = dc_field(default_factory=Counter)  # removed lines with text per family
     bytes_in: int = 0
     warnings: Counter = dc_field(default_factory=Counter)  # warning -> documents it was given for
     warned: int = 0  # documents with at least one warning
+    rules: Counter = dc_field(default_factory=Counter)  # removed lines with text per rule id
     started: float = dc_field(default_factory=time.monotonic)
 
     def line(self) -> str:
@@ -307,11 +332,29 @@ class Summary:
                 f"removed lines: {sum(self.removed.values())}" + (f" ({fams})" if fams else "")
                 + warned + f"; {took:.1f}s, {self.bytes_in / 1e6 / took if took else 0:.1f} MB/s")
 
+    def rule_lines(self) -> list[str]:
+        """The removed lines per rule id, the most first, one line each (under the summary)."""
+        return [f"cleaner:   {n:9,d}  {rule}" for rule, n in sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))]
+
     def warning_lines(self) -> list[str]:
         """One line per warning (a rule that timed out names the rule) with the number of
         documents it was given for, the most frequent first."""
         return [f"cleaner: warning: {n} document{'s' if n != 1 else ''}: {w}"
                 for w, n in sorted(self.warnings.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _write_all(out: BinaryIO):
+    """out.write, or for a buffered file (stdout) a loop that writes all: a buffered write that
+    the reader cuts short (`| head`) returns what got through; writing the rest raises
+    BrokenPipeError. (A compressor's write returns compressed bytes, so it is left as it is.)"""
+    if not isinstance(out, io.BufferedWriter):
+        return out.write
+
+    def write(data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[out.write(view):]
+    return write
 
 
 class Progress:
@@ -338,13 +381,16 @@ class Progress:
 
 
 def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, name: str,
-        progress: Progress, total_bytes: int | None = None) -> Summary:
+        progress: Progress, total_bytes: int | None = None, report=None) -> Summary:
     """Clean every record of `stream` into `out`; raises InputError on a bad record with
-    on_error="fail" (the caller then leaves the output file as it was)."""
+    on_error="fail" (the caller then leaves the output file as it was). With `report` (a
+    CorpusReport; `settings.keep_results` must be set) each document is added to it here, in
+    input order whatever the number of workers, so its samples are the same for any N."""
     s = Summary()
+    write = _write_all(out)
     for b in ordered_map(_process_batch, batches(stream, settings, name), workers=workers,
                          initializer=_init_worker, initargs=(settings,)):
-        out.write(b.data)
+        write(b.data)
         for line, error in b.errors:
             s.errors += 1
             if settings.on_error == "fail":
@@ -354,6 +400,10 @@ def run(stream: BinaryIO, out: BinaryIO, settings: Settings, *, workers: int, na
         s.records += b.records
         s.changed += b.changed
         s.removed.update(b.removed)
+        s.rules.update(b.rules)
+        if report is not None:
+            for line, k, result in b.documents:
+                report.add(f"{name}:{line}" + (f"#{k}" if k is not None else ""), result)
         s.warnings.update(b.warnings)
         s.warned += b.warned
         s.bytes_in += b.bytes_in

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import regex
 
+from cleaner.disabling import check_disabled
 from cleaner.document import Decision, Document, Line, Removal, _native, split_lines
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
@@ -193,6 +194,7 @@ class Cleaner:
             where = [p.source for p in packs if p.name == dup[0]]
             raise RulePackError(where[-1], f"pack name '{dup[0]}' is already used by {where[0]}")
         self.disabled = frozenset(self.disabled)
+        check_disabled(self.disabled, packs, ALL_HEURISTICS)
         if self.site is not None and self.site not in {p.name for p in packs if p.is_site}:
             known = ", ".join(sorted(p.name for p in packs if p.is_site)) or "none"
             raise CleanerError(f"unknown site '{self.site}' (site packs: {known})")

@@ -22,7 +22,7 @@ def add_parser(sub, common: Callable[[argparse.ArgumentParser], None]) -> None:
     p.add_argument("-o", "--output", required=True, help="the report (.html)")
     p.add_argument("--glob", default="*.txt", help="file name pattern inside directories (default *.txt)")
     p.add_argument("--jsonl", action="store_true", help="the inputs are JSONL; clean one field of each record")
-    p.add_argument("--field", default="text", help="the JSONL field (default: text)")
+    p.add_argument("--field", default=None, help="the JSONL field (default: text)")
     p.add_argument("--split-docs", metavar="SEP", help="the field holds several documents joined by SEP")
     p.add_argument("--title", default=None, help="the page's title (default: the inputs)")
     p.add_argument("--quiet", action="store_true", help="no summary line on stderr")

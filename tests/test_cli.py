@@ -62,11 +62,12 @@ def test_fix_rewrites_in_place_and_exits_1_then_0(tmp_path: Path):
     (d / "c.md").write_bytes(SEED.read_bytes())
     r = run_cli("fix", str(tmp_path / "corpus"))
     assert r.returncode == 1, r.stderr
-    assert r.stdout.decode().splitlines() == [f"fixed {d / 'a.txt'} (5 lines removed)"]
+    assert r.stdout.decode().splitlines() == [f"fixed {d / 'a.txt'} (5 lines removed)",
+                                              "2 files checked, 1 changed, 5 lines removed"]
     assert (d / "a.txt").read_bytes() == EXPECTED.read_bytes()
     assert (d / "c.md").read_bytes() == SEED.read_bytes()  # not matched by the default glob
     r2 = run_cli("fix", str(tmp_path / "corpus"))
-    assert r2.returncode == 0 and r2.stdout == b""
+    assert r2.returncode == 0 and r2.stdout == b"2 files checked, 0 changed, 0 lines removed\n"
     r3 = run_cli("fix", "--glob", "*.md", str(tmp_path / "corpus"))
     assert r3.returncode == 1 and (d / "c.md").read_bytes() == EXPECTED.read_bytes()
 
