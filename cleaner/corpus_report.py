@@ -238,7 +238,8 @@ class CorpusReport:
                 f'<rect x="90" y="{y}" width="{width}" height="18" fill="{_colour(family)}">'
                 f"<title>{html.escape(family)}: {chars:,} characters, "
                 f"{self.family_lines[family]:,} lines</title></rect>"
-                f'<text x="{96 + width}" y="{y + 14}">{self.family_lines[family]:,} lines, {chars:,} chars</text>')
+                f'<text x="{96 + width}" y="{y + 14}">{_count(self.family_lines[family], "line")}, '
+                f"{_count(chars, 'char')}</text>")
         return (f'<svg id="family-chart" role="img" aria-label="characters removed by family" '
                 f'width="720" height="{height}">{"".join(bars)}</svg>')
 
@@ -285,7 +286,7 @@ class CorpusReport:
     def _document_section(k: int, v: DocumentView) -> str:
         out = [f'<section class="doc" id="doc-{k}" data-name="{html.escape(v.name)}" '
                f'data-anchor="{_doc_anchor_name(v.name)}"><p><a href="#totals">back to the report</a></p>'
-               f"<h3>{html.escape(v.name)}: {v.removed_lines:,} lines removed</h3>"
+               f"<h3>{html.escape(v.name)}: {_count(v.removed_lines, 'line')} removed</h3>"
                '<ol class="lines">']
         for text, rule, family, reason in v.lines:
             if rule is None:
@@ -310,6 +311,10 @@ def build(results: Iterable[tuple[str, CleanResult]], title: str = "cleaner repo
     for name, result in results:
         report.add(name, result)
     return report.render(title)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _cut(text: str) -> str:
