@@ -553,9 +553,9 @@ class Scanner:
         if self._match is None and self._set is not None:  # the wrapper answers None for none
             wrapped = self._set.Match
             self._match = lambda data: wrapped(data) or []
-        # A line's bytes (newline included) -> the set's answer for it, for lines whose scan
-        # reported the sentinel (see `_matched`).
-        self._memo: dict[bytes, list[int]] = {}
+        # A line's text -> the set's answer for it, for lines whose scan reported the
+        # sentinel (see `_matched`).
+        self._memo: dict[str, list[int]] = {}
 
     @classmethod
     def cached(cls, triggers: Sequence[Trigger]) -> bool:
@@ -587,28 +587,36 @@ class Scanner:
             return None  # matches the empty line, so it could match any line
         return expr
 
-    def _matched(self, pieces: list[bytes]) -> list[list[int]]:
-        """The set's answer for each piece (a line and its newline): from the memo where the
-        same bytes were matched before, else by RE2, in one C-level `map` over the rest.
+    def _matched(self, lines: list[str]) -> list[list[int]]:
+        """The set's answer for each (non-blank) line: from the memo where the same line was
+        matched before, else by RE2, in one C-level `map` over the rest (each new line once);
+        an empty answer for a line that cannot be scanned (see `scannable`).
 
         A call into RE2 costs about half a microsecond whatever the line (google-re2's binding
         and the set's set-up; the automaton's walk over a line is a fraction of that), and
         chrome repeats: a third of the non-blank lines of the distinct bench documents
         (37.7%: share prompts, section labels, credits, copies) were already seen in the same
-        process. An answer depends only on the bytes, so a remembered one is the answer; one
-        without the sentinel (RE2 gave up) is not remembered. The memo holds at most
+        process. An answer depends only on the line (its bytes are a function of its text),
+        so a remembered one is the answer; one without the sentinel (RE2 gave up) is not
+        remembered. The memo is keyed by the line's text, not its bytes: only new lines are
+        encoded, and the text's hash, computed here, is kept by the string for the
+        heuristics' own caches, which look up the same lines. The memo holds at most
         MEMO_LINES lines, and is emptied when full (amortised, and no order kept per line); a
         document of more new lines than that is not remembered.
-        Every step is a C-level call over the lines (no Python per line): on the bench
-        documents' first pass in a fresh process (a quarter of the calls saved), the scan costs
-        5-13% more than without the memo (hashing, the dicts, and the DFA, which RE2 builds
-        lazily, dominates that pass); on a second pass it costs half."""
+        Every step is a C-level call over the lines (no Python per line)."""
         memo = self._memo
-        founds: list[Any] = list(map(memo.get, pieces))  # a remembered answer is never empty
-        missed = list(compress(pieces, map(_is_none, founds)))
-        if missed:
-            answers = dict(zip(missed, map(self._match, missed)))
-            founds = list(map(answers.get, pieces, founds))
+        founds: list[Any] = list(map(memo.get, lines))  # a remembered answer is never empty
+        if not all(founds):
+            new = list(dict.fromkeys(compress(lines, map(_is_none, founds))))
+            data, control = encode(new, self.mapped)
+            if control:  # rare: lines the scan cannot stand for are matched as empty lines
+                data, _ = encode([t if scannable(t) else "" for t in new], self.mapped)
+            # one piece per new line, its newline (the sentinel) kept; bytes split on \n and
+            # \r only, and a line with either was emptied above
+            answers = dict(zip(new, map(self._match, (data + _SENTINEL).splitlines(True))))
+            if control:
+                answers.update((t, _UNSCANNABLE) for t in new if not scannable(t))
+            founds = list(map(answers.get, lines, founds))
             if len(memo) + len(answers) > MEMO_LINES:
                 memo.clear()
             sentinel = self._sentinel
@@ -616,8 +624,8 @@ class Scanner:
                 pass  # a document of more new lines than the memo holds: nothing remembered
             elif all(map(contains, answers.values(), repeat(sentinel))):
                 memo.update(answers)
-            else:  # rare: RE2 gave up on some line
-                memo.update((p, f) for p, f in answers.items() if sentinel in f)
+            else:  # rare: RE2 gave up on some line, or some line cannot be scanned
+                memo.update((t, f) for t, f in answers.items() if sentinel in f)
         return founds
 
     def scan(self, texts: Sequence[str]) -> "Hits":
@@ -627,23 +635,19 @@ class Scanner:
         matched: dict[int, set[int]] = {}
         at = list(compress(range(len(texts)), texts))  # the non-blank lines
         kept = list(compress(texts, texts)) if len(at) < len(texts) else list(texts)
-        data, control = encode(kept, self.mapped)
         others: frozenset[int] = frozenset()
-        if control:  # rare: set those lines aside
-            others = frozenset(at[j] for j, t in enumerate(kept) if not scannable(t))
-            kept = [t if scannable(t) else "" for t in kept]
-            data, _ = encode(kept, self.mapped)
-        if self._set is not None and kept:
-            # one piece per kept line, its newline (the sentinel) kept; bytes split on \n and
-            # \r only, and a line with \r was emptied above
-            founds = self._matched((data + _SENTINEL).splitlines(True))
+        if self._set is None:
+            if kept and encode(kept, self.mapped)[1]:  # rare: lines with control characters
+                others = frozenset(at[j] for j, t in enumerate(kept) if not scannable(t))
+        elif kept:
+            founds = self._matched(kept)
             ids, sentinel, failed = self._ids, self._sentinel, []
-            # the lines some trigger may match, or that RE2 gave up on: every other answer is
-            # the sentinel alone (told apart at C level)
+            # the lines some trigger may match, that RE2 gave up on, or that cannot be scanned:
+            # every other answer is the sentinel alone (told apart at C level)
             for j in list(compress(count(), map(ne, map(len, founds), repeat(1)))):
                 found, i = founds[j], at[j]
                 if sentinel not in found:
-                    failed.append(i)  # RE2 gave up on this line: every trigger may match it
+                    failed.append(i)  # not scanned, or RE2 gave up: every trigger may match it
                     continue
                 for k in found:
                     if k != sentinel:
@@ -652,7 +656,7 @@ class Scanner:
                         else:
                             matched[ids[k]] = {i}
             if failed:
-                others = others | frozenset(failed)
+                others = frozenset(failed)
         return Hits(matched, self.compiled_ids, self.size, others)
 
 
@@ -664,6 +668,9 @@ MEMO_LINES = 1 << 15
 
 
 _is_none = partial(is_, None)  # C-level, so asked of every line at no Python call's cost
+# The answer for a line that cannot be scanned (see `scannable`): without the sentinel, so
+# the line counts as not scanned, and never remembered.
+_UNSCANNABLE: list[int] = []
 
 
 def _set_of(exprs: Sequence[bytes], options: Any) -> Any:

@@ -27,7 +27,8 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import attrgetter, itemgetter, mul
+from itertools import compress, count, repeat
+from operator import attrgetter, ge, itemgetter, mul
 from importlib import resources
 from typing import Sequence
 
@@ -69,6 +70,9 @@ _GLUED = regex.compile(r"[(\[](?:Photo|Photos|Image|Credit|AP|AFP|Reuters|Getty)
 # are not measured (the regular expressions are most of the scorer's cost). No line the
 # scorer removed on the train and dev splits is prose of even 120 characters.
 PROSE_GATE_CHARS = 120
+# Model.floor's slack under the candidate bounds: the position term `wpos / (n - 1) * k` may
+# round a little past `wpos` (a prefilter; the bounds themselves decide).
+FLOOR_MARGIN = 1e-6
 # Feature cache: one entry per distinct line text, cleared when it grows past this.
 CACHE_MAX = 1 << 16
 
@@ -128,6 +132,12 @@ class Model:
             edge = mid - wpos - sum(max(w[name], 0.0) for name in ("first", "top3", "bottom3"))
             out.append((mid, edge, wpos))
         return out[0], out[1]
+
+    @cached_property
+    def floor(self) -> tuple[float, float]:
+        """Without and with removals: an own weighted sum below this reaches `cut` nowhere
+        (below both bounds, with a margin for the rounding of the position term)."""
+        return tuple(min(mid - wpos, edge) - FLOOR_MARGIN for mid, edge, wpos in self.bounds)  # type: ignore[return-value]
 
     @cached_property
     def cut(self) -> float:
@@ -282,19 +292,23 @@ def context_features(doc: Document, kept: Sequence[int], owns: Sequence[_Own], k
     n = len(kept)
     prev = owns[k - 1] if k > 0 else None
     nxt = owns[k + 1] if k + 1 < n else None
-    dist = BODY_REACH + 1
-    for d in range(1, BODY_REACH + 1):
-        if (k >= d and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
-            dist = d
-            break
+    if prev is not None and prev.prose or nxt is not None and nxt.prose:
+        dist = 1
+    else:
+        dist = BODY_REACH + 1
+        for d in range(2, BODY_REACH + 1):
+            if (k >= d and owns[k - d].prose) or (k + d < n and owns[k + d].prose):
+                dist = d
+                break
     before = after = 0.0
-    removed = doc.removed
-    if removed:
+    if doc.removed:
+        # Between two kept lines with text, a line is blank or removed in this pass: a
+        # removed line with text sits there when any line there has text.
         lines, i = doc.lines, kept[k]
-        lo = kept[k - 1] if k > 0 else -1
+        lo = kept[k - 1] + 1 if k > 0 else 0
         hi = kept[k + 1] if k + 1 < n else len(lines)
-        before = 1.0 if any(j in removed and not lines[j].blank for j in range(lo + 1, i)) else 0.0
-        after = 1.0 if any(j in removed and not lines[j].blank for j in range(i + 1, hi)) else 0.0
+        before = 1.0 if lo < i and any(map(_TEXT, lines[lo:i])) else 0.0
+        after = 1.0 if i + 1 < hi and any(map(_TEXT, lines[i + 1:hi])) else 0.0
     return (
         1.0 if k == 0 else 0.0,
         1.0 if k < 3 else 0.0,
@@ -334,17 +348,22 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
         return kept, [], []
     lines = doc.lines
     owns = list(map(_own_cache.get, map(_TEXT, map(lines.__getitem__, kept))))
-    if None in owns:
+    if not all(owns):  # (an _Own is true; a miss is None)
         for k, o in enumerate(owns):
             if o is None:
                 owns[k] = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
     if every:
         return kept, owns, [k for k in range(n) if owns[k].x is not None and len(lines[kept[k]].stripped) <= MAX_CHARS]
-    mid, edge, wpos = m.bounds[bool(doc.removed)]
+    removals = bool(doc.removed)
+    # Most lines (prose: minus infinity) are below the lowest bound anywhere: set aside in C.
+    maybe = list(compress(count(), map(ge, map(_PARTIAL, owns), repeat(m.floor[removals]))))
+    if not maybe:
+        return kept, owns, maybe
+    mid, edge, wpos = m.bounds[removals]
     # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
     step = wpos / (n - 1) if n > 1 else 0.0
-    chosen = [k for k, p in enumerate(map(_PARTIAL, owns))
-              if p + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))]
+    chosen = [k for k in maybe
+              if (p := owns[k].partial) + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))]
     return kept, owns, chosen
 
 
