@@ -29,6 +29,11 @@ class Skipped:
 
 
 def file_documents(paths: Sequence[str], pattern: str, skipped: Skipped) -> Iterator[str]:
+    return (text for _, text in named_file_documents(paths, pattern, skipped))
+
+
+def named_file_documents(paths: Sequence[str], pattern: str, skipped: Skipped) -> Iterator[tuple[str, str]]:
+    """(the file's path, its text) of each readable file with text under the paths."""
     for path in iter_files(paths, pattern):
         try:
             text = decode(read_regular(path), str(path)).text
@@ -36,17 +41,26 @@ def file_documents(paths: Sequence[str], pattern: str, skipped: Skipped) -> Iter
             skipped.add(str(exc))
             continue
         if text.strip():
-            yield text
+            yield str(path), text
 
 
 def jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped: Skipped,
                     max_record_bytes: int | None = None) -> Iterator[str]:
-    from cleaner import jsonl, streams
-
     if path == "-":
         raise InputError("reading the corpus twice needs a file, not standard input")
+    return (text for _, text in named_jsonl_documents(path, field_name, split_docs, skipped, max_record_bytes))
+
+
+def named_jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped: Skipped,
+                          max_record_bytes: int | None = None) -> Iterator[tuple[str, str]]:
+    """(path:line, or path:line#k for the k-th of several documents, text) of each record's
+    field; "-" reads standard input."""
+    import sys
+
+    from cleaner import jsonl, streams
+
     limit = jsonl.DEFAULT_MAX_RECORD_MB << 20 if max_record_bytes is None else max_record_bytes
-    stream = streams.open_input(path)
+    stream = sys.stdin.buffer if path == "-" else streams.open_input(path)
     try:
         for line_no, raw in streams.lines(stream, limit):
             if raw is None:
@@ -63,10 +77,12 @@ def jsonl_documents(path: str, field_name: str, split_docs: str | None, skipped:
             if not isinstance(value, str):
                 skipped.add(f"{path}:{line_no}: no string field '{field_name}'")
                 continue
-            for doc in (value.split(split_docs) if split_docs is not None else [value]):
+            parts = value.split(split_docs) if split_docs is not None else [value]
+            for k, doc in enumerate(parts):
                 if doc.strip():
-                    yield doc
+                    yield (f"{path}:{line_no}" + (f"#{k}" if len(parts) > 1 else "")), doc
     except (EOFError, OSError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     finally:
-        stream.close()
+        if path != "-":
+            stream.close()

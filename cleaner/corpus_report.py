@@ -144,41 +144,33 @@ class CorpusReport:
     def _offer_example(self, tally: RuleTally, doc: str, line: int, decisions: Sequence) -> None:
         """Reservoir sampling: each removed line of the rule is equally likely to be shown."""
         tally.seen += 1
-        k = self.examples_per_rule
-        slot = len(tally.examples) if len(tally.examples) < k else self._rng.randrange(tally.seen)
-        if slot >= k:
+        slot = self._draw(len(tally.examples), tally.seen, self.examples_per_rule)
+        if slot is None:
             return
         i = line - 1  # decisions are numbered from 1
         before = decisions[i - 1].text if i > 0 else ""
         after = decisions[i + 1].text if i + 1 < len(decisions) else ""
-        example = (doc, line, _cut(before), _cut(decisions[i].text), _cut(after))
-        if slot == len(tally.examples):
-            tally.examples.append(example)
-        else:
-            tally.examples[slot] = example
+        _put(tally.examples, slot, (doc, line, _cut(before), _cut(decisions[i].text), _cut(after)))
 
     def _offer_sample(self, name: str, result: CleanResult, removed_lines: int, removed_chars: int,
                       chars: int, rules: frozenset[str]) -> None:
         self._offered += 1
-        k = self.sampled_documents
-        slot = len(self._sample) if len(self._sample) < k else self._rng.randrange(self._offered)
-        if slot < k:
-            view = self._view(name, result, removed_lines, removed_chars, chars, rules)
-            if slot == len(self._sample):
-                self._sample.append(view)
-            else:
-                self._sample[slot] = view
+        slot = self._draw(len(self._sample), self._offered, self.sampled_documents)
+        if slot is not None:
+            _put(self._sample, slot, self._view(name, result, removed_lines, removed_chars, chars, rules))
 
     def _offer_view(self, view: DocumentView) -> None:
         """A document pushed out of the top list joins the uniform sample's draw."""
         self._offered += 1
-        k = self.sampled_documents
-        slot = len(self._sample) if len(self._sample) < k else self._rng.randrange(self._offered)
-        if slot < k:
-            if slot == len(self._sample):
-                self._sample.append(view)
-            else:
-                self._sample[slot] = view
+        slot = self._draw(len(self._sample), self._offered, self.sampled_documents)
+        if slot is not None:
+            _put(self._sample, slot, view)
+
+    def _draw(self, filled: int, seen: int, size: int) -> int | None:
+        """Reservoir sampling's step: the slot the seen-th item takes in a reservoir of `size`
+        holding `filled` items, or None when it is not kept."""
+        slot = filled if filled < size else self._rng.randrange(seen)
+        return slot if slot < size else None
 
     def _view(self, name: str, result: CleanResult, removed_lines: int, removed_chars: int,
               chars: int, rules: frozenset[str]) -> DocumentView:
@@ -311,6 +303,13 @@ def build(results: Iterable[tuple[str, CleanResult]], title: str = "cleaner repo
     for name, result in results:
         report.add(name, result)
     return report.render(title)
+
+
+def _put(items: list, slot: int, item) -> None:
+    if slot == len(items):
+        items.append(item)
+    else:
+        items[slot] = item
 
 
 def _count(n: int, noun: str) -> str:
