@@ -60,6 +60,9 @@ OUTSIDE_MIN_CHROME = 3
 TITLE_LOOKBACK = 8
 TITLE_MIN_WORDS = 3
 TITLE_MAX_CHARS = 200
+# A CJK headline has no spaces to count words by: it is title-shaped at this many characters
+# (about three words' worth: a Chinese or Japanese word is one to three characters).
+TITLE_MIN_CJK_CHARS = 6
 # Inside the span, this many chrome-shaped lines in a row are a list of links.
 RUN_MIN_LINES = 4
 
@@ -201,13 +204,20 @@ def best_span(weights: list[int]) -> tuple[int, int]:
     return start, end
 
 
+def _title_shaped(f: Features, text: str) -> bool:
+    """Long enough to be a headline, not too long, and not ending as a sentence or a label."""
+    if f.chars > TITLE_MAX_CHARS or text.endswith((".", ":", ",", "。", "：", "，")):
+        return False
+    return f.chars >= TITLE_MIN_CJK_CHARS if f.cjk else f.words >= TITLE_MIN_WORDS
+
+
 def _title_index(lay: Layout, doc: Document) -> int | None:
     """The headline: the longest title-shaped line shortly above the body (nearer wins ties)."""
     best, best_score = None, 0.0
     lo = max(0, lay.start - TITLE_LOOKBACK)
     for k in range(lay.start - 1, lo - 1, -1):
         f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
-        if f.words < TITLE_MIN_WORDS or f.chars > TITLE_MAX_CHARS or text.endswith((".", ":", ",")):
+        if not _title_shaped(f, text):
             continue
         if f.words < 8 and _is_dated(text):
             continue
