@@ -41,6 +41,17 @@ def test_one_sites_strings_are_in_its_pack_not_the_general_one(site, line):
     assert not [d.rule for d in only_general.removed if d.text == line and d.rule.startswith("general/")]
 
 
+@pytest.mark.parametrize("label", ["Image caption", "image caption", "Media caption", "media caption"])
+def test_a_bbc_page_is_recognised_by_its_caption_label_in_either_case(label):
+    """BBC scrapes write the label capitalised with a space ("Image caption The mayor ...") as
+    well as glued in lower case ("image captionThe mayor ..."); either marks the page as BBC's,
+    and the caption goes with the label."""
+    caption = f"{label} The mayor speaks to reporters outside the town hall"
+    result = clean(f"{caption}\n{P1}\n{P2}\n")
+    assert result.site == "bbc"
+    assert [d.rule for d in result.removed if d.text == caption] == ["bbc/caption-label"]
+
+
 @pytest.mark.parametrize("line, rule", [
     ("Get breaking news and personal-tech reviews delivered right to your inbox.", "general/inbox-prompt"),
     ("936 SHARES Share Tweet", "general/social-words"),
