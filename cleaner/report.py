@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from cleaner.heuristics import LINE_SCORER, Heuristic
+from cleaner.heuristics.spec import PREFIX, specs
 from cleaner.pipeline import Cleaner, CleanResult
 
 # Removed text is shown up to this many characters in --explain (the line number finds the rest).
@@ -129,5 +131,19 @@ def describe(cleaner: Cleaner, rule_id: str) -> str | None:
             return "\n".join(lines) + "\n"
     for h in cleaner.heuristics:
         if h.id == rule_id:
-            return f"{h.id}  (heuristic, family {h.family})\n\n{h.summary.strip()}\n"
+            return describe_heuristic(h)
     return None
+
+
+def describe_heuristic(h: Heuristic) -> str:
+    """A heuristic's documentation: its module's title line above heuristics.toml's what,
+    why, thresholds and example (the line scorer adds its fitted threshold)."""
+    spec = specs().get(h.id.removeprefix(PREFIX))
+    if spec is None:  # a heuristic without a section: its module's docstring
+        return f"{h.id}  (heuristic, family {h.family})\n\n{h.summary.strip()}\n"
+    extra = ""
+    if h.id == LINE_SCORER.id:
+        from cleaner.heuristics.line_scorer import MODEL_FILE, model
+
+        extra = f"threshold = {model().threshold!r}: the model's, fitted with it (cleaner/data/{MODEL_FILE})"
+    return spec.describe((h.summary.strip().splitlines() or [""])[0], extra)

@@ -277,3 +277,69 @@ def test_the_body_span_is_the_running_sum_span():
         assert best_span(weights) == kadane(weights)
 
     same()
+
+
+# --- the heuristics as data (cleaner/heuristics/heuristics.toml) --------------------------------
+
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from cleaner.heuristics import ALL  # noqa: E402
+from cleaner.heuristics.spec import PREFIX, SpecError, parse, specs  # noqa: E402
+from cleaner.report import describe  # noqa: E402
+
+
+@pytest.mark.parametrize("h", ALL, ids=lambda h: h.id)
+def test_each_heuristic_has_its_text_and_its_example_does_what_it_says(h):
+    """Every heuristic's what, why, thresholds and example are data; run on its example
+    document it removes exactly the lines marked '- '."""
+    spec = specs()[h.id.removeprefix(PREFIX)]
+    assert spec.family == h.family and spec.what and spec.why and spec.example
+    text = "".join(line + "\n" for _, line in spec.example)
+    assert ids(h, text) == [k for k, (gone, _) in enumerate(spec.example) if gone]
+
+
+@pytest.mark.parametrize("h", ALL, ids=lambda h: h.id)
+def test_each_threshold_in_the_data_is_the_one_its_heuristic_decides_with(h):
+    module = sys.modules[h.run.__module__]
+    for t in specs()[h.id.removeprefix(PREFIX)].all_thresholds():
+        assert getattr(module, t.name) == t.value, t.name
+
+
+def test_a_changed_threshold_in_the_data_changes_the_decision(monkeypatch):
+    """The data is what decides: with RUN_MIN_LINES raised past the example's run of four,
+    chrome-run keeps the run (the module reads the value the data file gives it)."""
+    from cleaner.heuristics import layout
+
+    spec = specs()["chrome-run"]
+    text = "".join(line + "\n" for _, line in spec.example)
+    assert ids(layout.CHROME_RUN, text)
+    monkeypatch.setattr(layout, "RUN_MIN_LINES", 5)
+    monkeypatch.setattr(layout, "_RUN", layout.regex.compile(f"{layout.CHROME}{{5,}}"))
+    assert not ids(layout.CHROME_RUN, text)
+
+
+def test_rules_show_prints_what_a_heuristic_does_why_its_thresholds_and_an_example():
+    out = describe(Cleaner(), "heuristic/outside-body")
+    assert "before or after the body span" in out and "why:" in out
+    assert "OUTSIDE_MIN_CHROME = 3" in out and "CHROME_COST = 40" in out  # its own, and the classes'
+    assert "  - Home" in out and "  + Library closure approved despite petition" in out
+    run = describe(Cleaner(), "heuristic/chrome-run")
+    assert "RUN_MIN_LINES = 4" in run and "OUTSIDE_MIN_CHROME" not in run
+    scorer = describe(Cleaner(), "heuristic/line-scorer")
+    assert "threshold = 0.8" in scorer and "PROSE_GATE_CHARS = 120" in scorer
+
+
+@pytest.mark.parametrize("text, named", [
+    ('[x]\nwhat = "a"\n', "[x] why"),
+    ('[x]\nwhat = "a"\nwhy = "b"\nthreshold = 1\n', "[x] threshold: unknown key"),
+    ('[x]\nwhat = "a"\nwhy = "b"\n[x.thresholds]\nN = 3\n', "[x] thresholds.N"),
+    ('[x]\nwhat = "a"\nwhy = "b"\n[x.thresholds]\nN = { value = "3", why = "c" }\n', "[x] thresholds.N"),
+    ('[x]\nwhat = "a"\nwhy = "b"\nuses = ["y"]\n', "[x] uses"),
+    ('[x]\nwhat = "a"\nwhy = "b"\nexample = "Home"\n', "[x] example"),
+    ('[x\n', "heuristics.toml"),
+])
+def test_a_broken_data_file_is_an_error_naming_the_section_and_key(text, named):
+    with pytest.raises(SpecError, match=named.replace("[", r"\[").replace("]", r"\]")):
+        parse(text)

@@ -12,12 +12,13 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 
-# Only the last few kept lines are looked at: credits close the story.
-TAIL_LINES = 2
-MAX_CHARS = 300
-# Credits are mostly names: at least this share of their words is capitalised.
-MIN_CAPITALISED = 0.4
+# The thresholds, each with where its number came from: heuristics.toml [credit-tail].
+_T = thresholds("credit-tail")
+TAIL_LINES = _T["TAIL_LINES"]
+MAX_CHARS = _T["MAX_CHARS"]
+MIN_CAPITALISED = _T["MIN_CAPITALISED"]
 
 _BRACKETED = regex.compile(r"^[(\[].*[)\]]\.?$")
 _CREDIT_WORD = regex.compile(r"\b(?:by|with|from|via|reporting|writing|editing|contributed|compiled|agencies|wires?)\b", regex.I)

@@ -16,18 +16,15 @@ import regex
 
 from cleaner.document import Document, Line, Removal, _native
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 from cleaner.prose import CACHE_MAX_CHARS
 
-# Near-exact and contained repeats must be at least this long (folded characters): shorter
-# lines ("News", "Photo", a one-word subheading) repeat innocently. 40 is about seven words;
-# no body line of the Multi-News dev split shorter than that is a folded repeat of another.
-NEAR_MIN_CHARS = 40
-# Containment is checked against at most this many earlier long lines, which bounds the
-# cost on huge inputs (a news body has a few dozen such lines).
-CONTAIN_MAX_LINES = 400
-# Lines longer than this are compared exactly only (folding copies the text).
-FOLD_MAX_CHARS = 100_000
+# The thresholds, each with where its number came from: heuristics.toml [second-copy].
+_T = thresholds("second-copy")
+NEAR_MIN_CHARS = _T["NEAR_MIN_CHARS"]
+CONTAIN_MAX_LINES = _T["CONTAIN_MAX_LINES"]
+FOLD_MAX_CHARS = _T["FOLD_MAX_CHARS"]
 
 # Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
 # than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key, so it is not folded.

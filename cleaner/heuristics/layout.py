@@ -24,6 +24,7 @@ import regex
 
 from cleaner.document import Document, Removal, _native
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 from cleaner.native import remember
 from cleaner.prose import CACHE_MAX_CHARS, Features, Profile, features
 
@@ -31,46 +32,25 @@ native_classify = _native.classify if _native is not None else None
 native_span = _native.span if _native is not None else None
 _dated: dict[str, bool] = {}  # does a short line hold a date (across documents, bounded)
 
-# --- first pass: line classes ---------------------------------------------------------------
-# Prose: at least this many words with at least this share of stopwords. jusText's defaults
-# are 0.30 stopword density for good paragraphs; single lines of news prose in the dev splits
-# sit mostly above 0.25, and menus and headlines below 0.15.
-PROSE_MIN_WORDS = 10
-PROSE_MIN_STOPWORDS = 0.2
-# CJK text has no spaces: a line of at least this many characters ending in punctuation.
-PROSE_MIN_CJK_CHARS = 40
-# Chrome-shaped: at most this many words, no sentence end, and stopwords below this share.
-CHROME_MAX_WORDS = 6
-CHROME_MAX_STOPWORDS = 0.15
-# A short line with a date or time in it is a stamp, chrome-shaped whatever its stopwords.
-DATE_MAX_WORDS = 8
-
-# --- second pass: the body span ---------------------------------------------------------------
-# Score per line: prose counts its characters; a chrome-shaped line costs CHROME_COST, a
-# neutral one NEUTRAL_COST (lines removed by rules are already gone). Fitted on the dev
-# splits: a menu of 10 links (cost 400) outweighs a 300-character paragraph of footer prose,
-# while a subheading plus an ad marker between two paragraphs does not break the body.
-CHROME_COST = 40
-NEUTRAL_COST = 8
-# The lines outside the span are dropped only when they hold at least this many chrome-shaped
-# lines (a page's menus, footers); a Multi-News document has a headline, perhaps a standfirst
-# and a caption before its body, and is left alone.
-OUTSIDE_MIN_CHROME = 3
-# The headline is the best title-shaped line among this many non-blank lines above the body.
-TITLE_LOOKBACK = 8
-TITLE_MIN_WORDS = 3
-TITLE_MAX_CHARS = 200
-# A CJK headline has no spaces to count words by: it is title-shaped at this many characters
-# (about three words' worth: a Chinese or Japanese word is one to three characters).
-TITLE_MIN_CJK_CHARS = 6
-# Inside the span, this many chrome-shaped lines in a row are a list of links.
-RUN_MIN_LINES = 4
-
-# Two more edges of the classes, from the same fitting: a line of at least this many words
-# with function words is prose without a sentence end (a long run-on paragraph), and a CJK
-# line shorter than this with no sentence end is chrome-shaped.
-PROSE_LONG_WORDS = 25
-CJK_CHROME_MAX_CHARS = 12
+# The thresholds, each with where its number came from, are data: heuristics.toml
+# ([classes], [outside-body], [chrome-run]); `cleaner rules show heuristic/outside-body` prints them.
+_T = thresholds("outside-body") | thresholds("chrome-run")
+PROSE_MIN_WORDS = _T["PROSE_MIN_WORDS"]
+PROSE_MIN_STOPWORDS = _T["PROSE_MIN_STOPWORDS"]
+PROSE_LONG_WORDS = _T["PROSE_LONG_WORDS"]
+PROSE_MIN_CJK_CHARS = _T["PROSE_MIN_CJK_CHARS"]
+CJK_CHROME_MAX_CHARS = _T["CJK_CHROME_MAX_CHARS"]
+CHROME_MAX_WORDS = _T["CHROME_MAX_WORDS"]
+CHROME_MAX_STOPWORDS = _T["CHROME_MAX_STOPWORDS"]
+DATE_MAX_WORDS = _T["DATE_MAX_WORDS"]
+CHROME_COST = _T["CHROME_COST"]
+NEUTRAL_COST = _T["NEUTRAL_COST"]
+OUTSIDE_MIN_CHROME = _T["OUTSIDE_MIN_CHROME"]
+TITLE_LOOKBACK = _T["TITLE_LOOKBACK"]
+TITLE_MIN_WORDS = _T["TITLE_MIN_WORDS"]
+TITLE_MIN_CJK_CHARS = _T["TITLE_MIN_CJK_CHARS"]
+TITLE_MAX_CHARS = _T["TITLE_MAX_CHARS"]
+RUN_MIN_LINES = _T["RUN_MIN_LINES"]
 
 # The classes, one character each: a document's classes are a string, searched and counted
 # by str methods rather than line by line in Python.

@@ -36,6 +36,7 @@ import regex
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 from cleaner.prose import CACHE_MAX_CHARS, Features
 
 try:
@@ -46,30 +47,23 @@ except ModuleNotFoundError:  # Python < 3.11
 MODEL_FILE = "line_scorer.json"
 CUE_FILE = "cue_words.toml"
 
-# Lines longer than this are never scored: a caption, credit or teaser is shorter (the
-# longest chrome line of the train split, a gallery block, is ~800 characters).
-MAX_CHARS = 1000
-# A prose line: what layout.py calls prose (words, stopword share, a sentence end).
-PROSE_MIN_WORDS = 10
-PROSE_MIN_STOPWORDS = 0.2
-PROSE_MIN_CJK_CHARS = 40
-# How far (in kept lines) the distance to the nearest prose line is measured.
-BODY_REACH = 3
-# Short: fewer characters than this (a label, a credit, a button).
-SHORT_CHARS = 50
-# Never removed, whatever the score (body safety; train lines the cross-validated scorer lost):
-# a paragraph of at least VETO_SENTENCES sentences and VETO_CHARS characters (a caption is one
-# or two sentences; a longer line is body, or a caption glued to body, which the labels keep),
-# an embedded tweet ("... — Name (@handle) July 16, 2015"), which the labels keep as a quote,
+# The thresholds, each with where its number came from: heuristics.toml [line-scorer] (a
+# prose line is what layout.py calls prose: the [classes] thresholds).
+_T = thresholds("line-scorer")
+MAX_CHARS = _T["MAX_CHARS"]
+PROSE_MIN_WORDS = _T["PROSE_MIN_WORDS"]
+PROSE_MIN_STOPWORDS = _T["PROSE_MIN_STOPWORDS"]
+PROSE_MIN_CJK_CHARS = _T["PROSE_MIN_CJK_CHARS"]
+BODY_REACH = _T["BODY_REACH"]
+SHORT_CHARS = _T["SHORT_CHARS"]
+VETO_SENTENCES = _T["VETO_SENTENCES"]
+VETO_CHARS = _T["VETO_CHARS"]
+PROSE_GATE_CHARS = _T["PROSE_GATE_CHARS"]
+# Never removed, whatever the score (body safety): besides long paragraphs (VETO_*), an
+# embedded tweet ("... — Name (@handle) July 16, 2015"), which the labels keep as a quote,
 # and a photo credit in brackets with text glued after it (the labels keep glued lines).
-VETO_SENTENCES = 3
-VETO_CHARS = 250
 _TWEET = regex.compile(r"\(@\w{1,15}\) \p{L}+\.? \d{1,2}, \d{4}$")
 _GLUED = regex.compile(r"[(\[](?:Photo|Photos|Image|Credit|AP|AFP|Reuters|Getty)\b[^()\[\]]{0,80}[)\]]\s+\S.{30,}$")
-# A prose line (is_prose) at least this long is body: it is not scored, and its own features
-# are not measured (the regular expressions are most of the scorer's cost). No line the
-# scorer removed on the train and dev splits is prose of even 120 characters.
-PROSE_GATE_CHARS = 120
 # Model.floor's slack under the candidate bounds: the position term `wpos / (n - 1) * k` may
 # round a little past `wpos` (a prefilter; the bounds themselves decide).
 FLOOR_MARGIN = 1e-6

@@ -12,18 +12,15 @@ import regex
 
 from cleaner.document import Document, Removal, _native
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 from cleaner.prose import SAMPLE_CHARS
 
-# A line needs at least this many words: headlines and short shouted quotes stay.
-MIN_WORDS = 15
-# Share of cased letters that are capitals; 0.9 leaves room for "McDONALD" or "iPhone".
-MIN_UPPER_SHARE = 0.9
-
-
-# More than this many lower-case letters within the first LOWER_WINDOW characters: plainly
-# not shouting (the cheap test that settles nearly every line of prose).
-MAX_LOWER = 6
-LOWER_WINDOW = 60
+# The thresholds, each with where its number came from: heuristics.toml [all-caps].
+_T = thresholds("all-caps")
+MIN_WORDS = _T["MIN_WORDS"]
+MIN_UPPER_SHARE = _T["MIN_UPPER_SHARE"]
+MAX_LOWER = _T["MAX_LOWER"]
+LOWER_WINDOW = _T["LOWER_WINDOW"]
 
 _UPPER = regex.compile(r"\p{Lu}")
 _LOWER = regex.compile(r"\p{Ll}")

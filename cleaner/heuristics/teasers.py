@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.spec import thresholds
 from cleaner.prose import Features
 
-# A teaser list has at least this many items; two headline-shaped closing lines are as
-# likely a sign-off and a subheading as a list.
-MIN_ITEMS = 3
-# Longest teaser item, in characters. Headlines and their one-line decks in the seeds and
-# the Multi-News dev split run to ~150 characters; body paragraphs run longer.
-MAX_ITEM_CHARS = 200
-# The paragraph that ends the body: prose at least this long with sentence punctuation.
-# Teaser items that end in a full stop are rarely longer than a short sentence (~80 chars).
-BODY_MIN_CHARS = 80
-
+# The thresholds, each with where its number came from: heuristics.toml [teaser-tail].
+_T = thresholds("teaser-tail")
+MIN_ITEMS = _T["MIN_ITEMS"]
+MAX_ITEM_CHARS = _T["MAX_ITEM_CHARS"]
+BODY_MIN_CHARS = _T["BODY_MIN_CHARS"]
 
 def is_headline_like(f: Features) -> bool:
     """Headline shape: a few words, no closing sentence punctuation, not a long paragraph."""
