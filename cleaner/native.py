@@ -19,18 +19,16 @@ when Unicode or the `regex` module changes.
 from __future__ import annotations
 
 import hashlib
-import os
 import unicodedata
 import zlib
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence, TypeVar
 
 import regex
 
 from cleaner import prose
 from cleaner.prose import Features
-from cleaner.scanner import cache_dir
+from cleaner import cache
 
 try:
     from cleaner import _native
@@ -55,43 +53,32 @@ def compiled() -> bool:
     return _native is not None
 
 
-def _table_path() -> Path | None:
-    d = cache_dir()
-    if d is None:
-        return None
+def _table_name() -> str:
     key = hashlib.sha256(repr((getattr(regex, "__version__", "?"), unicodedata.unidata_version,
                                CLASS_FLAGS)).encode()).hexdigest()[:32]
-    return d / f"classes-{key}.bin"
+    return f"classes-{key}.bin"
 
 
 def cached() -> bool:
     """Is the class table in the cache (so enabling costs nothing to speak of)?"""
-    path = _table_path()
-    return path is not None and path.is_file()
+    return cache.has(_table_name())
 
 
 @lru_cache(maxsize=1)
 def class_table() -> bytes:
     """One byte per code point: the CLASS_FLAGS bits of the classes it belongs to, found by
-    the `regex` module itself (about 0.15 s; then kept in the cache directory of
-    cleaner/scanner.py, keyed by the `regex` and Unicode versions: about 2 ms to load)."""
-    path = _table_path()
-    if path is not None:
+    the `regex` module itself (about 0.15 s; then kept in the cache (cleaner/cache.py),
+    keyed by the `regex` and Unicode versions: about 2 ms to load)."""
+    stored = cache.read(_table_name())
+    if stored is not None:
         try:
-            table = zlib.decompress(path.read_bytes())
+            table = zlib.decompress(stored)
             if len(table) == CODE_POINTS:
                 return table
-        except (OSError, zlib.error):
-            pass  # missing or broken: built afresh
+        except zlib.error:
+            pass  # broken: built afresh
     table = _build_table()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(zlib.compress(table, 9))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # an unwritable cache is no cache
+    cache.write(_table_name(), zlib.compress(table, 9))
     return table
 
 

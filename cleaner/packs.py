@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +29,7 @@ from cleaner.kinds import (
     trigger,
 )
 from cleaner.prefilter import AnchoredSet, anchored_body
-from cleaner.scanner import cache_dir
+from cleaner import cache
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -188,34 +187,24 @@ def _code_digest() -> bytes:
     return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], kinds, redos))).digest()
 
 
-def _validated_path(key: str) -> Path | None:
-    d = cache_dir()
-    return None if d is None else d / f"pack-{key}.json"
+def _validated_name(key: str) -> str:
+    return f"pack-{key}.json"
 
 
 def _known_flags(key: str) -> list[int] | None:
-    path = _validated_path(key)
-    if path is None or not path.is_file():
+    stored = cache.read(_validated_name(key))
+    if stored is None:
         return None
     try:
-        flags = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        flags = json.loads(stored)
+    except ValueError:
         return None  # unreadable: only a miss
     ok = isinstance(flags, list) and all(type(f) is int for f in flags)
     return flags if ok else None
 
 
 def _remember_flags(key: str, flags: list[int]) -> None:
-    path = _validated_path(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(flags))
-        os.replace(tmp, path)  # whole or not at all
-    except OSError:
-        pass
+    cache.write(_validated_name(key), json.dumps(flags).encode())  # whole or not at all
 
 
 def _parse_pack(raw: str, shown: str, patterns: "_Patterns") -> Pack:

@@ -68,7 +68,6 @@ and every rule tries every line, as before.
 from __future__ import annotations
 
 import codecs
-import os
 import string
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -77,7 +76,6 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, compress, count, repeat
 from operator import add, contains, is_, ne
-from pathlib import Path
 from typing import Any, Sequence
 
 import regex
@@ -465,19 +463,8 @@ def scannable(text: str) -> bool:
     return _CONTROL.search(text) is None
 
 
-# --- where the scanner keeps nothing ------------------------------------------------------------
-# RE2 compiles the built-in packs' set in milliseconds, so nothing is cached on disk any more;
-# the cache directory is still where the validated packs are remembered (cleaner/packs.py).
-CACHE_ENV = "CLEANER_CACHE_DIR"
-
-
-def cache_dir() -> Path | None:
-    """$CLEANER_CACHE_DIR, else $XDG_CACHE_HOME/cleaner, else ~/.cache/cleaner; None when
-    $CLEANER_CACHE_DIR is set to the empty string (no cache)."""
-    if CACHE_ENV in os.environ:
-        return Path(os.environ[CACHE_ENV]) if os.environ[CACHE_ENV] else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cleaner"
+# RE2 compiles the built-in packs' set in milliseconds, so the scanner keeps nothing on disk
+# (the one disk cache, cleaner/cache.py, holds the class table and the validated packs).
 
 
 # What each line is scanned with, after it: a newline, which no scanned line holds, matched

@@ -331,8 +331,10 @@ def test_setting_up_the_scanner_is_free_so_it_runs_from_the_first_document():
 
 
 def test_no_cache_directory_when_the_variable_is_empty(monkeypatch):
-    monkeypatch.setenv(scanner.CACHE_ENV, "")
-    assert scanner.cache_dir() is None
+    from cleaner import cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, "")
+    assert cache.cache_dir() is None
     assert Scanner([Trigger("x", False)]).scan(["x", "y"]).found[0] == {0}
 
 
