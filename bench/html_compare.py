@@ -1,6 +1,7 @@
 """Side by side on raw HTML pages: trafilatura alone against cleaner's HTML mode.
 
-    python bench/html_compare.py [--pages ../shared/bench/html-articles/dev-html] [--write docs/html.md]
+    python bench/html_compare.py [--pages /work/shared/bench/html-articles/dev-html] [--write docs/html.md]
+    python bench/html_compare.py --outside bench/data/outside-html [--split tune|held-out|all] [--write docs/html.md]
 
 Each system turns every page into text; the shared scorer (`score.py --pred`) compares the
 texts with the gold bodies. Lines made from HTML are not the lines of the benchmark's `.txt`
@@ -11,6 +12,13 @@ for completeness. Systems:
 - trafilatura recall: the same with `favor_recall=True`, the setting cleaner starts from;
 - cleaner text path: cleaner's visible blocks of the page, cleaned as plain text;
 - cleaner html: `cleaner.html.clean_html` (extraction, headline, recovery, text pipeline).
+
+`--outside DIR` runs the same systems on the outside set that `bench/fetch_outside.py` builds
+(pages of many kinds: listings, forums, documentation, shops, articles), which nothing here
+was tuned on. It reports token F1 (pooled over pages) per system overall and per page kind
+from the set's manifest, and how many pages each system scores better or worse than
+trafilatura's defaults (by more than PAGE_DIFF in the page's own token F1). `--split` picks the
+tuning half (look at it when deciding), the held-out half (report it), or both.
 """
 from __future__ import annotations
 
@@ -32,6 +40,11 @@ from cleaner.html import clean_html, visible_blocks  # noqa: E402
 from cleaner.pipeline import clean  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"
+if not SHARED.exists():  # a worktree beside the main checkout: the benchmarks live in /work/shared
+    SHARED = Path("/work/shared/bench")
+# A page counts as better or worse than trafilatura's defaults when its own token F1 differs by
+# more than this (one or two words of a short page are noise, not a change of policy).
+PAGE_DIFF = 0.01
 
 
 def systems():
@@ -55,11 +68,78 @@ def tokens(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text.lower()))  # the scorer's tokens
 
 
+def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    """The scorer's precision, recall and F1 from token counts."""
+    p = tp / npred if npred else (1.0 if not ngold else 0.0)
+    r = tp / ngold if ngold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def read_manifest(folder: Path, split: str) -> list[dict[str, str]]:
+    """The outside set's pages (name, source, url, kind, split), those of `split` or all."""
+    lines = (folder / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split("\t")
+    rows = [dict(zip(head, ln.split("\t"))) for ln in lines[1:] if ln]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def outside(folder: Path, split: str, write: Path | None, only: list[str] | None = None) -> int:
+    """Token F1 per system, overall and per kind, and pages better/worse than trafilatura."""
+    rows = read_manifest(folder, split)
+    if not rows:
+        print(f"no pages of split {split!r} in {folder}/manifest.tsv", file=sys.stderr)
+        return 2
+    gold = {r["name"]: tokens((folder / f"{r['name']}.gold.txt").read_text(encoding="utf-8")) for r in rows}
+    kind = {r["name"]: r["kind"] for r in rows}
+    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
+    took: dict[str, float] = {}
+    for name, fn in systems().items():
+        if only and name not in only and name != "trafilatura":
+            continue
+        started = time.process_time()
+        per: dict[str, tuple[int, int, int]] = {}
+        for r in rows:
+            markup = gzip.decompress((folder / f"{r['name']}.html.gz").read_bytes()).decode("utf-8")
+            try:
+                got = tokens(fn(markup))
+            except Exception as exc:  # a failure scores as an empty output, and is shown
+                print(f"{name}: {r['name']}: {exc}", file=sys.stderr)
+                got = Counter()
+            g = gold[r["name"]]
+            per[r["name"]] = (sum((got & g).values()), sum(got.values()), sum(g.values()))
+        counts[name] = per
+        took[name] = time.process_time() - started
+    kinds = sorted(set(kind.values()), key=lambda k: (-sum(1 for v in kind.values() if v == k), k))
+
+    def f1(system: str, names) -> float:
+        return prf(*(sum(counts[system][n][i] for n in names) for i in range(3)))[2]
+
+    base = counts["trafilatura"]
+    head = ["system", f"all ({len(rows)})"] + [f"{k} ({sum(1 for v in kind.values() if v == k)})" for k in kinds] \
+        + ["better", "worse", "CPU"]
+    table = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for system, per in counts.items():
+        diffs = [prf(*per[n])[2] - prf(*base[n])[2] for n in per]
+        cells = [system, f"{f1(system, per):.4f}"] + [f"{f1(system, [n for n in per if kind[n] == k]):.4f}" for k in kinds]
+        cells += [str(sum(d > PAGE_DIFF for d in diffs)), str(sum(d < -PAGE_DIFF for d in diffs)), f"{took[system]:.0f} s"]
+        table.append("| " + " | ".join(cells) + " |")
+    print("\n".join(table))
+    if write:
+        _write_section(write, "\n".join(table), len(rows), folder, f"--outside {folder} --split {split}",
+                       f"outside-{split}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=Path, default=SHARED / "html-articles" / "dev-html")
+    ap.add_argument("--outside", type=Path, help="the outside set's folder (bench/fetch_outside.py)")
+    ap.add_argument("--split", choices=("tune", "held-out", "all"), default="tune")
+    ap.add_argument("--only", action="append", help="run only this system (and trafilatura); repeatable")
     ap.add_argument("--write", type=Path, help="write the table into this markdown file")
     args = ap.parse_args()
+    if args.outside:
+        return outside(args.outside, args.split, args.write, args.only)
     gold_dir = args.pages.parent / "dev" if args.pages.name == "dev-html" else args.pages.parent
     pages = sorted(args.pages.glob("*.html.gz"))
     if not pages:
@@ -95,16 +175,16 @@ def main() -> int:
         for name, p, r, f, took in rows:
             table.append(f"| {name} | {f['token_f1']:.4f} | {p:.4f} | {r:.4f} | {f['micro_f1']:.4f} "
                          f"| {f['exact']:.4f} | {took:.1f} s |")
-        _write_section(args.write, "\n".join(table), len(pages), args.pages)
+        _write_section(args.write, "\n".join(table), len(pages), args.pages, "", "")
     return 0
 
 
-BEGIN, END = "<!-- html-compare:begin -->", "<!-- html-compare:end -->"
-
-
-def _write_section(path: Path, table: str, n: int, pages: Path) -> None:
-    body = (f"{BEGIN}\n`python bench/html_compare.py --write {path}` on {n} pages "
-            f"(`{pages.name}`):\n\n{table}\n{END}")
+def _write_section(path: Path, table: str, n: int, pages: Path, flags: str, tag: str) -> None:
+    """Put the table between this run's markers in the markdown file (replacing the last one)."""
+    BEGIN, END = (f"<!-- html-compare{':' + tag if tag else ''}:begin -->",
+                  f"<!-- html-compare{':' + tag if tag else ''}:end -->")
+    run = f"python bench/html_compare.py {flags + ' ' if flags else ''}--write {path}"
+    body = f"{BEGIN}\n`{run}` on {n} pages (`{pages.name}`):\n\n{table}\n{END}"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if BEGIN in text and END in text:
         text = text[: text.index(BEGIN)] + body + text[text.index(END) + len(END):]
