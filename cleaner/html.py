@@ -291,10 +291,8 @@ def article_markup(root) -> tuple[str, ...]:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
             types.update(_ld_types(script.text))
-    for el in root.iter():
-        itemtype = el.get("itemtype") if isinstance(el.tag, str) else None
-        if itemtype:
-            types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype.split())
+    for itemtype in root.xpath("//@itemtype"):
+        types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in str(itemtype).split())
     found.extend(f"schema.org type {t}" for t in sorted(types & ARTICLE_SCHEMA_TYPES))
     return tuple(found)
 
@@ -318,26 +316,39 @@ def prose_share(blocks: tuple[str, ...]) -> float:
     return sum(_words(b) for b in blocks if _is_prose(b)) / total if total else 0.0
 
 
-def choose_extraction(markup_says: tuple[str, ...], extract: Callable[[bool], Extracted]
-                      ) -> tuple[Policy, Extracted]:
-    """The page's policy and the extraction it uses. `extract(recall)` runs trafilatura; the
-    defaults' extraction is asked for first, the recall-oriented one only off the article policy."""
-    defaults = extract(False)
-    share = prose_share(defaults.blocks)
-    if markup_says and share >= ARTICLE_PROSE_SHARE:
-        why = (f"the markup declares an article ({', '.join(markup_says)}) and {share:.0%} of the extracted "
-               f"words are prose (at least {ARTICLE_PROSE_SHARE:.0%})")
-        return Policy(ARTICLE, "defaults", (why,)), defaults
-    reasons = [f"the markup declares an article ({', '.join(markup_says)})" if markup_says
-               else "the markup does not declare an article",
-               f"{share:.0%} of the extracted words are prose (the article policy needs {ARTICLE_PROSE_SHARE:.0%})"]
+def choose_extraction(markup_says: tuple[str, ...], extract: Callable[[bool], Extracted],
+                      visible_words: int) -> tuple[Policy, Extracted]:
+    """The page's policy and the extraction it uses. `extract(recall)` runs trafilatura.
+
+    A page whose markup declares an article is extracted with the defaults first, to measure
+    its prose. Off the article policy the recall-oriented extraction is kept unless it holds
+    under RECALL_MIN_SHARE of the defaults' words; the defaults' extraction is only run for
+    that test when the recall-oriented one holds under that share of the page's visible words
+    (the defaults keep a part of the visible text, nearly always, so otherwise the test could
+    not fail): most pages are extracted once."""
+    defaults: Extracted | None = None
+    if markup_says:
+        defaults = extract(False)
+        share = prose_share(defaults.blocks)
+        if share >= ARTICLE_PROSE_SHARE:
+            why = (f"the markup declares an article ({', '.join(markup_says)}) and {share:.0%} of the "
+                   f"extracted words are prose (at least {ARTICLE_PROSE_SHARE:.0%})")
+            return Policy(ARTICLE, "defaults", (why,)), defaults
+        reasons = [f"the markup declares an article ({', '.join(markup_says)}), but only {share:.0%} of the "
+                   f"extracted words are prose (the article policy needs {ARTICLE_PROSE_SHARE:.0%})"]
+    else:
+        reasons = ["the markup does not declare an article"]
     recall = extract(True)
-    got, base = (sum(_words(b) for b in e.blocks) for e in (recall, defaults))
-    if got < RECALL_MIN_SHARE * base:
-        reasons.append(f"the recall-oriented extraction kept {got} words, less than {RECALL_MIN_SHARE:.0%} "
-                       f"of the defaults' {base}: the defaults' is kept")
-        return Policy(AS_EXTRACTED, "defaults", tuple(reasons)), defaults
-    reasons.append("the extraction is kept as it is, with no rule or heuristic after it")
+    got = sum(_words(b) for b in recall.blocks)
+    if got < RECALL_MIN_SHARE * visible_words:
+        if defaults is None:
+            defaults = extract(False)
+        base = sum(_words(b) for b in defaults.blocks)
+        if got < RECALL_MIN_SHARE * base:
+            reasons.append(f"the recall-oriented extraction kept {got} words, less than {RECALL_MIN_SHARE:.0%} "
+                           f"of the defaults' {base}: the defaults' extraction is kept as it is")
+            return Policy(AS_EXTRACTED, "defaults", tuple(reasons)), defaults
+    reasons.append("the recall-oriented extraction is kept as it is, with no rule or heuristic after it")
     return Policy(AS_EXTRACTED, "recall-oriented", tuple(reasons)), recall
 
 
@@ -365,7 +376,7 @@ class ExtractionReport:
     recovered: tuple[Block, ...] = ()
     headline: str | None = None
     fallback: str | None = None  # why all visible blocks were used, if they were
-    policy: Policy = Policy(ARTICLE, "recall-oriented")
+    policy: Policy = Policy(ARTICLE, "defaults")
 
     def summary_lines(self) -> list[str]:
         out = [self.policy.line(),
@@ -526,7 +537,7 @@ def page_blocks(markup: str, text_cleaner: Cleaner) -> tuple[list[Block], Extrac
         # copy: trafilatura may change the tree it is given, and it may be given it twice)
         return trafilatura_extract(copy.deepcopy(root) if depth > LXML_DEFAULT_DEPTH else markup, recall=recall)
 
-    policy, extracted = choose_extraction(markup_says, extract)
+    policy, extracted = choose_extraction(markup_says, extract, visible_words)
     extracted_words = sum(_words(b) for b in extracted.blocks)
     if not extracted.blocks:
         report = ExtractionReport(len(visible), visible_words, 0, 0, (), 0,

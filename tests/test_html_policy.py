@@ -138,22 +138,28 @@ def _extractor(defaults: list[str], recall: list[str]):
 
 
 def test_choose_extraction():
+    words = len(PROSE.split())
     # markup and prose: the article policy, on the defaults' extraction, the recall walk never run
     extract, asked = _extractor([PROSE] * 3, [PROSE] * 4)
-    policy, got = H.choose_extraction(("og:type article",), extract)
+    policy, got = H.choose_extraction(("og:type article",), extract, 6 * words)
     assert policy.name == H.ARTICLE and got.blocks == (PROSE,) * 3 and asked == [False]
-    # no markup: as extracted, recall-oriented
+    # no markup: as extracted, recall-oriented; it kept most of the page, so the defaults are not run
     extract, asked = _extractor([PROSE] * 3, [PROSE] * 4)
-    policy, got = H.choose_extraction((), extract)
+    policy, got = H.choose_extraction((), extract, 6 * words)
     assert policy == H.Policy(H.AS_EXTRACTED, "recall-oriented", policy.reasons) and len(got.blocks) == 4
+    assert asked == [True]
     # the recall walk stopped at one small block: the defaults' extraction is kept, and said so
-    extract, _ = _extractor([PROSE] * 3, ["Subscribe"])
-    policy, got = H.choose_extraction((), extract)
-    assert policy.extraction == "defaults" and got.blocks == (PROSE,) * 3
+    extract, asked = _extractor([PROSE] * 3, ["Subscribe"])
+    policy, got = H.choose_extraction((), extract, 6 * words)
+    assert policy.extraction == "defaults" and got.blocks == (PROSE,) * 3 and asked == [True, False]
     assert "less than 50%" in policy.reasons[-1]
+    # a small recall extraction that the defaults do not beat by far stays
+    extract, _ = _extractor([PROSE], [PROSE])
+    assert H.choose_extraction((), extract, 6 * words)[0].extraction == "recall-oriented"
     # markup without prose: weak evidence, as extracted
     extract, _ = _extractor(["Home", "News", "Sport"], ["Home", "News", "Sport"])
-    assert H.choose_extraction(("og:type article",), extract)[0].name == H.AS_EXTRACTED
+    policy, _ = H.choose_extraction(("og:type article",), extract, 3)
+    assert policy.name == H.AS_EXTRACTED and "only 0%" in policy.reasons[0]
 
 
 @pytest.fixture
