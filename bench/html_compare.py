@@ -2,6 +2,7 @@
 
     python bench/html_compare.py [--pages /work/shared/bench/html-articles/dev-html] [--write docs/html.md]
     python bench/html_compare.py --outside bench/data/outside-html [--split tune|held-out|all] [--write docs/html.md]
+    python bench/html_compare.py [--outside ...] --variants     # the page policy's settings, one changed at a time
 
 Each system turns every page into text; the shared scorer (`score.py --pred`) compares the
 texts with the gold bodies. Lines made from HTML are not the lines of the benchmark's `.txt`
@@ -37,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import cleaner.html as H  # noqa: E402
 from cleaner.html import clean_html, visible_blocks  # noqa: E402
 from cleaner.pipeline import clean  # noqa: E402
 
@@ -48,7 +50,35 @@ if not SHARED.exists():  # a worktree beside the main checkout: the benchmarks l
 PAGE_DIFF = 0.01
 
 
-def systems():
+# `--variants`: cleaner html with the page policy's settings changed, to see what each choice
+# is worth (the settings of cleaner/html.py that each one overrides while it runs).
+VARIANTS: dict[str, dict[str, object]] = {
+    "html: article policy on every page": {"article_markup": lambda root: ("(forced)",), "ARTICLE_PROSE_SHARE": 0.0},
+    "html: as-extracted on every page": {"ARTICLE_PROSE_SHARE": float("inf")},
+    "html: prose share 0.5": {"ARTICLE_PROSE_SHARE": 0.5},
+    "html: prose share 0.4": {"ARTICLE_PROSE_SHARE": 0.4},
+    "html: recall kept even when small": {"RECALL_MIN_SHARE": 0.0},
+}
+
+
+def _variant(settings: dict[str, object]):
+    made: list[H.HtmlCleaner] = []
+
+    def run(markup: str) -> str:
+        saved = {k: getattr(H, k) for k in settings}
+        try:
+            for k, v in settings.items():
+                setattr(H, k, v)
+            if not made:
+                made.append(H.HtmlCleaner())
+            return made[0].clean(markup).text
+        finally:
+            for k, v in saved.items():
+                setattr(H, k, v)
+    return run
+
+
+def systems(variants: bool = False):
     import trafilatura
 
     def traf(markup: str) -> str:
@@ -62,6 +92,7 @@ def systems():
         "trafilatura recall": traf_recall,
         "cleaner text path": lambda m: clean("\n".join(visible_blocks(m)) + "\n").text,
         "cleaner html": lambda m: clean_html(m).text,
+        **({name: _variant(settings) for name, settings in VARIANTS.items()} if variants else {}),
     }
 
 
@@ -94,7 +125,8 @@ def read_manifest(folder: Path, split: str) -> list[dict[str, str]]:
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
-def outside(folder: Path, split: str, write: Path | None, only: list[str] | None = None) -> int:
+def outside(folder: Path, split: str, write: Path | None, only: list[str] | None = None,
+            variants: bool = False) -> int:
     """Token F1 per system, overall and per kind, and pages better/worse than trafilatura."""
     rows = read_manifest(folder, split)
     if not rows:
@@ -104,7 +136,7 @@ def outside(folder: Path, split: str, write: Path | None, only: list[str] | None
     kind = {r["name"]: r["kind"] for r in rows}
     counts: dict[str, dict[str, tuple[int, int, int]]] = {}
     took: dict[str, float] = {}
-    for name, fn in systems().items():
+    for name, fn in systems(variants).items():
         if only and name not in only and name != "trafilatura":
             continue
         started = time.process_time()
@@ -147,10 +179,11 @@ def main() -> int:
     ap.add_argument("--outside", type=Path, help="the outside set's folder (bench/fetch_outside.py)")
     ap.add_argument("--split", choices=("tune", "held-out", "all"), default="tune")
     ap.add_argument("--only", action="append", help="run only this system (and trafilatura); repeatable")
+    ap.add_argument("--variants", action="store_true", help="also run the page policy's variants (VARIANTS)")
     ap.add_argument("--write", type=Path, help="write the table into this markdown file")
     args = ap.parse_args()
     if args.outside:
-        return outside(args.outside, args.split, args.write, args.only)
+        return outside(args.outside, args.split, None if args.variants else args.write, args.only, args.variants)
     gold_dir = args.pages.parent / "dev" if args.pages.name == "dev-html" else args.pages.parent
     pages = sorted(args.pages.glob("*.html.gz"))
     if not pages:
@@ -159,7 +192,7 @@ def main() -> int:
     markup = {p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()).decode("utf-8") for p in pages}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in systems().items():
+        for name, fn in systems(args.variants).items():
             out = Path(tmp) / name.replace(" ", "-")
             out.mkdir()
             started = time.perf_counter()
@@ -180,7 +213,7 @@ def main() -> int:
             print(f"{name:20s} token_f1={figures['token_f1']:.4f} token_P={tp / npred:.4f} "
                   f"token_R={tp / ngold:.4f} line_f1={figures['micro_f1']:.4f} exact={figures['exact']:.4f} "
                   f"({took:.1f}s for {len(pages)} pages)")
-    if args.write:
+    if args.write and not args.variants:
         table = ["| system | token F1 | token P | token R | line F1 | exact | time |",
                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for name, p, r, f, took in rows:
