@@ -90,6 +90,7 @@ def test_no_extraction_falls_back_to_all_visible_blocks(monkeypatch):
     monkeypatch.setattr(H, "trafilatura_extract", lambda markup, recall=True: H.Extracted(()))
     res = H.clean_html(PAGE.read_text(encoding="utf-8"), Cleaner())
     assert res.extraction.fallback and "no body" in res.extraction.fallback
+    assert res.extraction.policy.name == H.FALLBACK and res.extraction.summary_lines()[0].startswith("policy: fallback")
     assert any(ln.startswith("Voters in the small harbour town") for ln in res.text.splitlines())
 
 

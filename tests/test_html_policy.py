@@ -65,6 +65,9 @@ def test_a_listing_keeps_its_entries():
         assert f"{name}: meets {when}" in res.text
     assert res.extraction.policy.name == H.AS_EXTRACTED and not res.result.removed
     assert "Privacy" not in res.text and "All rights reserved" not in res.text  # the extractor's work stays
+    # the text stage of a page off the article policy keeps every line, so it is idempotent too
+    again = H.HtmlCleaner().stage2(res.extraction).clean(res.text)
+    assert again.text == res.text and not again.removed
 
 
 def test_a_listing_on_a_site_that_calls_every_page_an_article_keeps_its_entries():
