@@ -87,9 +87,10 @@ def test_recovery_puts_back_a_lost_section_but_not_a_bio():
 
 
 def test_no_extraction_falls_back_to_all_visible_blocks(monkeypatch):
-    monkeypatch.setattr(H, "trafilatura_extract", lambda markup: H.Extracted(()))
+    monkeypatch.setattr(H, "trafilatura_extract", lambda markup, recall=True: H.Extracted(()))
     res = H.clean_html(PAGE.read_text(encoding="utf-8"), Cleaner())
     assert res.extraction.fallback and "no body" in res.extraction.fallback
+    assert res.extraction.policy.name == H.FALLBACK and res.extraction.summary_lines()[0].startswith("policy: fallback")
     assert any(ln.startswith("Voters in the small harbour town") for ln in res.text.splitlines())
 
 
@@ -117,10 +118,12 @@ def test_cli_detects_html_by_name_content_and_flag(run_cli, tmp_path):
 
 def test_cli_explains_both_stages(run_cli):
     out = run_cli("clean", "--explain", str(PAGE)).stdout
-    assert "extraction (trafilatura, recall-oriented)" in out and "left out:" in out
+    assert "policy: article (extraction: defaults)" in out and "og:type article" in out
+    assert "extraction (trafilatura, defaults)" in out and "left out:" in out
     assert "general/ad-marker" in out and "Advertisement" in out
     data = json.loads(run_cli("clean", "--format", "json", str(PAGE)).stdout)
     assert data["extraction"]["left_out_blocks"] > 0
+    assert data["extraction"]["policy"]["name"] == "article"
     assert any(d["rule"] == "general/ad-marker" for d in data["decisions"])
 
 
@@ -239,7 +242,7 @@ def test_containment_matches_the_first_extracted_block_that_holds_a_line():
 def test_a_page_with_more_paragraphs_than_the_extractor_is_given_falls_back(monkeypatch):
     monkeypatch.setattr(H, "MAX_EXTRACT_PARAGRAPHS", 5)
     called = []
-    monkeypatch.setattr(H, "trafilatura_extract", lambda markup: called.append(1))
+    monkeypatch.setattr(H, "trafilatura_extract", lambda markup, recall=True: called.append(1))
     res = H.clean_html(_nested(3))  # seven paragraphs (six of body, a share prompt)
     assert not called and "7 paragraphs" in res.extraction.fallback
     assert res.text.count(_DEEP_P) == 6
