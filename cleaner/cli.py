@@ -333,7 +333,7 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     from cleaner import jsonl, streams
 
     limit = _jsonl_limits(args)
-    _cleaner(args)  # load and check the rule packs once, before any worker starts
+    checked = _cleaner(args)  # load and check the rule packs once, before any worker starts
     if args.html_field is not None and args.split_docs is not None:
         raise CleanerError("--html-field and --split-docs cannot be combined (one page per record)")
     pairs = _jsonl_pairs(args)
@@ -358,7 +358,8 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     progress = jsonl.Progress(sys.stderr, size, enabled=sys.stderr.isatty() and not args.quiet)
     try:
         summary, failures = jsonl.run_jobs(jobs, settings, workers=_workers(args), progress=progress, report=page,
-                                           keep_going=args.output_dir is not None)
+                                           keep_going=args.output_dir is not None,
+                                           cleaner=None if extra else checked)  # the same options: reused
     except BrokenPipeError:
         raise  # stdout's reader went away: see _main
     except (EOFError, OSError) as exc:

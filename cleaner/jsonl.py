@@ -289,9 +289,11 @@ def piece_bytes(size: int) -> int:
 _WORKER: tuple[Cleaner, Settings] | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, cleaner: Cleaner | None = None) -> None:
+    """Set up the process that cleans: `cleaner`, if the caller has built it with
+    settings.cleaner_options already (checking the rule packs), else a new one."""
     global _WORKER
-    _WORKER = (Cleaner(**settings.cleaner_options), settings)
+    _WORKER = (cleaner if cleaner is not None else Cleaner(**settings.cleaner_options), settings)
 
 
 @dataclass
@@ -554,42 +556,48 @@ class _Discard(io.RawIOBase):
 
 
 def _pieces_done(pieces: Iterator[Piece], settings: Settings, workers: int, outputs: _Outputs,
-                 jobs: Sequence[Job]) -> Iterator[BatchResult]:
-    """Each piece's result in input order. With one worker, in this process, written straight
-    into its output. With several, each piece of a file is given a temporary file beside its
-    output, which the workers write; every one that is left (an interrupted or failed run)
-    is removed once the workers are stopped."""
+                 jobs: Sequence[Job], cleaner: Cleaner | None) -> Iterator[BatchResult]:
+    """Each piece's result in input order, its output joined by the caller before the next
+    is asked for. With one worker, in this process, written straight into its output. With
+    several, each piece of a file gets a temporary file beside its output, which a worker
+    writes. A file once joined is handed to a later piece (the worker that opens it empties
+    it: freeing its pages is the workers' work, not this process's); all are removed at the
+    end, or when the run stops, once the workers are stopped."""
     if workers <= 1:
-        _init_worker(settings)
+        _init_worker(settings, cleaner)
         for piece in pieces:
             yield _clean_or_fail(piece, outputs.get(piece.file) or _Discard())
         return
-    temps: set[str] = set()
+    made: list[str] = []  # every temporary file of the run
+    free: dict[Path, list[str]] = {}  # joined already, by directory: free for another piece
 
     def with_temps() -> Iterator[Piece]:
         for piece in pieces:
             if piece.data is None:
                 target = jobs[piece.file].target
-                fd, path = make_temp(piece_directory(target) if isinstance(target, str)
-                                     else Path(tempfile.gettempdir()))
-                os.close(fd)
-                temps.add(path)
+                where = piece_directory(target) if isinstance(target, str) else Path(tempfile.gettempdir())
+                if free.get(where):
+                    path = free[where].pop()
+                else:
+                    fd, path = make_temp(where)
+                    os.close(fd)
+                    made.append(path)
                 piece = replace(piece, out=path)
             yield piece
 
     results = ordered_map(_clean_piece_apart, with_temps(), workers=workers, initializer=_init_worker,
-                          initargs=(settings,))
+                          initargs=(settings, cleaner))
     try:
         for result in results:
             yield result
             if result.out is not None:
-                temps.discard(result.out)
+                free.setdefault(Path(result.out).parent, []).append(result.out)
     except WorkerError as exc:
         raise InputError(f"a worker process died while cleaning ({exc}); the output it was "
                          "cleaning, and the ones after, were not written") from None
     finally:
         results.close()  # the workers are stopped before their files are removed
-        for path in temps:
+        for path in made:
             try:
                 os.unlink(path)
             except OSError:
@@ -597,31 +605,31 @@ def _pieces_done(pieces: Iterator[Piece], settings: Settings, workers: int, outp
 
 
 def run_jobs(jobs: Sequence[Job], settings: Settings, *, workers: int, progress: Progress, report=None,
-             keep_going: bool = False) -> tuple[Summary, list[str]]:
+             keep_going: bool = False, cleaner: Cleaner | None = None) -> tuple[Summary, list[str]]:
     """Clean every record of each job's input into its output; the summary, and the one-line
     errors of the inputs that failed. A bad record with on_error="fail" (or a worker that
     died) raises InputError, and no output is written, unless `keep_going`: then that input's
     output is left as it was and the others go on. With `report` (a CorpusReport;
     `settings.keep_results` must be set) each document is added to it here, in input order
-    whatever the number of workers, so its samples are the same for any N."""
+    whatever the number of workers, so its samples are the same for any N. `cleaner`: one
+    built already with settings.cleaner_options, to use (forked workers inherit it)."""
     with terminate_cleanly():  # SIGTERM: the workers' temporary files are removed too
-        return _run_jobs(jobs, settings, workers, progress, report, keep_going)
+        return _run_jobs(jobs, settings, workers, progress, report, keep_going, cleaner)
 
 
 def _run_jobs(jobs: Sequence[Job], settings: Settings, workers: int, progress: Progress, report,
-              keep_going: bool) -> tuple[Summary, list[str]]:
+              keep_going: bool, cleaner: Cleaner | None) -> tuple[Summary, list[str]]:
     s = Summary()
     outputs = _Outputs(jobs)
     failures: list[str] = []
     lines_before = [0] * len(jobs)
     try:
-        with closing(_pieces_done(plan(jobs, settings), settings, workers, outputs, jobs)) as done:
+        with closing(_pieces_done(plan(jobs, settings), settings, workers, outputs, jobs, cleaner)) as done:
             for b in done:
                 i, name = b.file, jobs[b.file].name
                 out = outputs.get(i)
                 if out is None:
-                    _drop(b)
-                    continue
+                    continue  # its input failed already
                 try:
                     _take(b, out, s, settings, name, lines_before[i], report)
                 except InputError as exc:
@@ -639,32 +647,24 @@ def _run_jobs(jobs: Sequence[Job], settings: Settings, workers: int, progress: P
     return s, failures
 
 
-def _drop(b: BatchResult) -> None:
-    if b.out is not None:
-        os.unlink(b.out)
-
-
 def _take(b: BatchResult, out: BinaryIO, s: Summary, settings: Settings, name: str, before: int,
           report) -> None:
     """One piece's result at its turn: its errors reported (at their line in the file), its
     output joined onto the file's, its tallies added."""
-    try:
-        if b.failed is not None:
-            raise InputError(b.failed)
-        for line, error in b.errors:
-            s.errors += 1
-            if settings.on_error == "fail":
-                raise InputError(f"{name}:{before + line}: {error} (use --on-error skip or keep to go on)")
-            print(f"cleaner: {name}:{before + line}: {error}; record "
-                  f"{'skipped' if settings.on_error == 'skip' else 'kept as it was'}", file=sys.stderr)
-        if b.stop is not None:
-            raise InputError(f"{name}:{before + b.stop[0]}: {b.stop[1]}")
-        if b.out is not None:
-            append_file(b.out, out)
-        elif b.data:
-            _writer(out)(b.data)
-    finally:
-        _drop(b)
+    if b.failed is not None:
+        raise InputError(b.failed)
+    for line, error in b.errors:
+        s.errors += 1
+        if settings.on_error == "fail":
+            raise InputError(f"{name}:{before + line}: {error} (use --on-error skip or keep to go on)")
+        print(f"cleaner: {name}:{before + line}: {error}; record "
+              f"{'skipped' if settings.on_error == 'skip' else 'kept as it was'}", file=sys.stderr)
+    if b.stop is not None:
+        raise InputError(f"{name}:{before + b.stop[0]}: {b.stop[1]}")
+    if b.out is not None:
+        append_file(b.out, out)
+    elif b.data:
+        _writer(out)(b.data)
     s.records += b.records
     s.changed += b.changed
     s.removed.update(b.removed)
