@@ -247,10 +247,11 @@ def _bad(settings: Settings, line_no: int, raw: bytes, message: str) -> Outcome:
 # in the kernel. So the output is the same bytes for any number of workers, and the main
 # process does nothing per record.
 
-# A plain file is cut into about this many ranges (enough to keep 16 workers busy to the
-# end, and to update the progress line often), each between these sizes (under 1 MiB a
-# piece's fixed costs, a temporary file and two messages, start to show; over 32 MiB a
-# piece would hold back the progress line and the join for seconds).
+# A plain file is cut into about this many ranges (4 per worker for 16 workers: they finish
+# close together, and the progress line moves often), each between these sizes: a piece's
+# fixed costs (a temporary file made, two messages, a copy call: under 1 ms of the main
+# process's CPU, profiled) stay under 2% of cleaning 1 MiB (about 50 ms); over 32 MiB a
+# piece would hold back the progress line and the join for seconds.
 PIECES_PER_FILE = 64
 MIN_PIECE_BYTES = 1 << 20
 MAX_PIECE_BYTES = 32 << 20
@@ -364,6 +365,7 @@ def clean_piece(piece: Piece, sink: BinaryIO) -> BatchResult:
             result.changed += o.changed
             if o.removed:
                 result.removed.update(o.removed)
+            if o.rules:
                 result.rules.update(o.rules)
             if o.results:
                 result.documents.extend((o.line, k, r) for k, r in o.results)
@@ -398,10 +400,12 @@ def _clean_or_fail(piece: Piece, sink: BinaryIO) -> BatchResult:
     result rather than raised: with several inputs the others go on."""
     try:
         return clean_piece(piece, sink)
+    except BrokenPipeError:
+        raise  # stdout's reader went away (one worker, writing to stdout): the run ends quietly
     except InputError as exc:
         return BatchResult(file=piece.file, failed=str(exc))
     except (EOFError, OSError) as exc:
-        return BatchResult(file=piece.file, failed=f"{piece.path}: cannot read: {exc}")
+        return BatchResult(file=piece.file, failed=f"{piece.path or '<stdin>'}: cannot clean: {exc}")
 
 
 # --- the summary and the progress line ----------------------------------------------------------
