@@ -190,8 +190,6 @@ def _refuse_clean(args: argparse.Namespace) -> str | None:
             return f"--jsonl and {side[0]} cannot be combined ({instead[side[0]]})"
         if args.html is not None:
             return "--html/--no-html is for a page in a file; with --jsonl, --html-field NAME reads a page per record"
-        if args.corpus_chrome and "-" in inputs:
-            return "--corpus-chrome reads the stream twice; it needs files, not stdin (-)"
     else:
         for flag, given in (("--field", args.field), ("--html-field", args.html_field),
                             ("--split-docs", args.split_docs), ("--explain-field", args.explain_field),
