@@ -275,8 +275,7 @@ def range_lines(stream: BinaryIO, start: int, end: int, max_bytes: int) -> Itera
         if len(raw) <= max_bytes or raw.endswith(b"\n"):
             yield raw
             continue
-        if not raw.endswith(b"\n"):
-            pos += _skip_line(stream)
+        pos += _skip_line(stream)  # over the limit: read past, never held whole
         yield None
 
 
