@@ -583,7 +583,11 @@ def _pieces_done(pieces: Iterator[Piece], settings: Settings, workers: int, outp
                 if free.get(where):
                     path = free[where].pop()
                 else:
-                    fd, path = make_temp(where)
+                    try:
+                        fd, path = make_temp(where)
+                    except OSError as exc:
+                        raise InputError(f"{target if isinstance(target, str) else where}: cannot write: "
+                                         f"{exc.strerror or exc}") from None
                     os.close(fd)
                     made.append(path)
                 piece = replace(piece, out=path)

@@ -401,3 +401,48 @@ def test_a_worker_dying_mid_file_fails_the_run_leaving_no_output(tmp_path: Path,
     assert "exit code 9" in err and "internal error" not in err and err.count("\n") == 1
     assert out.read_bytes() == b"previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([src.name, "out.jsonl"])
+
+
+def test_the_main_process_reads_and_cleans_no_record_of_a_plain_file(tmp_path: Path, capsys, monkeypatch):
+    """The workers read their ranges and clean them; the main process only plans and joins."""
+    log = tmp_path / "pids"
+    real_range, real_process = jsonl.range_lines, jsonl.process_record
+
+    def logged(fn, what):
+        def wrapper(*args, **kwargs):
+            with open(log, "a") as fh:
+                fh.write(f"{what} {os.getpid()}\n")
+            return fn(*args, **kwargs)
+        return wrapper
+    monkeypatch.setattr(jsonl, "range_lines", logged(real_range, "read"))
+    monkeypatch.setattr(jsonl, "process_record", logged(real_process, "clean"))
+    monkeypatch.setattr(jsonl, "piece_bytes", lambda _: 2000)
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(split_records())
+    code, err = clean_in_process(capsys, "--jsonl", str(src), "-o", str(out), "--workers", "2")
+    assert code == 0, err
+    seen = [line.split() for line in log.read_text().splitlines()]
+    assert {what for what, _ in seen} == {"read", "clean"}
+    pids = {int(pid) for _, pid in seen}
+    assert os.getpid() not in pids and len(pids) == 2
+
+
+def test_a_plain_file_to_stdout_with_workers_is_joined_in_order(tmp_path: Path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(split_records())
+    assert run_cli("clean", "--jsonl", str(src), "-o", str(out), "--workers", "1", "--quiet").returncode == 0
+    r = run_cli("clean", "--jsonl", str(src), "--workers", "2", "--quiet")
+    assert r.returncode == 0 and r.stdout == out.read_bytes()
+
+
+def test_a_piece_file_that_cannot_be_made_is_one_line_naming_the_output(tmp_path: Path, capsys, monkeypatch):
+    import errno
+
+    def refused(directory):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(jsonl, "make_temp", refused)
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(split_records())
+    code, err = clean_in_process(capsys, "--jsonl", str(src), "-o", str(out), "--workers", "2")
+    assert code == 2 and err == f"cleaner: {out}: cannot write: Permission denied\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
