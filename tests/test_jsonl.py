@@ -313,14 +313,17 @@ def test_many_files_spread_over_workers_into_an_output_dir(tmp_path: Path, capsy
 
 def test_with_several_files_a_bad_one_is_reported_and_the_others_written(tmp_path: Path, capsys):
     good, bad, out = tmp_path / "good.jsonl", tmp_path / "bad.jsonl", tmp_path / "out"
+    cut = tmp_path / "cut.jsonl.gz"
     good.write_bytes(split_records())
     bad.write_bytes(BAD)
+    cut.write_bytes(gzip.compress(split_records())[:-30])
     out.mkdir()
     (out / "bad.jsonl").write_bytes(b"previous\n")
     for workers in ("1", "2"):
-        code, err = clean_in_process(capsys, "--jsonl", str(bad), str(good), "--output-dir", str(out),
+        code, err = clean_in_process(capsys, "--jsonl", str(bad), str(cut), str(good), "--output-dir", str(out),
                                      "--workers", workers)
         assert code == 2 and f"cleaner: {bad}:2: malformed JSON" in err
+        assert f"cleaner: {cut}: truncated" in err
         assert (out / "bad.jsonl").read_bytes() == b"previous\n" and (out / "good.jsonl").stat().st_size > 0
         assert sorted(p.name for p in out.iterdir()) == ["bad.jsonl", "good.jsonl"]
 
