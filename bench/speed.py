@@ -364,7 +364,8 @@ def split_rows(docs: list[str], megabytes: float, old: Path | None, repeat: int,
                 ratio = (m["main"] + m["workers"]) / m["main"]
                 plural = "s" if workers > 1 else " "
                 print(f"    {label:28s} {workers} worker{plural} {size / 1e6 / m['wall']:6.2f} MB/s "
-                      f"(wall {m['wall']:5.1f}s); CPU main {m['main']:6.2f}s, workers {m['workers']:6.2f}s, "
+                      f"(wall {m['wall']:5.1f}s, {(m['main'] + m['workers']) / m['wall']:.2f} cores busy); "
+                      f"CPU main {m['main']:6.2f}s, workers {m['workers']:6.2f}s, "
                       f"(workers + main) / main {ratio:6.1f}; peak RSS main {m['main_rss']:4.0f} MB, "
                       f"worker {m['worker_rss']:4.0f} MB")
             per_byte = two["main"] - fixed[label]
