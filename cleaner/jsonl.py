@@ -247,12 +247,14 @@ def _bad(settings: Settings, line_no: int, raw: bytes, message: str) -> Outcome:
 # in the kernel. So the output is the same bytes for any number of workers, and the main
 # process does nothing per record.
 
-# A plain file is cut into about this many ranges (4 per worker for 16 workers: they finish
-# close together, and the progress line moves often), each between these sizes: a piece's
-# fixed costs (a temporary file made, two messages, a copy call: under 1 ms of the main
-# process's CPU, profiled) stay under 2% of cleaning 1 MiB (about 50 ms); over 32 MiB a
-# piece would hold back the progress line and the join for seconds.
-PIECES_PER_FILE = 64
+# A plain file is cut into about this many ranges: the workers finish within about one
+# piece of each other, so with N workers up to about N / PIECES_PER_FILE of the run is a
+# tail where some of them wait (16 workers: 6% here, 25% with 64 pieces); and the progress
+# line moves often. Each is between these sizes: a piece's fixed costs (a temporary file
+# made, two messages, a copy call: under 1 ms of the main process's CPU, profiled) stay
+# under 2% of cleaning 1 MiB (about 50 ms); over 32 MiB a piece would hold back the
+# progress line and the join for seconds.
+PIECES_PER_FILE = 256
 MIN_PIECE_BYTES = 1 << 20
 MAX_PIECE_BYTES = 32 << 20
 
@@ -574,12 +576,16 @@ def _pieces_done(pieces: Iterator[Piece], settings: Settings, workers: int, outp
         return
     made: list[str] = []  # every temporary file of the run
     free: dict[Path, list[str]] = {}  # joined already, by directory: free for another piece
+    directories: dict[int, Path] = {}  # where each input's pieces go
 
     def with_temps() -> Iterator[Piece]:
         for piece in pieces:
             if piece.data is None:
                 target = jobs[piece.file].target
-                where = piece_directory(target) if isinstance(target, str) else Path(tempfile.gettempdir())
+                if piece.file not in directories:
+                    directories[piece.file] = (piece_directory(target) if isinstance(target, str)
+                                               else Path(tempfile.gettempdir()))
+                where = directories[piece.file]
                 if free.get(where):
                     path = free[where].pop()
                 else:
