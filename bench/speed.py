@@ -22,7 +22,15 @@ megabytes, as JSONL records. Measured in one run (each row shorter than 20 s is 
   filter (its line rules alone, and with its defaults on a tenth), when installed; the
   issue's one-worker target scaled to this host by the peers the issue also measured;
 - start-up: `cleaner clean` of one small file, wall time, best of 5;
-- with --stream-mb N: peak RSS of `cleaner clean --jsonl` streaming an N MB file.
+- with --stream-mb N: peak RSS of `cleaner clean --jsonl` streaming an N MB file;
+- with --split-mb N (100 by default; 0: skip): `cleaner clean --jsonl FILE -o OUT` of an N MB
+  file, as a user runs it, with --workers 1 and --workers 2: wall time, the CPU time of the
+  main process and of its workers read from the OS (getrusage of the main process itself and
+  of the children it waited for), their ratio (workers + main) / main (the speed-up that
+  any number of workers can reach is bounded by it: the main process's work is not shared),
+  and the peak RSS of the main process and of the largest worker. With --old ROOT (a source
+  tree of another commit, its native module built), the same runs of that code alternate
+  with these, in the same minutes. --split-only runs this section alone.
 
 Targets are in docs/performance.md; this script only measures and prints.
 """
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -263,6 +272,120 @@ def stream_rss(docs: list[str], megabytes: int) -> tuple[float, float]:
         return int(kb) / 1024, size / 1e6 / float(secs)
 
 
+# Runs `cleaner` (from the source tree argv[1]) as `python -m cleaner argv[2:]` would, and
+# prints, once it exits, the CPU seconds (user + system) of this process and of the children
+# it waited for (its workers), and the peak RSS (KiB) of each: Linux's getrusage.
+_MEASURED_CLI = (
+    "import atexit, resource, runpy, sys, time\n"
+    "root = sys.argv[1]; sys.path.insert(0, root); sys.argv = ['cleaner'] + sys.argv[2:]\n"
+    "t0 = time.perf_counter()\n"
+    "def report():\n"
+    "    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    sys.stdout.write(f'MEASURED {me.ru_utime + me.ru_stime} {kids.ru_utime + kids.ru_stime} '\n"
+    "                     f'{me.ru_maxrss} {kids.ru_maxrss} {time.perf_counter() - t0}\\n')\n"
+    "    sys.stdout.flush()\n"
+    "atexit.register(report)\n"
+    "runpy.run_module('cleaner', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def measured_cli(root: Path, args: list[str]) -> dict:
+    """One `cleaner` run of the tree `root`: main and workers' CPU seconds, their peak RSS
+    (MB), wall seconds (from the interpreter's start of the run, imports included). Modules
+    are imported from compiled bytecode, as an installed package's are (kept under the
+    temporary directory, not in the tree, even where PYTHONDONTWRITEBYTECODE is set: else
+    every run compiles the package's sources again, 50 ms of the main process's CPU)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "cleaner-bench-pycache")
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", _MEASURED_CLI, str(root), *args], capture_output=True, text=True,
+                       cwd=tempfile.gettempdir(), env=env)
+    wall = time.perf_counter() - start
+    if r.returncode:
+        raise RuntimeError(f"cleaner {' '.join(args)} exited {r.returncode}: {r.stderr[-500:]}")
+    line = next(x for x in r.stdout.splitlines() if x.startswith("MEASURED "))
+    main_cpu, kids_cpu, main_kb, kid_kb, _ = (float(v) for v in line.split()[1:])
+    return {"main": main_cpu, "workers": kids_cpu, "main_rss": main_kb / 1024, "worker_rss": kid_kb / 1024,
+            "wall": wall}
+
+
+def write_jsonl_file(docs: list[str], path: Path, megabytes: float) -> int:
+    """`docs` as records {"id", "text"}, repeated in order to about `megabytes`; the size."""
+    size, i = 0, 0
+    with path.open("w", encoding="utf-8") as fh:
+        while size < megabytes * 1e6:
+            line = json.dumps({"id": i, "text": docs[i % len(docs)]}) + "\n"
+            fh.write(line)
+            size += len(line.encode("utf-8"))
+            i += 1
+    return size
+
+
+def split_rows(docs: list[str], megabytes: float, old: Path | None, repeat: int, host: HostCapacity) -> None:
+    """`cleaner clean --jsonl` of a `megabytes` file with 1 and 2 workers, this tree (and
+    `old`'s) alternating: wall MB/s, main and worker CPU, the ratio, peak RSS. Each row's
+    best wall time of `repeat` rounds; the CPU figures are of that run. The host's own
+    yardstick (two independent processes against one) is measured in the same rounds."""
+    trees = [("this tree", ROOT)] + ([("old: " + str(old), old)] if old is not None else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        src, small = Path(tmp) / "split.jsonl", Path(tmp) / "small.jsonl"
+        size = write_jsonl_file(docs, src, megabytes)
+        write_jsonl_file(docs, small, 1)
+        outs = {}
+        best: dict[tuple[str, int], dict] = {}
+        fixed: dict[str, float] = {}  # the main process's CPU on 1 MB: its start-up, whatever the size
+        load = []
+        for _ in range(repeat):
+            for label, root in trees:
+                m = measured_cli(root, ["clean", "--jsonl", str(small), "-o", str(Path(tmp) / "small-out.jsonl"),
+                                        "--quiet", "--workers", "2"])
+                fixed[label] = min(fixed.get(label, float("inf")), m["main"])
+                for workers in (1, 2):
+                    out = Path(tmp) / f"out-{len(outs)}.jsonl"
+                    m = measured_cli(root, ["clean", "--jsonl", str(src), "-o", str(out), "--quiet",
+                                            "--workers", str(workers)])
+                    load.append(os.getloadavg()[0])
+                    key = (label, workers)
+                    if key not in best or m["wall"] < best[key]["wall"]:
+                        best[key] = m
+                    outs[key] = out.stat().st_size
+                    digest = _digest(out)
+                    outs.setdefault("digest", digest)
+                    if outs["digest"] != digest:
+                        raise RuntimeError(f"{label}, {workers} workers: output differs")
+                    out.unlink()
+            host.round()
+        print(f"  `cleaner clean --jsonl FILE -o OUT --workers N` on {size / 1e6:.0f} MB ({repeat} rounds, "
+              f"alternating; outputs identical; load average during the runs {min(load):.1f}-{max(load):.1f} "
+              f"on {os.cpu_count()} cores):")
+        for label, _ in trees:
+            one, two = best[(label, 1)], best[(label, 2)]
+            for workers, m in ((1, one), (2, two)):
+                ratio = (m["main"] + m["workers"]) / m["main"]
+                plural = "s" if workers > 1 else " "
+                print(f"    {label:28s} {workers} worker{plural} {size / 1e6 / m['wall']:6.2f} MB/s "
+                      f"(wall {m['wall']:5.1f}s, {(m['main'] + m['workers']) / m['wall']:.2f} cores busy); "
+                      f"CPU main {m['main']:6.2f}s, workers {m['workers']:6.2f}s, "
+                      f"(workers + main) / main {ratio:6.1f}; peak RSS main {m['main_rss']:4.0f} MB, "
+                      f"worker {m['worker_rss']:4.0f} MB")
+            per_byte = two["main"] - fixed[label]
+            grows = f"{(two['workers'] + per_byte) / per_byte:.0f}" if per_byte > 0.01 else "n/a (under 10 ms)"
+            print(f"    {label:28s} 2 workers / 1 worker: {one['wall'] / two['wall']:.2f}x (the host gave two "
+                  f"independent processes {host.ratio:.2f}x one, in the same rounds); main's CPU on 1 MB "
+                  f"(start-up) {fixed[label]:.2f}s, so {max(per_byte, 0) / size * 1e9:.2f} ms per MB beyond it, and "
+                  f"(workers + main) / main on the work that grows with the input "
+                  f"{grows}")
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def scaled(target: float, peer_there: float, peer_here: float) -> float:
     """The issue's target on this host: its machine ran the peer at `peer_there` MB/s; this
     host runs it at `peer_here`, so it is that much slower or faster (a shared host's speed
@@ -278,9 +401,17 @@ def main() -> int:
     ap.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     ap.add_argument("--repeat", type=int, default=REPEAT,
                     help=f"runs of each row shorter than {REPEAT_UNDER_S:.0f}s, best reported (default {REPEAT})")
+    ap.add_argument("--split-mb", type=float, default=100.0,
+                    help="the size of the file for the main/worker CPU rows (default 100; 0: skip them)")
+    ap.add_argument("--old", type=Path, default=None,
+                    help="a source tree of another commit (native module built) to run beside this one in those rows")
+    ap.add_argument("--split-only", action="store_true", help="only the main/worker CPU rows")
     args = ap.parse_args()
     REPEAT = max(1, args.repeat)
 
+    if args.split_only:
+        split_rows(distinct_texts(args.bench), args.split_mb, args.old, REPEAT, HostCapacity(args.bench))
+        return 0
     docs = corpus(args.bench, args.mb)
     nbytes = sum(len(d.encode("utf-8")) for d in docs)
     jsonl_bytes = "".join(json.dumps({"text": d}) + "\n" for d in docs).encode("utf-8")
@@ -341,6 +472,8 @@ def main() -> int:
     if args.stream_mb:
         rss, rate = stream_rss(docs, args.stream_mb)
         print(f"  streaming a {args.stream_mb} MB JSONL file: peak RSS {rss:.0f} MB, {rate:.2f} MB/s")
+    if args.split_mb:
+        split_rows(distinct_texts(args.bench), args.split_mb, args.old, REPEAT, HostCapacity(args.bench))
     return 0
 
 

@@ -3,6 +3,7 @@
     cleaner clean FILE|- [-o OUT] [--explain | --diff | --format json]
     cleaner clean FILE... --output-dir DIR     several files, each output named like its input
     cleaner clean --jsonl IN [-o OUT] [--report REPORT.html]
+    cleaner clean --jsonl IN... --output-dir DIR  several JSONL files (or directories of *.jsonl[.gz|.zst])
     cleaner fix PATH... [--glob PATTERN]      rewrite in place; exit 1 if anything changed
     cleaner check PATH... [--glob PATTERN]    list what fix would change; exit 1 if any
         (fix and check: --diff, --statistics, --format json, --exit-zero, --quiet, --report)
@@ -189,8 +190,6 @@ def _refuse_clean(args: argparse.Namespace) -> str | None:
             return f"--jsonl and {side[0]} cannot be combined ({instead[side[0]]})"
         if args.html is not None:
             return "--html/--no-html is for a page in a file; with --jsonl, --html-field NAME reads a page per record"
-        if args.output_dir is not None or len(inputs) > 1:
-            return "--jsonl cleans one stream per run (-o OUT); several JSONL files are several runs"
     else:
         for flag, given in (("--field", args.field), ("--html-field", args.html_field),
                             ("--split-docs", args.split_docs), ("--explain-field", args.explain_field),
@@ -332,38 +331,39 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
     from cleaner import jsonl, streams
 
     limit = _jsonl_limits(args)
-    _cleaner(args)  # load and check the rule packs once, before any worker starts
+    checked = _cleaner(args)  # load and check the rule packs once, before any worker starts
     if args.html_field is not None and args.split_docs is not None:
         raise CleanerError("--html-field and --split-docs cannot be combined (one page per record)")
+    pairs = _jsonl_pairs(args)
     extra: list[tuple[str, str]] = []
     if args.corpus_chrome:
+        from itertools import chain
+
         from cleaner import corpus
 
         if args.html_field is not None:
             raise CleanerError("--corpus-chrome learns from text fields; it cannot be combined with --html-field")
-        extra = _corpus_chrome(args, corpus.jsonl_documents(args.input, args.field, args.split_docs,
-                                                            corpus.Skipped(), limit),
-                               args.input, corpus.Skipped())
+        docs = chain.from_iterable(corpus.jsonl_documents(source, args.field, args.split_docs, corpus.Skipped(),
+                                                          limit) for source, _ in pairs)
+        extra = _corpus_chrome(args, docs, " ".join(source for source, _ in pairs), corpus.Skipped())
     page = _new_page(args)
     settings = jsonl.Settings(field=args.field, split_docs=args.split_docs, explain_field=args.explain_field,
                               on_error=args.on_error, cleaner_options=_options(args, extra),
                               html_field=args.html_field, max_record_bytes=limit, keep_results=page is not None)
-    name = "<stdin>" if args.input == "-" else args.input
-    size = streams.input_size(args.input)
-    if size is not None and streams.compression(args.input):
-        size = None  # compressed: the byte count read is not comparable to the file size
+    jobs = [jsonl.Job("<stdin>" if source == "-" else source, source, target) for source, target in pairs]
+    sizes = [None if streams.compression(source) else streams.input_size(source) for source, _ in pairs]
+    size = None if None in sizes else sum(sizes)  # compressed: the bytes read are not the file's size
     progress = jsonl.Progress(sys.stderr, size, enabled=sys.stderr.isatty() and not args.quiet)
-    stream = streams.open_input(args.input)
     try:
-        with streams.AtomicOutput(args.output) as out:
-            summary = jsonl.run(stream, out, settings, workers=_workers(args), name=name, progress=progress,
-                                report=page)
+        summary, failures = jsonl.run_jobs(jobs, settings, workers=_workers(args), progress=progress, report=page,
+                                           keep_going=args.output_dir is not None,
+                                           cleaner=None if extra else checked)  # the same options: reused
     except BrokenPipeError:
         raise  # stdout's reader went away: see _main
     except (EOFError, OSError) as exc:
-        raise InputError(f"{name}: cannot read: {exc}") from None
-    finally:
-        stream.close()
+        raise InputError(f"{jobs[0].name if len(jobs) == 1 else 'an input'}: cannot read: {exc}") from None
+    for failure in failures:  # one line per input that failed; the others were written
+        print(f"cleaner: {failure}", file=sys.stderr)
     if page is not None:
         _write_page(args, page)
     if not args.quiet:
@@ -372,7 +372,51 @@ def cmd_jsonl(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     for line in summary.warning_lines():  # even with --quiet: a rule skipped is worth a line
         print(line, file=sys.stderr)
-    return EXIT_OK
+    return EXIT_ERROR if failures else EXIT_OK
+
+
+# The files of a directory given to `clean --jsonl --output-dir`: JSONL, compressed or not.
+JSONL_NAMES = ("*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*.jsonl.zstd")
+
+
+def _jsonl_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(input, output) for each JSONL stream of the run: the one input and -o, or with
+    --output-dir each file named (under its name) and each JSONL file under a directory named
+    (under its path inside that directory). Refused before anything is written: a directory
+    without --output-dir, a directory with no JSONL file."""
+    from fnmatch import fnmatch
+
+    inputs = args.inputs or ["-"]
+    if args.output_dir is None:
+        if Path(inputs[0]).is_dir():
+            raise CleanerError(f"{inputs[0]}: is a directory; clean its JSONL files with --output-dir DIR")
+        return [(inputs[0], args.output or "-")]
+    named = [p for p in inputs if not Path(p).is_dir()]
+    pairs = _output_paths(named, args.output_dir) if named else []
+    out = Path(args.output_dir)
+    for top in (Path(p) for p in inputs if Path(p).is_dir()):
+        found = 0
+        for root, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or not any(fnmatch(name, pattern) for pattern in JSONL_NAMES):
+                    continue
+                source = Path(root) / name
+                target = out / source.relative_to(top)
+                if os.path.realpath(target) == os.path.realpath(source):
+                    raise CleanerError(f"{source}: its output {target} would replace it; choose another --output-dir")
+                if str(target) in {t for _, t in pairs}:
+                    raise CleanerError(f"two inputs would both be written to {target}; clean them into "
+                                       "different directories")
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise InputError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
+                pairs.append((str(source), str(target)))
+                found += 1
+        if not found:
+            raise CleanerError(f"{top}: no JSONL files in it ({', '.join(JSONL_NAMES)})")
+    return pairs
 
 
 def _new_page(args: argparse.Namespace):
@@ -393,7 +437,7 @@ def _new_page(args: argparse.Namespace):
 def _write_page(args: argparse.Namespace, page) -> None:
     from cleaner.fileio import write_atomic
 
-    inputs = getattr(args, "paths", None) or [getattr(args, "input", "-")]
+    inputs = getattr(args, "paths", None) or getattr(args, "inputs", None) or ["-"]
     html = page.render(f"cleaner report: {' '.join(inputs)}")
     try:
         write_atomic(Path(args.report), html.encode("utf-8"))
@@ -432,7 +476,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
     args.format = args.format or "text"
     inputs = args.inputs or ["-"]
     if args.jsonl:
-        args.input, args.output = inputs[0], args.output or "-"
         return cmd_jsonl(args)
     cleaner = _cleaner(args)
     if args.output_dir is None:

@@ -35,7 +35,7 @@ PENDING_PER_WORKER = 4
 QUEUED_PER_WORKER = 2
 
 # Each pipe is widened to hold this much where the OS allows it (Linux: up to
-# /proc/sys/fs/pipe-max-size, 1 MiB by default): a batch (about 0.5 MB, see jsonl.BATCH_BYTES)
+# /proc/sys/fs/pipe-max-size, 1 MiB by default): a batch (a 1 MiB block, see jsonl.BLOCK_BYTES)
 # then waits in the pipe whole, and a worker reads it without waiting for this process.
 PIPE_BYTES = 1 << 20
 
@@ -92,6 +92,10 @@ def _pool_map(fn: Callable[[T], R], items: Iterable[T], workers: int,
 
 class WorkerError(RuntimeError):
     """A worker process died, or raised an exception that could not be sent back whole."""
+
+
+class _CutShort(WorkerError):
+    """The task pipe closed inside a batch: the main process stopped handing it over."""
 
 
 class _Worker:
@@ -243,13 +247,14 @@ def _serve(fn: Callable, task_r: int, result_w: int, close: list[int]) -> None:
 
     Ctrl-C is the main process's to handle (it stops the workers): a worker ignores SIGINT,
     so an interrupted run prints no traceback per worker. A worker whose main process is
-    gone (its result pipe closed) just ends."""
+    gone (its result pipe closed), or stopped it while handing over a batch (the task pipe
+    closed inside it), just ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in close:
         os.close(fd)
     try:
         _serve_batches(fn, task_r, result_w)
-    except BrokenPipeError:
+    except (BrokenPipeError, _CutShort):
         pass
 
 
@@ -286,7 +291,7 @@ def _read_frame(fd: int) -> bytes | None:
     (size,) = _FRAME.unpack(head)
     body = _read_exactly(fd, size)
     if body is None:
-        raise WorkerError("the task pipe closed inside a batch")
+        raise _CutShort("the task pipe closed inside a batch")
     return body
 
 

@@ -10,10 +10,14 @@ take memory without bound.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
+import shutil
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -241,6 +245,164 @@ def lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]
         yield line_no, None
 
 
+def _skip_line(stream: BinaryIO) -> int:
+    """Read past the rest of the current line, newline included, in bounded pieces; the
+    bytes read."""
+    n = 0
+    while True:
+        part = stream.readline(_DISCARD_BYTES)
+        n += len(part)
+        if not part or part.endswith(b"\n"):
+            return n
+
+
+def range_lines(stream: BinaryIO, start: int, end: int, max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a seekable stream whose first byte lies in [start, end), in order, as
+    `lines` gives them (None for a line over `max_bytes`). A line that begins before `start`
+    belongs to the range before; one that begins before `end` is read whole, past `end`.
+    Cutting a file at any offsets into ranges so gives each line to exactly one range."""
+    if start > 0:
+        stream.seek(start - 1)
+        pos = start - 1 + _skip_line(stream)  # the byte after the first newline at or after start - 1
+    else:
+        stream.seek(0)
+        pos = 0
+    while pos < end:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            return
+        pos += len(raw)
+        if len(raw) <= max_bytes or raw.endswith(b"\n"):
+            yield raw
+            continue
+        pos += _skip_line(stream)  # over the limit: read past, never held whole
+        yield None
+
+
+def blocks(stream: BinaryIO, block_bytes: int, max_bytes: int) -> Iterator[tuple[bytes, bool]]:
+    """The stream in blocks of whole lines, about `block_bytes` each: (the block, cut). Each
+    block is one read plus the rest of its last line; a last line over `max_bytes` is not
+    read whole: the rest of it is read past, the block ends before it and `cut` is True (the
+    line is one more record, over the limit). Per block, not per line: the caller (the main
+    process, feeding workers) does no work per record."""
+    while True:
+        data = stream.read(block_bytes)
+        if not data:
+            return
+        if data.endswith(b"\n"):
+            yield data, False
+            continue
+        start = data.rfind(b"\n") + 1  # where the unfinished last line begins
+        if len(data) - start <= max_bytes:
+            data += stream.readline(max_bytes + 1 - (len(data) - start))
+        if len(data) - start <= max_bytes or data.endswith(b"\n"):
+            yield data, False
+            continue
+        _skip_line(stream)
+        yield data[:start], True
+
+
+def append_file(src: str, dst: BinaryIO) -> None:
+    """Copy the file `src` onto the end of `dst`, in the kernel where the OS allows it
+    (copy_file_range between files, sendfile into a pipe), else through a buffer: joining
+    the workers' output pieces costs the main process no pass over their bytes."""
+    dst.flush()
+    with open(src, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        try:
+            out_fd = dst.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            shutil.copyfileobj(f, dst, READ_BYTES)
+            return
+        done = 0
+        for copy in (_copy_range, _send):
+            try:
+                while done < size:
+                    n = copy(f.fileno(), out_fd, done, size - done)
+                    if n == 0:
+                        break
+                    done += n
+                if done >= size:
+                    return
+            except OSError as exc:
+                if exc.errno not in _NO_KERNEL_COPY:
+                    raise
+        f.seek(done)
+        shutil.copyfileobj(f, dst, READ_BYTES)
+        dst.flush()
+
+
+# copy_file_range or sendfile cannot serve these descriptors (another filesystem, a pipe, an
+# O_APPEND file, an old kernel): copied through a buffer instead.
+_NO_KERNEL_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EBADF, errno.EOPNOTSUPP,
+                   getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
+
+
+def _copy_range(src: int, dst: int, offset: int, count: int) -> int:
+    if not hasattr(os, "copy_file_range"):
+        raise OSError(errno.ENOSYS, "no copy_file_range")
+    return os.copy_file_range(src, dst, count, offset)
+
+
+def _send(src: int, dst: int, offset: int, count: int) -> int:
+    if not hasattr(os, "sendfile"):
+        raise OSError(errno.ENOSYS, "no sendfile")
+    return os.sendfile(dst, src, offset, count)
+
+
+def seekable_file(path: str) -> bool:
+    """Whether `path` is a regular, uncompressed file (its byte ranges can be read apart)."""
+    if path == "-" or compression(path):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def piece_directory(target: str) -> Path:
+    """Where the workers' output pieces for `target` are made: beside it, so joining them is
+    a copy within one filesystem; the temporary directory for stdout, a device or a FIFO."""
+    if target == "-" or is_special_output(target):
+        return Path(tempfile.gettempdir())
+    return Path(os.path.realpath(target)).parent
+
+
+class PieceWriter:
+    """One output piece: bytes written as they are, or as one whole gzip member or zstd
+    frame. Pieces so written, joined end to end, are one valid gzip or zstd stream (both
+    formats are a sequence of members or frames, and this project reads them as such)."""
+
+    def __init__(self, sink: BinaryIO, kind: str | None):
+        self.sink = sink
+        if kind == "gzip":
+            self.stream = gzip.GzipFile(fileobj=sink, mode="wb", mtime=0, filename="")  # type: ignore[arg-type]
+        elif kind == "zstd":
+            self.stream = _zstd().ZstdCompressor().stream_writer(sink, closefd=False)
+        else:
+            self.stream = sink
+        self.write = self.stream.write if self.stream is not sink else _writer(sink)
+
+    def close(self) -> None:
+        """End the member or frame; the sink stays open."""
+        if self.stream is not self.sink:
+            self.stream.close()
+
+
+def _writer(out: BinaryIO):
+    """out.write, or for a buffered file (stdout) a loop that writes all: a buffered write that
+    the reader cuts short (`| head`) returns what got through; writing the rest raises
+    BrokenPipeError."""
+    if not isinstance(out, io.BufferedWriter):
+        return out.write
+
+    def write(data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[out.write(view):]
+    return write
+
+
 def input_size(path: str) -> int | None:
     """Bytes on disk, for a progress estimate (None for stdin)."""
     if path == "-":
@@ -260,8 +422,9 @@ class AtomicOutput:
     `/dev/stdout`) is written into, as a shell redirection would, since it cannot be replaced.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, compress: bool = True):
         self.path = path
+        self.compress = compress  # False: the bytes written are compressed already (PieceWriter)
         self._tmp: str | None = None
         self._raw: BinaryIO | None = None
         self._special = False
@@ -291,7 +454,7 @@ class AtomicOutput:
                 self._raw = os.fdopen(fd, "wb")
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
-        kind = compression(self.path)
+        kind = compression(self.path) if self.compress else None
         if kind == "gzip":
             self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0)  # type: ignore[assignment]
         elif kind == "zstd":
