@@ -217,9 +217,12 @@ def test_deeply_repeated_text_keeps_one_copy(tmp_path: Path):
 
 def test_nul_bytes_after_the_sniff_window_are_text(tmp_path: Path):
     f = tmp_path / "n.txt"
-    f.write_bytes(f"{P1}\n".encode() * 200 + b"tail\x00byte\n")
+    # the line with the NUL is body prose, so that only its being read as text is tested
+    # (a short last line is the line scorer's to judge)
+    tail = b"Officials said the repairs\x00 would cost about two million dollars and could not wait.\n"
+    f.write_bytes(f"{P1}\n".encode() * 200 + tail)
     r = run_cli("clean", str(f))
-    assert r.returncode == 0 and r.stdout.endswith(b"tail\x00byte\n")
+    assert r.returncode == 0 and r.stdout.endswith(tail)
 
 
 def test_slow_user_pattern_times_out_with_a_warning_naming_the_rule(tmp_path: Path):
