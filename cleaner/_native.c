@@ -489,33 +489,79 @@ static int add_line(PyObject *out, PyObject *texts, PyObject *line) {
     return failed ? -1 : 0;
 }
 
-/* split(text, Line[, texts]) -> [Line]: document.split_lines in one pass. Only LF, CRLF and
- * CR end a line; a last line without an ending is kept when it is not empty. Each line's
- * stripped text is appended to the list `texts` when one is given. */
+/* The lines split() has read but not yet emitted: with `runs` (compaction on), a run of
+ * blank lines is held back until the next line with text (or the end) shows how long it is. */
+typedef struct {
+    PyTypeObject *type;
+    PyObject *text, *out, *texts, *runs;
+    int kind;
+    const void *data;
+    Py_ssize_t number;                       /* lines emitted so far (the last one's number) */
+    Py_ssize_t run_count, run_start, run_end; /* the blank run held back: members, text[start:end] */
+    PyObject *run_ending;                    /* its last member's ending (borrowed: interned) */
+} Splitter;
+
+/* Emit the blank run held back: one member as the line it is, two or more as one Line whose
+ * text + ending is the run's text, stripped "" and blank, its position and size appended to
+ * `runs`. */
+static int flush_run(Splitter *s) {
+    if (s->run_count == 0) return 0;
+    Py_ssize_t count = s->run_count;
+    s->run_count = 0;
+    if (count == 1)
+        return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, s->run_start,
+                                                    s->run_end, s->run_ending));
+    PyObject *items[5] = {int_of(++s->number), PyUnicode_Substring(s->text, s->run_start, s->run_end),
+                          Py_NewRef(s->run_ending), Py_NewRef(ending_none), Py_NewRef(Py_True)};
+    if (add_line(s->out, s->texts, make_tuple_of(s->type, items, 5)) < 0) return -1;
+    PyObject *at = PyLong_FromSsize_t(s->number - 1), *size = PyLong_FromSsize_t(count);
+    int failed = at == NULL || size == NULL || PyList_Append(s->runs, at) < 0 || PyList_Append(s->runs, size) < 0;
+    Py_XDECREF(at);
+    Py_XDECREF(size);
+    return failed ? -1 : 0;
+}
+
+/* One line read: text[start:end] with its ending. */
+static inline int on_line(Splitter *s, Py_ssize_t start, Py_ssize_t end, PyObject *ending) {
+    if (s->runs != NULL) {
+        Py_ssize_t a = start;
+        while (a < end && Py_UNICODE_ISSPACE(PyUnicode_READ(s->kind, s->data, a))) a++;
+        if (a == end) { /* blank: held back */
+            if (s->run_count++ == 0) s->run_start = start;
+            s->run_end = end;
+            s->run_ending = ending;
+            return 0;
+        }
+        if (flush_run(s) < 0) return -1;
+    }
+    return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, start, end, ending));
+}
+
+/* split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines in one pass. Only LF,
+ * CRLF and CR end a line; a last line without an ending is kept when it is not empty. Each
+ * line's stripped text is appended to the list `texts` when one is given. With the list
+ * `runs`, runs of two or more blank lines are compacted (see document.split_lines). */
 static PyObject *split(PyObject *self, PyObject *args) {
-    PyObject *text, *ltype, *texts = NULL;
-    if (!PyArg_ParseTuple(args, "UO|O!", &text, &ltype, &PyList_Type, &texts) || !tuple_type(ltype, "Line"))
+    PyObject *text, *ltype, *texts = NULL, *runs = NULL;
+    if (!PyArg_ParseTuple(args, "UO|O!O!", &text, &ltype, &PyList_Type, &texts, &PyList_Type, &runs)
+        || !tuple_type(ltype, "Line"))
         return NULL;
     if (intern_constants() < 0) return NULL;
-    PyTypeObject *type = (PyTypeObject *)ltype;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
-    PyObject *out = PyList_New(0);
+    Splitter s = {(PyTypeObject *)ltype, text, NULL, texts, runs, PyUnicode_KIND(text), PyUnicode_DATA(text),
+                  0, 0, 0, 0, NULL};
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0;
+    PyObject *out = s.out = PyList_New(0);
     if (out == NULL) return NULL;
     Py_ssize_t has_cr = PyUnicode_FindChar(text, '\r', 0, n, 1);
-    if (has_cr == -2) { Py_DECREF(out); return NULL; }
+    if (has_cr == -2) goto fail;
     if (has_cr == -1) { /* LF only, the common case: each line end found by a fast search */
         while (start < n) {
             Py_ssize_t i = PyUnicode_FindChar(text, '\n', start, n, 1);
-            if (i == -2) { Py_DECREF(out); return NULL; }
-            if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i < 0 ? n : i,
-                                               i < 0 ? ending_none : ending_lf)) < 0) {
-                Py_DECREF(out);
-                return NULL;
-            }
+            if (i == -2) goto fail;
+            if (on_line(&s, start, i < 0 ? n : i, i < 0 ? ending_none : ending_lf) < 0) goto fail;
             start = i < 0 ? n : i + 1;
         }
+        if (flush_run(&s) < 0) goto fail;
         return out;
     }
     for (Py_ssize_t i = 0; i <= n; i++) {
@@ -526,24 +572,24 @@ static PyObject *split(PyObject *self, PyObject *args) {
             ending = ending_none;
             next = n;
         } else {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            Py_UCS4 c = PyUnicode_READ(s.kind, s.data, i);
             if (c == '\n') { ending = ending_lf; next = i + 1; }
             else if (c == '\r') {
-                if (i + 1 < n && PyUnicode_READ(kind, data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
+                if (i + 1 < n && PyUnicode_READ(s.kind, s.data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
                 else { ending = ending_cr; next = i + 1; }
             } else continue;
         }
-        if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i, ending)) < 0) {
-            Py_DECREF(out);
-            return NULL;
-        }
+        if (on_line(&s, start, i, ending) < 0) goto fail;
         start = next;
         i = next - 1;
     }
+    if (flush_run(&s) < 0) goto fail;
     return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
 }
 
-/* counts[family] += n */
 static int add_count(PyObject *counts, PyObject *family, Py_ssize_t n) {
     PyObject *had = PyDict_GetItemWithError(counts, family);
     if (had == NULL && PyErr_Occurred()) return -1;
@@ -1594,7 +1640,7 @@ static PyMethodDef methods[] = {
      "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
-    {"split", split, METH_VARARGS, "split(text, Line[, texts]) -> [Line]: document.split_lines."},
+    {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
     {"families", families, METH_VARARGS,
      "families(lines, removed) -> {family: count}: pipeline.Decisions.families (a missing family as itself)."},

@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 import regex
 
 from cleaner.disabling import check_disabled
-from cleaner.document import Decision, Document, Line, Removal, _native, split_lines
+from cleaner.document import Decision, Document, Line, Numbering, Removal, _native, split_lines, split_lines_python
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
@@ -50,6 +50,11 @@ Stage = Callable[[Document], Document]
 # cleaned this much, so a one-off small file never pays for the set-up.
 SCANNER_WARMUP_CHARS = 1_000_000
 
+# Runs of blank lines are held as one line each (document.split_lines): a blank line carries
+# no decision of its own, and memory then grows with the lines that hold text, not with the
+# blank ones. False only to check that compacting changes no decision (tests).
+COMPACT_BLANK_RUNS = True
+
 # Noted in Document.applied when no site pack recognised the document (see detect_site).
 NO_SITE = "detect-site/none"
 
@@ -65,21 +70,42 @@ class Decisions(Sequence[Decision]):
     removed lines' decisions, which is what summaries and --explain-field read: most lines
     are kept, and a Decision per kept line says nothing the line number does not."""
 
-    __slots__ = ("_lines", "_removals", "_all")
+    __slots__ = ("_lines", "_removals", "_all", "_numbering")
 
-    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal]):
+    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal], numbering: Numbering | None = None):
         self._lines = lines
         self._removals = removals  # by 0-based line index
         self._all: tuple[Decision, ...] | None = None
+        # Where blank runs were compacted (see document.split_lines): `lines` are the
+        # compacted lines, and each decision is given the input's numbering and one per
+        # line of a run, when built.
+        self._numbering = numbering
 
     def _built(self) -> tuple[Decision, ...]:
         if self._all is None:
-            self._all = decisions(self._lines, self._removals)
+            built = decisions(self._lines, self._removals)
+            self._all = built if self._numbering is None else self._expanded(built)
         return self._all
 
     def removed(self) -> list[Decision]:
         """The decisions of the removed lines, in line order."""
-        return list(decisions(self._lines, self._removals, removed_only=True))
+        gone = decisions(self._lines, self._removals, removed_only=True)
+        return list(gone if self._numbering is None else self._expanded(gone))
+
+    def _expanded(self, compacted: Iterable[Decision]) -> tuple[Decision, ...]:
+        """The decisions of the compacted lines, numbered as in the input, a compacted run's
+        one decision given to each of its lines (built only when asked for)."""
+        original, size = self._numbering.original, self._numbering.size  # type: ignore[union-attr]
+        out: list[Decision] = []
+        for d in compacted:
+            number = original(d.line)
+            if size(d.line) == 1:
+                out.append(d._replace(line=number))
+                continue
+            line = self._lines[d.line - 1]  # a compacted line's number is its position
+            for k, member in enumerate(split_lines_python(line.text + line.ending)):
+                out.append(d._replace(line=number + k, text=member.text))
+        return tuple(out)
 
     def any_removed(self) -> bool:
         return bool(self._removals)
@@ -98,7 +124,7 @@ class Decisions(Sequence[Decision]):
         return out
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._lines) if self._numbering is None else self._numbering.lines(len(self._lines))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._built()[index]
@@ -118,7 +144,7 @@ class Decisions(Sequence[Decision]):
         return f"Decisions({self._built()!r})"
 
     def __reduce__(self):  # pickled as what it is built from
-        return Decisions, (tuple(self._lines), self._removals)
+        return Decisions, (tuple(self._lines), self._removals, self._numbering)
 
 
 @dataclass(frozen=True)
@@ -450,7 +476,9 @@ class Cleaner:
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
         texts: list[str] = []  # each line's `stripped`
-        lines = tuple(split_lines(text, texts))
+        runs: list[int] = []  # where runs of blank lines were compacted (see document.split_lines)
+        lines = tuple(split_lines(text, texts, runs if COMPACT_BLANK_RUNS else None))
+        numbering = Numbering(runs) if runs else None
         scanned: Hits | None = None  # by original line index; renumbered for each later pass
         profile: Profile | None = None
         if self._accelerated(lines):
@@ -466,7 +494,7 @@ class Cleaner:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
-            doc = self.run_once(Document.start(current, applied, views, hits, profile))
+            doc = self.run_once(Document.start(current, applied, views, hits, profile, numbering))
             applied = doc.applied
             site = site or doc.site
             if doc.warnings:
@@ -484,7 +512,7 @@ class Cleaner:
                 break
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
-            decisions=Decisions(lines, removed),
+            decisions=Decisions(lines, removed, numbering),
             site=site,
             warnings=tuple(warnings),
         )

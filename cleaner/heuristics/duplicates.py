@@ -65,6 +65,8 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
                                       FOLD_MAX_CHARS, CONTAIN_MAX_LINES, _keys, REMEMBER_MAX_CHARS, REMEMBER_LINES)
     else:
         found = copies(lines, order)
+    if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
+        found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
     return {i: SECOND_COPY.removal(_REASONS[kind].format(number)) for i, kind, number in found}
 
 
