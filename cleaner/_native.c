@@ -106,6 +106,8 @@ static inline int stop_utf8_has(const char *s) {
     return slot_is(stop_utf8[slot_at(h, 0)], w) | slot_is(stop_utf8[slot_at(h, 1)], w);
 }
 
+static void clear_feature_slots(void);
+
 static PyObject *configure(PyObject *self, PyObject *args) {
     Py_buffer tab;
     PyObject *stop, *ftype;
@@ -153,6 +155,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_INCREF(ftype);
     Py_XSETREF(features_type, ftype);
     Py_CLEAR(empty_features);
+    clear_feature_slots();
     sample_chars = sample;
     configured = 1;
     Py_RETURN_NONE;
@@ -236,10 +239,42 @@ static inline int is_opener(Py_UCS4 c) {              /* ["'“‘(] */
 
 static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n);
 
-/* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
- * does); items are filled in before anyone sees it. */
+/* The Features made last for each of FEATURE_SLOTS keys (direct-mapped by a hash of the
+ * counts they are made from): lines with the same counts share one Features (an immutable
+ * named tuple of some 160 bytes with its two floats), so a document of many short lines does
+ * not hold one per line (short lines repeat their counts: "line 12345" and "line 12346").
+ * Emptied by configure, whose Features type they are. */
+#define FEATURE_SLOTS 4096
+typedef struct { Py_ssize_t key[7]; PyObject *features; } FeatureSlot;
+static FeatureSlot feature_slots[FEATURE_SLOTS];
+
+static void clear_feature_slots(void) {
+    for (Py_ssize_t k = 0; k < FEATURE_SLOTS; k++) Py_CLEAR(feature_slots[k].features);
+}
+
+static PyObject *make_features_new(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
+                                   int sentence_end, Py_ssize_t sentences, int cjk);
+
+/* A Features for these counts: the one made last for the same counts, or a new one. */
 static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
                                int sentence_end, Py_ssize_t sentences, int cjk) {
+    Py_ssize_t key[7] = {chars, words, n_stop, n_cap, sentence_end, sentences, cjk};
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int k = 0; k < 7; k++) h = (h ^ (uint64_t)key[k]) * 0x100000001B3ull;
+    FeatureSlot *slot = &feature_slots[(h ^ (h >> 29)) & (FEATURE_SLOTS - 1)];
+    if (slot->features != NULL && memcmp(slot->key, key, sizeof key) == 0) return Py_NewRef(slot->features);
+    PyObject *f = make_features_new(chars, words, n_stop, n_cap, sentence_end, sentences, cjk);
+    if (f != NULL) {
+        memcpy(slot->key, key, sizeof key);
+        Py_XSETREF(slot->features, Py_NewRef(f));
+    }
+    return f;
+}
+
+/* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
+ * does); items are filled in before anyone sees it. */
+static PyObject *make_features_new(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
+                                   int sentence_end, Py_ssize_t sentences, int cjk) {
     PyTypeObject *type = (PyTypeObject *)features_type;
     PyObject *f = new_tuple_of(type, 7); /* only numbers and bools: no cycle (untracked, if a named tuple) */
     if (f == NULL) return NULL;
