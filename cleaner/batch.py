@@ -260,7 +260,7 @@ def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path 
     new = encode(result.text, bom=decoded.bom)
     if not result.changed or new == data:
         return False, 0, result, decoded.text
-    removed = sum(1 for d in result.removed if d.text.strip())
+    removed = sum(result.families().values())  # removed lines with text, no Decision built per line
     if write:
         why = refusal(path, tree, st, policy)
         if why is None and not policy.allow_empty and not _has_text(result.text) and _has_text(decoded.text):

@@ -41,6 +41,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-builtin", action="store_true", help="do not load the shipped rule packs")
     p.add_argument("--invalid-utf8", choices=("fail", "replace"), default="fail",
                    help="invalid UTF-8 input: refuse it (default) or replace bad bytes with U+FFFD")
+    p.add_argument("--regex-budget", type=float, default=None, metavar="SECONDS",
+                   help="seconds all rule searches on one document may take, per million characters of it "
+                        "(default 10); then the rules left are skipped for it, with a warning")
 
 
 def _learning(p: argparse.ArgumentParser) -> None:
@@ -254,8 +257,13 @@ def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
 
 
 def _options(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()) -> dict:
+    from cleaner.kinds import REGEX_BUDGET_S
+
+    budget = args.regex_budget if args.regex_budget is not None else REGEX_BUDGET_S
+    if not budget > 0:
+        raise CleanerError("--regex-budget must be more than 0 seconds")
     return {"rule_dirs": list(args.rules), "disabled": list(args.disable), "site": args.site,
-            "builtin": not args.no_builtin, "extra_packs": list(extra)}
+            "builtin": not args.no_builtin, "extra_packs": list(extra), "regex_budget": budget}
 
 
 def _learn(args: argparse.Namespace, documents, source: str, skipped):

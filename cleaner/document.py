@@ -18,6 +18,7 @@ import regex
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
+    from cleaner.kinds import Budget
     from cleaner.scanner import Hits
 
 try:  # the compiled helpers (cleaner/_native.c), where built; the Python below otherwise
@@ -107,6 +108,9 @@ class Document:
     # line's position in the compacted input, and this gives its number in the input
     # (None: nothing was compacted, the numbers are the input's).
     numbering: "Numbering | None" = None
+    # The time left for rule searches on this document, shared by every pass (None: no limit
+    # but each search's own; see kinds.Budget).
+    budget: "Budget | None" = None
     # kept_indices() and kept_text_indices(), computed on first use (several stages ask).
     _kept: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _kept_text: list[int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -166,10 +170,11 @@ class Document:
 
     @classmethod
     def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: dict[str, int], hits: "Hits | None",
-              profile: Profile | None, numbering: "Numbering | None" = None) -> "Document":
+              profile: Profile | None, numbering: "Numbering | None" = None,
+              budget: "Budget | None" = None) -> "Document":
         """A pass's document: these lines, nothing removed yet (the constructor's result, at
         half its cost: the pipeline makes one per pass)."""
-        return _made(lines, {}, None, (), applied, views, hits, profile, numbering, None, None, None)
+        return _made(lines, {}, None, (), applied, views, hits, profile, numbering, budget, None, None, None)
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
             warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
@@ -178,7 +183,7 @@ class Document:
         same = removed is None  # the same lines kept
         return _made(self.lines, self.removed if same else removed, self.site if site is _SAME else site,
                      self.warnings if warnings is None else warnings, self.applied if applied is None else applied,
-                     self.views, self.hits, self.profile, self.numbering,
+                     self.views, self.hits, self.profile, self.numbering, self.budget,
                      self._chars,  # the same lines: the same characters before each
                      self._kept if same else None, self._kept_text if same else None)
 
@@ -196,17 +201,17 @@ class Document:
         return self.but(warnings=self.warnings + new) if new else self
 
 
-_FIELDS = ("lines", "removed", "site", "warnings", "applied", "views", "hits", "profile", "numbering", "_chars", "_kept",
-           "_kept_text")
+_FIELDS = ("lines", "removed", "site", "warnings", "applied", "views", "hits", "profile", "numbering", "budget", "_chars",
+           "_kept", "_kept_text")
 assert set(_FIELDS) == set(Document.__slots__), "Document's fields and _made's disagree"
 _new = object.__new__
 (_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_views, _set_hits, _set_profile,
- _set_numbering, _set_chars, _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
+ _set_numbering, _set_budget, _set_chars, _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
 
 
 def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
           applied: frozenset[str], views: dict[str, int], hits: "Hits | None", profile: Profile | None,
-          numbering: "Numbering | None", chars: list[int] | None, kept: list[int] | None,
+          numbering: "Numbering | None", budget: "Budget | None", chars: list[int] | None, kept: list[int] | None,
           kept_text: list[int] | None) -> Document:
     """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
     __init__ reaches through object.__setattr__ by name, at twice the cost."""
@@ -220,6 +225,7 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
     _set_hits(doc, hits)
     _set_profile(doc, profile)
     _set_numbering(doc, numbering)
+    _set_budget(doc, budget)
     _set_chars(doc, chars)
     _set_kept(doc, kept)
     _set_kept_text(doc, kept_text)

@@ -33,7 +33,8 @@ from cleaner.disabling import check_disabled
 from cleaner.document import Decision, Document, Line, Numbering, Removal, _native, split_lines, split_lines_python
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
-from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
+from cleaner.kinds import (MATCH_TIMEOUT_S, REGEX_BUDGET_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, Budget, BudgetSpent,
+                           PatternTimeout, Rule, apply_rule, position_dependent)
 from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
 from cleaner import native, scanner
@@ -196,6 +197,10 @@ class Cleaner:
                 candidate lines and the compiled line measurement (True: from the start;
                 None: after SCANNER_WARMUP_CHARS of text, or at once when cached; False:
                 never). The decisions are the same either way; only the speed differs.
+    regex_budget: seconds that all the rule searches on one document may take, per million
+                characters of its text (and for a shorter document); then the rules left
+                are skipped for it, with a warning (see kinds.REGEX_BUDGET_S). None: no limit
+                but each search's own (MATCH_TIMEOUT_S).
     """
 
     rule_dirs: Sequence[Path | str] = ()
@@ -204,6 +209,7 @@ class Cleaner:
     builtin: bool = True
     extra_packs: Sequence[tuple[str, str]] = ()
     accelerate: bool | None = None
+    regex_budget: float | None = REGEX_BUDGET_S
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
     fingerprint_filter: AnchoredSet = field(init=False, repr=False)
@@ -219,6 +225,8 @@ class Cleaner:
         if dup:
             where = [p.source for p in packs if p.name == dup[0]]
             raise RulePackError(where[-1], f"pack name '{dup[0]}' is already used by {where[0]}")
+        if self.regex_budget is not None and not self.regex_budget > 0:
+            raise CleanerError(f"the time budget for rule searches must be more than 0 seconds, not {self.regex_budget}")
         self.disabled = frozenset(self.disabled)
         check_disabled(self.disabled, packs, ALL_HEURISTICS)
         if self.site is not None and self.site not in {p.name for p in packs if p.is_site}:
@@ -267,7 +275,7 @@ class Cleaner:
         again when unpickled): a Cleaner that has cleaned pickles to the same bytes as a
         fresh one, so `datasets.map` can fingerprint it, and no compiled state travels."""
         return Cleaner, (tuple(map(str, self.rule_dirs)), tuple(sorted(self.disabled)), self.site, self.builtin,
-                         tuple(map(tuple, self.extra_packs)), self.accelerate)
+                         tuple(map(tuple, self.extra_packs)), self.accelerate, self.regex_budget)
 
     def _start_scanner(self) -> None:
         # `_scanner` is set last: a thread that finds it set finds everything it needs set
@@ -322,19 +330,32 @@ class Cleaner:
         if NO_SITE in doc.applied:
             return doc if doc.site is None else doc.with_site(None)
         timed_out: list[str] = []  # fingerprints whose search ran out of time
-        if doc.hits is not None:
-            site = self._detect_with_hits(doc, doc.hits, timed_out)
-        else:
-            texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-            candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
-            site = next((p.name for p in self._site_packs.values() if p.recognises(texts, candidates, timed_out)), None)
+        budget = doc.budget
+        if budget is not None:
+            if budget.spent:
+                return doc  # the document's rule searches are over (see Cleaner.clean)
+            budget.start()
+        try:
+            if doc.hits is not None:
+                site = self._detect_with_hits(doc, doc.hits, timed_out, budget)
+            else:
+                texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+                candidates = self.fingerprint_filter.candidates(
+                    enumerate(texts), timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
+                site = next((p.name for p in self._site_packs.values()
+                             if p.recognises(texts, candidates, timed_out, budget)), None)
+        except BudgetSpent:
+            site = None  # no site recognised in the time there was
+        finally:
+            if budget is not None:
+                budget.stop()
         if timed_out:
             doc = doc.but(warnings=doc.warnings + tuple(w for w in dict.fromkeys(timed_out) if w not in doc.warnings))
         if site is None:
             return doc.but(site=None, applied=doc.applied | {NO_SITE})
         return doc.with_site(site)
 
-    def _detect_with_hits(self, doc: Document, hits: Hits, timed_out: list[str]) -> str | None:
+    def _detect_with_hits(self, doc: Document, hits: Hits, timed_out: list[str], budget: Budget | None) -> str | None:
         """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines
         it may match and on the lines that were not scanned."""
         matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
@@ -358,7 +379,7 @@ class Cleaner:
                     where.append(everywhere)
                 else:
                     where.append([lines[i].stripped for i in sorted(found)] + unscanned)
-            if pack.recognises_in(where, timed_out):
+            if pack.recognises_in(where, timed_out, budget):
                 return pack.name
         return None
 
@@ -373,7 +394,27 @@ class Cleaner:
         if hits is not None and not hits.unscanned and self._rerun_triggers is not None and names <= doc.applied \
                 and not any(map(hits.lines, self._rerun_triggers & hits.matched.keys())):
             return doc  # a later pass, and no rule it would run again has a trigger in the lines left
+        budget = doc.budget
+        if budget is not None:
+            if budget.spent:
+                return doc  # the document's rule searches are over (see Cleaner.clean)
+            budget.start()
         removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
+        try:
+            self._apply_packs(doc, active, removed, warnings)
+        except BudgetSpent:
+            pass  # the rules left are skipped; what the others removed stays
+        finally:
+            if budget is not None:
+                budget.stop()
+        # `removed` holds the document's own removals and the new ones, each line's first
+        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings) if warnings else None,
+                       applied=doc.applied if names <= doc.applied else doc.applied | names)
+
+    def _apply_packs(self, doc: Document, active: list[Pack], removed: dict[int, Removal], warnings: list[str]) -> None:
+        """apply_rules' work: each pack's rules, in order, add their removals to `removed` (in
+        place, so that what they found stays when the document's budget runs out: BudgetSpent)."""
+        hits, budget = doc.hits, doc.budget
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
             rules = self._rerun[pack.name] if pack.name in doc.applied else pack.rules
@@ -383,10 +424,12 @@ class Cleaner:
                 if texts is None:
                     texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
                              if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-                candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
+                candidates = pack.prefilter.candidates(
+                    texts, timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
             elif hits.unscanned:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
-                    [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
+                    [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)],
+                    timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
             for rule in rules if hits is None else self._worth_trying(pack, rules, hits):
                 if hits is None:
                     only = candidates if rule.id in pack.anchored else None
@@ -408,9 +451,6 @@ class Cleaner:
                     for i in found.keys() & removed.keys():  # a line keeps the first reason it was given
                         del found[i]
                     removed.update(found)
-        # `removed` holds the document's own removals and the new ones, each line's first
-        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings) if warnings else None,
-                       applied=doc.applied if names <= doc.applied else doc.applied | names)
 
     def _worth_trying(self, pack: Pack, rules: list[Rule], hits: Hits) -> list[Rule]:
         """The rules that may fire on a scanned document, in order: those whose trigger the
@@ -490,11 +530,12 @@ class Cleaner:
         origin: list[int] = []  # in a later pass, each current line's index in the input
         applied: frozenset[str] = frozenset()
         views: dict[str, int] = {}  # filled in place by the heuristics (see Document.views)
+        budget = None if self.regex_budget is None else Budget(self.regex_budget * max(1.0, len(text) / 1e6))
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
-            doc = self.run_once(Document.start(current, applied, views, hits, profile, numbering))
+            doc = self.run_once(Document.start(current, applied, views, hits, profile, numbering, budget))
             applied = doc.applied
             site = site or doc.site
             if doc.warnings:
@@ -510,12 +551,21 @@ class Cleaner:
             current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
+        if budget is not None and budget.spent:
+            warnings.append(budget_warning(self.regex_budget))  # type: ignore[arg-type]
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
             decisions=Decisions(lines, removed, numbering),
             site=site,
             warnings=tuple(warnings),
         )
+
+
+def budget_warning(seconds: float) -> str:
+    """The warning of a document whose time budget for rule searches ran out: the same for
+    every such document (the JSONL summary counts documents per warning)."""
+    return (f"rule searches ran out of this document's time budget ({seconds:g} s per million characters, "
+            "--regex-budget) and the rules not yet applied were skipped")
 
 
 _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
