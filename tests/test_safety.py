@@ -471,3 +471,24 @@ def test_document_time_budget_is_reported_in_every_mode(tmp_path: Path):
         assert f"cleaner: warning: {f}: rule searches ran out" in err, err
     r = run_cli("clean", "--regex-budget", "0", str(f))
     assert r.returncode == 2 and r.stderr.decode().count("\n") == 1 and "--regex-budget" in r.stderr.decode()
+
+
+def test_a_text_input_longer_than_the_record_limit_is_refused_unread(tmp_path: Path):
+    """A text file is one record: longer than --max-record-mb it is refused with one line
+    (exit 2) by clean, check and fix, from a file or stdin, and left as it was; the other
+    files of a fix are still cleaned."""
+    big = tmp_path / "big.txt"
+    big.write_text(f"Share this article\n{P1}\n" * 12_000)  # about 1.3 MB
+    small = tmp_path / "small.txt"
+    small.write_text(f"Share this article\n{P1}\n")
+    before = big.read_bytes()
+    out = tmp_path / "out.txt"
+    for args in (["clean", str(big), "-o", str(out)], ["check", str(big)], ["fix", str(tmp_path)]):
+        r = run_cli(*args, "--max-record-mb", "1")
+        err = r.stderr.decode()
+        assert r.returncode == 2 and f"{big}: 1.3 MB, more than the limit of 1 MB (--max-record-mb)" in err, err
+        assert err.count("\n") == 1
+    assert big.read_bytes() == before and not out.exists() and small.read_text() == f"{P1}\n"
+    r = run_cli("clean", "--max-record-mb", "1", input=before)
+    assert r.returncode == 2 and b"<stdin>: more than the limit of 1 MB" in r.stderr and r.stdout == b""
+    assert run_cli("clean", str(big), "-o", str(out), "--max-record-mb", "2").returncode == 0
