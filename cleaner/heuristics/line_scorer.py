@@ -380,8 +380,11 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
         # Slim ones that read the same are one object (a document of short lines has few).
         same: dict[tuple, _Own] = {}
         for k, o in enumerate(owns):
-            slim = (o or _own(lines[kept[k]].stripped, doc.features(kept[k]), m)).slim()
-            owns[k] = same.setdefault((slim.partial, slim.short, slim.prose, slim.cue, slim.veto, slim.x is _LAZY), slim)
+            if o is None:
+                o = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
+            key = (o.partial, o.short, o.prose, o.cue, o.veto, o.x is None, o.x is _LONG_X)
+            slim = same.get(key)
+            owns[k] = slim if slim is not None else same.setdefault(key, o.slim())
     elif not all(owns):  # (an _Own is true; a miss is None)
         for k, o in enumerate(owns):
             if o is None:
