@@ -58,6 +58,10 @@ def memory(bomb_mb: int, only: str | None = None) -> None:
             for i in range(5_000_000):
                 fh.write(f"line {i}\n")
         cases.append(("text: 5 M short lines", ["clean", str(d / "short.txt"), "-o", out]))
+        with open(d / "tiny.txt", "w") as fh:  # each a second copy of one of the first ten: removed
+            for i in range(2_000_000):
+                fh.write(f"a{i % 10}\n")
+        cases.append(("text: 2 M tiny repeated lines", ["clean", str(d / "tiny.txt"), "-o", out]))
         with open(d / "news.txt", "w") as fh:  # about 50 MB of paragraphs between blank lines, with chrome
             for i in range(400_000):
                 fh.write(f"{P1} Item {i} of the council's agenda.\n\nShare this article\n\n" if i % 10 == 9

@@ -454,10 +454,12 @@ def _line_scorer(doc: Document) -> dict[int, Removal]:
     cut = m.cut
     ctx_w = m.weights[_N_OWN:]
     kept, owns, chosen = _candidates(doc, m, False)
+    why: dict[str, Removal] = {}  # one Removal per reason, shared by the lines it is given for
     for k in chosen:
         ctx = context_features(doc, kept, owns, k)
         if owns[k].partial + sum(map(mul, ctx_w, ctx)) >= cut:
-            out[kept[k]] = LINE_SCORER.removal(explain(_x(doc, kept[k], owns[k]) + ctx, m))
+            reason = explain(_x(doc, kept[k], owns[k]) + ctx, m)
+            out[kept[k]] = why.get(reason) or why.setdefault(reason, LINE_SCORER.removal(reason))
     return out
 
 
