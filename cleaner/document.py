@@ -314,10 +314,12 @@ class Numbering:
         k = bisect_left(self._at, number - 1)  # runs before this line
         return number + (self._extra[k - 1] if k else 0)
 
-    def size(self, number: int) -> int:
-        """How many input lines the compacted line `number` stands for."""
-        k = bisect_left(self._at, number - 1)
-        return self._size[k] if k < len(self._at) and self._at[k] == number - 1 else 1
+    def locate(self, number: int) -> tuple[int, int]:
+        """The input's number of the compacted line `number` (of its first line, for a run)
+        and how many input lines it stands for, in one search."""
+        k = bisect_left(self._at, number - 1)  # runs before this line
+        first = number + (self._extra[k - 1] if k else 0)
+        return first, (self._size[k] if k < len(self._at) and self._at[k] == number - 1 else 1)
 
     def __reduce__(self):
         return Numbering, (self._runs,)

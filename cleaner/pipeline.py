@@ -51,10 +51,13 @@ Stage = Callable[[Document], Document]
 # cleaned this much, so a one-off small file never pays for the set-up.
 SCANNER_WARMUP_CHARS = 1_000_000
 
-# Runs of blank lines are held as one line each (document.split_lines): a blank line carries
-# no decision of its own, and memory then grows with the lines that hold text, not with the
-# blank ones. False only to check that compacting changes no decision (tests).
-COMPACT_BLANK_RUNS = True
+# In a document of at least this many characters, runs of blank lines are held as one line
+# each (document.split_lines): a blank line carries no decision of its own, and memory then
+# grows with the lines that hold text, not with the blank ones. A shorter document has too few
+# lines for that to matter (64 K blank lines cost about 12 MB), and is spared the renumbering
+# of its decisions (a few percent of the time of the bench documents that have blank runs).
+# Compacting changes no decision (tests clean with this at 0 and at infinity).
+COMPACT_MIN_CHARS = 1 << 16
 
 # Noted in Document.applied when no site pack recognised the document (see detect_site).
 NO_SITE = "detect-site/none"
@@ -96,16 +99,16 @@ class Decisions(Sequence[Decision]):
     def _expanded(self, compacted: Iterable[Decision]) -> tuple[Decision, ...]:
         """The decisions of the compacted lines, numbered as in the input, a compacted run's
         one decision given to each of its lines (built only when asked for)."""
-        original, size = self._numbering.original, self._numbering.size  # type: ignore[union-attr]
+        locate = self._numbering.locate  # type: ignore[union-attr]
         out: list[Decision] = []
         for d in compacted:
-            number = original(d.line)
-            if size(d.line) == 1:
-                out.append(d._replace(line=number))
+            number, size = locate(d.line)
+            if size == 1:
+                out.append(_as_decision((number, *d[1:])))
                 continue
             line = self._lines[d.line - 1]  # a compacted line's number is its position
             for k, member in enumerate(split_lines_python(line.text + line.ending)):
-                out.append(d._replace(line=number + k, text=member.text))
+                out.append(_as_decision((number + k, d.kept, member.text, *d[3:])))
         return tuple(out)
 
     def any_removed(self) -> bool:
@@ -517,7 +520,7 @@ class Cleaner:
         """Clean one document; see the module docstring for the flow."""
         texts: list[str] = []  # each line's `stripped`
         runs: list[int] = []  # where runs of blank lines were compacted (see document.split_lines)
-        lines = tuple(split_lines(text, texts, runs if COMPACT_BLANK_RUNS else None))
+        lines = tuple(split_lines(text, texts, runs if len(text) >= COMPACT_MIN_CHARS else None))
         numbering = Numbering(runs) if runs else None
         scanned: Hits | None = None  # by original line index; renumbered for each later pass
         profile: Profile | None = None

@@ -295,12 +295,13 @@ def test_compacting_blank_runs_changes_no_decision(accelerate, monkeypatch):
     from cleaner import pipeline
     from conftest import SEEDS
 
+    monkeypatch.setattr(pipeline, "COMPACT_MIN_CHARS", 0)  # every document compacted
     c = Cleaner(accelerate=accelerate)
     texts = [_with_blank_runs(p.read_text(encoding="utf-8"), k)
              for k, p in enumerate(sorted(SEEDS.glob("*.txt"))[:12], start=2) if ".expected" not in p.name]
     texts.append(f"Home\nNews\nSport\n\n\n\nWeather\n\n\n{P1}\n\n\n\n{P2}\n\n\n{P1}\n\n\nShare this article\n\n\n")
     compacted = [c.clean(t) for t in texts]
-    monkeypatch.setattr(pipeline, "COMPACT_BLANK_RUNS", False)
+    monkeypatch.setattr(pipeline, "COMPACT_MIN_CHARS", float("inf"))  # none
     for t, got in zip(texts, compacted):
         want = c.clean(t)
         assert got.text == want.text and got.warnings == want.warnings
@@ -315,7 +316,10 @@ def test_blank_runs_are_not_held_line_by_line():
     decisions are made one per line only when asked for)."""
     import pickle
 
+    from cleaner import pipeline
+
     text = "Home\nNews\nSport\nWeather\n" + "\n" * 200_000 + f"{P1}\n\n\n{P2}\n" + "\n" * 100_000
+    assert len(text) >= pipeline.COMPACT_MIN_CHARS
     result = Cleaner().clean(text)
     assert len(result.decisions._lines) < 10 and len(result.decisions) == text.count("\n")
     assert result.text == f"{P1}\n\n\n{P2}\n" + "\n" * 100_000  # the menu and the blank lines after it go

@@ -458,7 +458,8 @@ def _line_scorer(doc: Document) -> dict[int, Removal]:
     for k in chosen:
         ctx = context_features(doc, kept, owns, k)
         if owns[k].partial + sum(map(mul, ctx_w, ctx)) >= cut:
-            reason = explain(_x(doc, kept[k], owns[k]) + ctx, m)
+            x = owns[k].x
+            reason = explain((x if x is not _LAZY else _x(doc, kept[k], owns[k])) + ctx, m)
             out[kept[k]] = why.get(reason) or why.setdefault(reason, LINE_SCORER.removal(reason))
     return out
 
