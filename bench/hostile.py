@@ -25,6 +25,14 @@ _WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], std
          "sys.stdout.write('rc=%d %s' % (r.returncode, r.stderr.decode(errors='replace')[-300:].strip()))")
 
 
+# The memory bound the README states for cleaning one text (clean, fix): this many MB, plus
+# this many times the text's bytes, plus this many bytes per line that holds text (blank
+# lines are held as one line per run, so they cost nothing of their own).
+BOUND_BASE_MB = 100
+BOUND_PER_BYTE = 15
+BOUND_PER_LINE = 500
+
+
 def peak(args: list[str]) -> tuple[float, float, str]:
     """(peak RSS in MB, seconds, exit status and stderr tail) of `cleaner ARGS`."""
     start = time.monotonic()
@@ -50,6 +58,15 @@ def memory(bomb_mb: int, only: str | None = None) -> None:
             for i in range(5_000_000):
                 fh.write(f"line {i}\n")
         cases.append(("text: 5 M short lines", ["clean", str(d / "short.txt"), "-o", out]))
+        with open(d / "tiny.txt", "w") as fh:  # each a second copy of one of the first ten: removed
+            for i in range(2_000_000):
+                fh.write(f"a{i % 10}\n")
+        cases.append(("text: 2 M tiny repeated lines", ["clean", str(d / "tiny.txt"), "-o", out]))
+        with open(d / "news.txt", "w") as fh:  # about 50 MB of paragraphs between blank lines, with chrome
+            for i in range(400_000):
+                fh.write(f"{P1} Item {i} of the council's agenda.\n\nShare this article\n\n" if i % 10 == 9
+                         else f"{P1} Item {i} of the council's agenda.\n\n")
+        cases.append(("text: 50 MB of news paragraphs", ["clean", str(d / "news.txt"), "-o", out]))
         with open(d / "short.jsonl", "w") as fh:
             for i in range(5_000_000):
                 fh.write(f'{{"id": {i}, "text": "line {i}"}}\n')
@@ -75,7 +92,15 @@ def memory(bomb_mb: int, only: str | None = None) -> None:
             if only and not any(o in label for o in only.split(",")):
                 continue
             mb, took, tail = peak(args)
-            print(f"{label:60s} {mb:8.0f} MB {took:7.1f} s  {tail[:160]}", flush=True)
+            size = Path(args[1]).stat().st_size / 2**20 if args[0] in ("clean", "fix") and args[1] != "--jsonl" else 0
+            # the README's bound for one text: BOUND_BASE_MB + BOUND_PER_BYTE x its bytes + BOUND_PER_LINE per line with text
+            bound = ""
+            if size:
+                with open(args[1], "rb") as fh:
+                    lines = sum(1 for ln in fh if ln.strip())
+                limit = BOUND_BASE_MB + BOUND_PER_BYTE * size + BOUND_PER_LINE * lines / 2**20
+                bound = f" ({size:.0f} MB, {lines:,} lines with text: bound {limit:.0f} MB, {'ok' if mb <= limit else 'OVER'})"
+            print(f"{label:60s} {mb:8.0f} MB {took:7.1f} s  {tail[:160]}{bound}", flush=True)
 
 
 def page(mb: float) -> str:

@@ -106,6 +106,8 @@ static inline int stop_utf8_has(const char *s) {
     return slot_is(stop_utf8[slot_at(h, 0)], w) | slot_is(stop_utf8[slot_at(h, 1)], w);
 }
 
+static void clear_feature_slots(void);
+
 static PyObject *configure(PyObject *self, PyObject *args) {
     Py_buffer tab;
     PyObject *stop, *ftype;
@@ -153,6 +155,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_INCREF(ftype);
     Py_XSETREF(features_type, ftype);
     Py_CLEAR(empty_features);
+    clear_feature_slots();
     sample_chars = sample;
     configured = 1;
     Py_RETURN_NONE;
@@ -236,10 +239,42 @@ static inline int is_opener(Py_UCS4 c) {              /* ["'“‘(] */
 
 static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n);
 
-/* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
- * does); items are filled in before anyone sees it. */
+/* The Features made last for each of FEATURE_SLOTS keys (direct-mapped by a hash of the
+ * counts they are made from): lines with the same counts share one Features (an immutable
+ * named tuple of some 160 bytes with its two floats), so a document of many short lines does
+ * not hold one per line (short lines repeat their counts: "line 12345" and "line 12346").
+ * Emptied by configure, whose Features type they are. */
+#define FEATURE_SLOTS 4096
+typedef struct { Py_ssize_t key[7]; PyObject *features; } FeatureSlot;
+static FeatureSlot feature_slots[FEATURE_SLOTS];
+
+static void clear_feature_slots(void) {
+    for (Py_ssize_t k = 0; k < FEATURE_SLOTS; k++) Py_CLEAR(feature_slots[k].features);
+}
+
+static PyObject *make_features_new(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
+                                   int sentence_end, Py_ssize_t sentences, int cjk);
+
+/* A Features for these counts: the one made last for the same counts, or a new one. */
 static PyObject *make_features(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
                                int sentence_end, Py_ssize_t sentences, int cjk) {
+    Py_ssize_t key[7] = {chars, words, n_stop, n_cap, sentence_end, sentences, cjk};
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int k = 0; k < 7; k++) h = (h ^ (uint64_t)key[k]) * 0x100000001B3ull;
+    FeatureSlot *slot = &feature_slots[(h ^ (h >> 29)) & (FEATURE_SLOTS - 1)];
+    if (slot->features != NULL && memcmp(slot->key, key, sizeof key) == 0) return Py_NewRef(slot->features);
+    PyObject *f = make_features_new(chars, words, n_stop, n_cap, sentence_end, sentences, cjk);
+    if (f != NULL) {
+        memcpy(slot->key, key, sizeof key);
+        Py_XSETREF(slot->features, Py_NewRef(f));
+    }
+    return f;
+}
+
+/* A Features named tuple, allocated directly as the tuple subclass it is (as structseq
+ * does); items are filled in before anyone sees it. */
+static PyObject *make_features_new(Py_ssize_t chars, Py_ssize_t words, Py_ssize_t n_stop, Py_ssize_t n_cap,
+                                   int sentence_end, Py_ssize_t sentences, int cjk) {
     PyTypeObject *type = (PyTypeObject *)features_type;
     PyObject *f = new_tuple_of(type, 7); /* only numbers and bools: no cycle (untracked, if a named tuple) */
     if (f == NULL) return NULL;
@@ -489,33 +524,79 @@ static int add_line(PyObject *out, PyObject *texts, PyObject *line) {
     return failed ? -1 : 0;
 }
 
-/* split(text, Line[, texts]) -> [Line]: document.split_lines in one pass. Only LF, CRLF and
- * CR end a line; a last line without an ending is kept when it is not empty. Each line's
- * stripped text is appended to the list `texts` when one is given. */
+/* The lines split() has read but not yet emitted: with `runs` (compaction on), a run of
+ * blank lines is held back until the next line with text (or the end) shows how long it is. */
+typedef struct {
+    PyTypeObject *type;
+    PyObject *text, *out, *texts, *runs;
+    int kind;
+    const void *data;
+    Py_ssize_t number;                       /* lines emitted so far (the last one's number) */
+    Py_ssize_t run_count, run_start, run_end; /* the blank run held back: members, text[start:end] */
+    PyObject *run_ending;                    /* its last member's ending (borrowed: interned) */
+} Splitter;
+
+/* Emit the blank run held back: one member as the line it is, two or more as one Line whose
+ * text + ending is the run's text, stripped "" and blank, its position and size appended to
+ * `runs`. */
+static int flush_run(Splitter *s) {
+    if (s->run_count == 0) return 0;
+    Py_ssize_t count = s->run_count;
+    s->run_count = 0;
+    if (count == 1)
+        return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, s->run_start,
+                                                    s->run_end, s->run_ending));
+    PyObject *items[5] = {int_of(++s->number), PyUnicode_Substring(s->text, s->run_start, s->run_end),
+                          Py_NewRef(s->run_ending), Py_NewRef(ending_none), Py_NewRef(Py_True)};
+    if (add_line(s->out, s->texts, make_tuple_of(s->type, items, 5)) < 0) return -1;
+    PyObject *at = PyLong_FromSsize_t(s->number - 1), *size = PyLong_FromSsize_t(count);
+    int failed = at == NULL || size == NULL || PyList_Append(s->runs, at) < 0 || PyList_Append(s->runs, size) < 0;
+    Py_XDECREF(at);
+    Py_XDECREF(size);
+    return failed ? -1 : 0;
+}
+
+/* One line read: text[start:end] with its ending. */
+static inline int on_line(Splitter *s, Py_ssize_t start, Py_ssize_t end, PyObject *ending) {
+    if (s->runs != NULL) {
+        Py_ssize_t a = start;
+        while (a < end && Py_UNICODE_ISSPACE(PyUnicode_READ(s->kind, s->data, a))) a++;
+        if (a == end) { /* blank: held back */
+            if (s->run_count++ == 0) s->run_start = start;
+            s->run_end = end;
+            s->run_ending = ending;
+            return 0;
+        }
+        if (flush_run(s) < 0) return -1;
+    }
+    return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, start, end, ending));
+}
+
+/* split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines in one pass. Only LF,
+ * CRLF and CR end a line; a last line without an ending is kept when it is not empty. Each
+ * line's stripped text is appended to the list `texts` when one is given. With the list
+ * `runs`, runs of two or more blank lines are compacted (see document.split_lines). */
 static PyObject *split(PyObject *self, PyObject *args) {
-    PyObject *text, *ltype, *texts = NULL;
-    if (!PyArg_ParseTuple(args, "UO|O!", &text, &ltype, &PyList_Type, &texts) || !tuple_type(ltype, "Line"))
+    PyObject *text, *ltype, *texts = NULL, *runs = NULL;
+    if (!PyArg_ParseTuple(args, "UO|O!O!", &text, &ltype, &PyList_Type, &texts, &PyList_Type, &runs)
+        || !tuple_type(ltype, "Line"))
         return NULL;
     if (intern_constants() < 0) return NULL;
-    PyTypeObject *type = (PyTypeObject *)ltype;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
-    PyObject *out = PyList_New(0);
+    Splitter s = {(PyTypeObject *)ltype, text, NULL, texts, runs, PyUnicode_KIND(text), PyUnicode_DATA(text),
+                  0, 0, 0, 0, NULL};
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0;
+    PyObject *out = s.out = PyList_New(0);
     if (out == NULL) return NULL;
     Py_ssize_t has_cr = PyUnicode_FindChar(text, '\r', 0, n, 1);
-    if (has_cr == -2) { Py_DECREF(out); return NULL; }
+    if (has_cr == -2) goto fail;
     if (has_cr == -1) { /* LF only, the common case: each line end found by a fast search */
         while (start < n) {
             Py_ssize_t i = PyUnicode_FindChar(text, '\n', start, n, 1);
-            if (i == -2) { Py_DECREF(out); return NULL; }
-            if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i < 0 ? n : i,
-                                               i < 0 ? ending_none : ending_lf)) < 0) {
-                Py_DECREF(out);
-                return NULL;
-            }
+            if (i == -2) goto fail;
+            if (on_line(&s, start, i < 0 ? n : i, i < 0 ? ending_none : ending_lf) < 0) goto fail;
             start = i < 0 ? n : i + 1;
         }
+        if (flush_run(&s) < 0) goto fail;
         return out;
     }
     for (Py_ssize_t i = 0; i <= n; i++) {
@@ -526,24 +607,24 @@ static PyObject *split(PyObject *self, PyObject *args) {
             ending = ending_none;
             next = n;
         } else {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            Py_UCS4 c = PyUnicode_READ(s.kind, s.data, i);
             if (c == '\n') { ending = ending_lf; next = i + 1; }
             else if (c == '\r') {
-                if (i + 1 < n && PyUnicode_READ(kind, data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
+                if (i + 1 < n && PyUnicode_READ(s.kind, s.data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
                 else { ending = ending_cr; next = i + 1; }
             } else continue;
         }
-        if (add_line(out, texts, make_line(type, text, kind, data, ++number, start, i, ending)) < 0) {
-            Py_DECREF(out);
-            return NULL;
-        }
+        if (on_line(&s, start, i, ending) < 0) goto fail;
         start = next;
         i = next - 1;
     }
+    if (flush_run(&s) < 0) goto fail;
     return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
 }
 
-/* counts[family] += n */
 static int add_count(PyObject *counts, PyObject *family, Py_ssize_t n) {
     PyObject *had = PyDict_GetItemWithError(counts, family);
     if (had == NULL && PyErr_Occurred()) return -1;
@@ -1594,7 +1675,7 @@ static PyMethodDef methods[] = {
      "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
-    {"split", split, METH_VARARGS, "split(text, Line[, texts]) -> [Line]: document.split_lines."},
+    {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
     {"families", families, METH_VARARGS,
      "families(lines, removed) -> {family: count}: pipeline.Decisions.families (a missing family as itself)."},

@@ -145,11 +145,12 @@ def refusal(path: Path, tree: Path | None, st: os.stat_result, policy: WritePoli
 def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = DEFAULT_GLOB,
         invalid: str = "fail", out: TextIO = sys.stdout, err: TextIO = sys.stderr,
         workers: int = 1, options: dict | None = None, policy: WritePolicy = WritePolicy(),
-        review: Review = Review(), page=None) -> BatchReport:
+        review: Review = Review(), page=None, max_bytes: int | None = None) -> BatchReport:
     """Clean every file; with workers > 1 the files are spread over processes (each builds
     its own Cleaner from `options`), and the report lines still come in file order. With
     `review.diff` nothing is written. With `page` (a CorpusReport) each cleaned file is added
-    to it, in file order whatever the number of workers."""
+    to it, in file order whatever the number of workers. A file longer than `max_bytes`
+    (--max-record-mb) is refused, one line, and not read."""
     report = BatchReport()
     write = write and not review.diff
     if page is not None:
@@ -159,10 +160,10 @@ def run(paths: Sequence[str], cleaner: Cleaner, *, write: bool, pattern: str = D
         for directory in sorted({p.parent for p, _ in files}):
             remove_stale_temps(directory)
     global _WORKER
-    _WORKER = (cleaner, write, invalid, policy, review)
+    _WORKER = (cleaner, write, invalid, policy, review, max_bytes)
     if workers > 1 and len(files) > 1:
         outcomes = ordered_map(_one_outcome, files, workers=workers, initializer=_init_worker,
-                               initargs=(options or {}, write, invalid, policy, review))
+                               initargs=(options or {}, write, invalid, policy, review, max_bytes))
     else:
         outcomes = map(_one_outcome, files)
     for (path, _), o in zip(files, outcomes):
@@ -201,24 +202,25 @@ def _show(path: Path, o: FileOutcome, wrote: bool, review: Review, out: TextIO) 
         print(f"{verb} {path} ({o.removed} line{'s' if o.removed != 1 else ''} removed)", file=out)
 
 
-_WORKER: tuple[Cleaner, bool, str, WritePolicy, Review] | None = None
+_WORKER: tuple[Cleaner, bool, str, WritePolicy, Review, int | None] | None = None
 
 
-def _init_worker(options: dict, write: bool, invalid: str, policy: WritePolicy, review: Review) -> None:
+def _init_worker(options: dict, write: bool, invalid: str, policy: WritePolicy, review: Review,
+                 max_bytes: int | None = None) -> None:
     global _WORKER
-    _WORKER = (Cleaner(**options), write, invalid, policy, review)
+    _WORKER = (Cleaner(**options), write, invalid, policy, review, max_bytes)
 
 
 def _one_outcome(item: tuple[Path, Path | None]) -> FileOutcome:
     """One file's outcome, errors caught; what the review asks for computed here (in the
     worker), so the main process only prints."""
     assert _WORKER is not None
-    cleaner, write, invalid, policy, review = _WORKER
+    cleaner, write, invalid, policy, review, max_bytes = _WORKER
     path, tree = item
     warnings: list[str] = []
     try:
         changed, removed, result, before = _one(path, cleaner, write=write, invalid=invalid, tree=tree,
-                                                policy=policy, warnings=warnings)
+                                                policy=policy, warnings=warnings, max_bytes=max_bytes)
     except InputError as exc:
         return FileOutcome(error=str(exc), warnings=tuple(warnings))
     except OSError as exc:
@@ -242,12 +244,12 @@ def _has_text(text: str) -> bool:
 
 
 def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path | None = None,
-         policy: WritePolicy = WritePolicy(), warnings: list[str] | None = None
+         policy: WritePolicy = WritePolicy(), warnings: list[str] | None = None, max_bytes: int | None = None
          ) -> tuple[bool | None, int, CleanResult | None, str]:
     """(changed?, lines removed, the result, the text before) for one file; changed is None
     when it was skipped (empty). The result's warnings (a rule that timed out) are added to
     `warnings`."""
-    data, st = read_with_stat(path)
+    data, st = read_with_stat(path, max_bytes)
     if not data:
         return None, 0, None, ""
     decoded = decode(data, str(path), invalid=invalid)
@@ -260,7 +262,7 @@ def _one(path: Path, cleaner: Cleaner, *, write: bool, invalid: str, tree: Path 
     new = encode(result.text, bom=decoded.bom)
     if not result.changed or new == data:
         return False, 0, result, decoded.text
-    removed = sum(1 for d in result.removed if d.text.strip())
+    removed = sum(result.families().values())  # removed lines with text, no Decision built per line
     if write:
         why = refusal(path, tree, st, policy)
         if why is None and not policy.allow_empty and not _has_text(result.text) and _has_text(decoded.text):

@@ -42,6 +42,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-builtin", action="store_true", help="do not load the shipped rule packs")
     p.add_argument("--invalid-utf8", choices=("fail", "replace"), default="fail",
                    help="invalid UTF-8 input: refuse it (default) or replace bad bytes with U+FFFD")
+    p.add_argument("--regex-budget", type=float, default=None, metavar="SECONDS",
+                   help="seconds all rule searches on one document may take, per million characters of it "
+                        "(default 10); then the rules left are skipped for it, with a warning")
 
 
 def _learning(p: argparse.ArgumentParser) -> None:
@@ -56,8 +59,9 @@ def _record_limit(p) -> None:
     from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
     p.add_argument("--max-record-mb", type=float, default=None, metavar="MB",
-                   help=f"the longest JSONL record read (default {DEFAULT_MAX_RECORD_MB}); a longer one is a bad "
-                        "record (--on-error), read past without being held in memory")
+                   help=f"the longest record read (default {DEFAULT_MAX_RECORD_MB}): a longer JSONL record is a bad "
+                        "record (--on-error), read past without being held in memory; a longer text file or page "
+                        "is refused")
 
 
 def _jsonl_limits(args: argparse.Namespace) -> int:
@@ -144,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
                            help="replace a file that has no write permission")
             w.add_argument("--allow-empty", action="store_true",
                            help="write a file even when cleaning removes every line of it")
+        _record_limit(b)
         _learning(b)
         _common(b)
 
@@ -193,7 +198,7 @@ def _refuse_clean(args: argparse.Namespace) -> str | None:
     else:
         for flag, given in (("--field", args.field), ("--html-field", args.html_field),
                             ("--split-docs", args.split_docs), ("--explain-field", args.explain_field),
-                            ("--on-error", args.on_error), ("--max-record-mb", args.max_record_mb),
+                            ("--on-error", args.on_error),
                             ("--corpus-chrome", args.corpus_chrome or None), ("--workers", args.workers),
                             ("--report", args.report)):
             if given is not None:
@@ -253,8 +258,13 @@ def _cleaner(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()):
 
 
 def _options(args: argparse.Namespace, extra: Sequence[tuple[str, str]] = ()) -> dict:
+    from cleaner.kinds import REGEX_BUDGET_S
+
+    budget = args.regex_budget if args.regex_budget is not None else REGEX_BUDGET_S
+    if not budget > 0:
+        raise CleanerError("--regex-budget must be more than 0 seconds")
     return {"rule_dirs": list(args.rules), "disabled": list(args.disable), "site": args.site,
-            "builtin": not args.no_builtin, "extra_packs": list(extra)}
+            "builtin": not args.no_builtin, "extra_packs": list(extra), "regex_budget": budget}
 
 
 def _learn(args: argparse.Namespace, documents, source: str, skipped):
@@ -445,23 +455,24 @@ def _write_page(args: argparse.Namespace, page) -> None:
         raise InputError(f"{args.report}: cannot write: {exc.strerror or exc}") from None
 
 
-def _read_input(path: str, html_by_name: bool) -> bytes:
-    """The input's bytes; an HTML page named *.html.gz / *.html.zst is decompressed."""
+def _read_input(path: str, html_by_name: bool, max_bytes: int | None = None) -> bytes:
+    """The input's bytes; an HTML page named *.html.gz / *.html.zst is decompressed. Longer
+    than `max_bytes` (--max-record-mb), it is refused and not read whole."""
     from cleaner import streams
-    from cleaner.fileio import read_regular
+    from cleaner.fileio import read_limited, read_regular
 
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_limited(sys.stdin.buffer, "<stdin>", max_bytes)
     if html_by_name and streams.compression(path):
-        read_regular(path)  # the same one-line errors as for any file
+        read_regular(path, max_bytes)  # the same one-line errors as for any file
         stream = streams.open_input(path)
         try:
-            return stream.read()
+            return read_limited(stream, path, max_bytes)
         except (EOFError, OSError) as exc:
             raise InputError(f"{path}: cannot decompress: {exc}") from None
         finally:
             stream.close()
-    return read_regular(path)
+    return read_regular(path, max_bytes)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -524,7 +535,7 @@ def _clean_one(args: argparse.Namespace, cleaner, source: str, target: str) -> i
 
     name = "<stdin>" if source == "-" else source
     by_name = args.html is None and source != "-" and is_html_name(source)
-    raw = _read_input(source, by_name or bool(args.html))
+    raw = _read_input(source, by_name or bool(args.html), _jsonl_limits(args))
     html = args.html if args.html is not None else (
         by_name or looks_like_html(raw[:4096].decode("utf-8", errors="replace")))
     if html:
@@ -605,10 +616,12 @@ def write_stdout(data: bytes) -> None:
 
 def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
     from cleaner import batch
+    from cleaner.streams import DEFAULT_MAX_RECORD_MB
 
     why = _refuse_batch(args)
     if why is not None:
         raise CleanerError(why)
+    args.max_record_mb = args.max_record_mb if args.max_record_mb is not None else DEFAULT_MAX_RECORD_MB
     extra: list[tuple[str, str]] = []
     if args.corpus_chrome:
         from cleaner import corpus
@@ -624,7 +637,7 @@ def cmd_batch(args: argparse.Namespace, *, write: bool) -> int:
     page = _new_page(args)
     rep = batch.run(args.paths, _cleaner(args, extra), write=write, pattern=args.glob, invalid=args.invalid_utf8,
                     workers=_workers(args), options=_options(args, extra), policy=policy, review=review,
-                    page=page)
+                    page=page, max_bytes=_jsonl_limits(args))
     if page is not None:
         _write_page(args, page)
     if args.exit_zero and rep.exit_code == EXIT_CHANGED:

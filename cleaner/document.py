@@ -6,6 +6,7 @@ kept lines, in order, byte for byte.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, compress, count, filterfalse, repeat
@@ -17,6 +18,7 @@ import regex
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
+    from cleaner.kinds import Budget
     from cleaner.scanner import Hits
 
 try:  # the compiled helpers (cleaner/_native.c), where built; the Python below otherwise
@@ -102,6 +104,13 @@ class Document:
     hits: "Hits | None" = None
     # Every line's Features, measured once for the whole run (None: measured on demand).
     profile: Profile | None = None
+    # Where runs of blank lines were compacted (see split_lines): Line.number is then a
+    # line's position in the compacted input, and this gives its number in the input
+    # (None: nothing was compacted, the numbers are the input's).
+    numbering: "Numbering | None" = None
+    # The time left for rule searches on this document, shared by every pass (None: no limit
+    # but each search's own; see kinds.Budget).
+    budget: "Budget | None" = None
     # kept_indices() and kept_text_indices(), computed on first use (several stages ask).
     _kept: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _kept_text: list[int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -111,6 +120,11 @@ class Document:
     @classmethod
     def from_text(cls, text: str) -> "Document":
         return cls(tuple(split_lines(text)))
+
+    def number(self, index: int) -> int:
+        """The input's number (from 1) of line `index`: what reasons and decisions show."""
+        n = self.lines[index].number
+        return n if self.numbering is None else self.numbering.original(n)
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
@@ -134,9 +148,14 @@ class Document:
 
     def chars_before(self) -> list[int]:
         """The characters of the lines before each line, and of them all at the end (computed
-        once for these lines: the rules placed by their share of the text all ask)."""
+        once for these lines: the rules placed by their share of the text all ask). A
+        compacted run of blank lines counts its members' characters, not the line endings
+        between them that its text holds."""
         if self._chars is None:
-            object.__setattr__(self, "_chars", list(accumulate(map(len, map(itemgetter(1), self.lines)), initial=0)))
+            lengths = map(len, map(itemgetter(1), self.lines))
+            if self.numbering is not None:
+                lengths = map(_text_length, map(itemgetter(1), self.lines))
+            object.__setattr__(self, "_chars", list(accumulate(lengths, initial=0)))
         return self._chars  # type: ignore[return-value]
 
     def _count_kept(self) -> None:
@@ -151,10 +170,11 @@ class Document:
 
     @classmethod
     def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: dict[str, int], hits: "Hits | None",
-              profile: Profile | None) -> "Document":
+              profile: Profile | None, numbering: "Numbering | None" = None,
+              budget: "Budget | None" = None) -> "Document":
         """A pass's document: these lines, nothing removed yet (the constructor's result, at
         half its cost: the pipeline makes one per pass)."""
-        return _made(lines, {}, None, (), applied, views, hits, profile, None, None, None)
+        return _made(lines, {}, None, (), applied, views, hits, profile, numbering, budget, None, None, None)
 
     def but(self, *, removed: Mapping[int, Removal] | None = None, site: str | None | object = _SAME,
             warnings: tuple[str, ...] | None = None, applied: frozenset[str] | None = None) -> "Document":
@@ -163,7 +183,7 @@ class Document:
         same = removed is None  # the same lines kept
         return _made(self.lines, self.removed if same else removed, self.site if site is _SAME else site,
                      self.warnings if warnings is None else warnings, self.applied if applied is None else applied,
-                     self.views, self.hits, self.profile,
+                     self.views, self.hits, self.profile, self.numbering, self.budget,
                      self._chars,  # the same lines: the same characters before each
                      self._kept if same else None, self._kept_text if same else None)
 
@@ -181,16 +201,18 @@ class Document:
         return self.but(warnings=self.warnings + new) if new else self
 
 
-_FIELDS = ("lines", "removed", "site", "warnings", "applied", "views", "hits", "profile", "_chars", "_kept", "_kept_text")
+_FIELDS = ("lines", "removed", "site", "warnings", "applied", "views", "hits", "profile", "numbering", "budget", "_chars",
+           "_kept", "_kept_text")
 assert set(_FIELDS) == set(Document.__slots__), "Document's fields and _made's disagree"
 _new = object.__new__
-(_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_views, _set_hits, _set_profile, _set_chars,
- _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
+(_set_lines, _set_removed, _set_site, _set_warnings, _set_applied, _set_views, _set_hits, _set_profile,
+ _set_numbering, _set_budget, _set_chars, _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
 
 
 def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
           applied: frozenset[str], views: dict[str, int], hits: "Hits | None", profile: Profile | None,
-          chars: list[int] | None, kept: list[int] | None, kept_text: list[int] | None) -> Document:
+          numbering: "Numbering | None", budget: "Budget | None", chars: list[int] | None, kept: list[int] | None,
+          kept_text: list[int] | None) -> Document:
     """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
     __init__ reaches through object.__setattr__ by name, at twice the cost."""
     doc = _new(Document)
@@ -202,6 +224,8 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
     _set_views(doc, views)
     _set_hits(doc, hits)
     _set_profile(doc, profile)
+    _set_numbering(doc, numbering)
+    _set_budget(doc, budget)
     _set_chars(doc, chars)
     _set_kept(doc, kept)
     _set_kept_text(doc, kept_text)
@@ -218,17 +242,96 @@ def kept_lines_python(lines: tuple[Line, ...], removed: Mapping[int, Removal]) -
 _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__
 
 
-def split_lines(text: str, texts: list[str] | None = None) -> list[Line]:
+def split_lines(text: str, texts: list[str] | None = None, runs: list[int] | None = None) -> list[Line]:
     """Split on LF, CRLF or CR only, keeping each line's own ending (one compiled pass when
     cleaner._native is built: a Line per input line is a good part of the per-line cost).
     Each line's stripped text is also appended to `texts` when given (what the scanner and
-    the line measurement take), in the same pass."""
+    the line measurement take), in the same pass.
+
+    With the list `runs`, each run of two or more blank lines becomes one blank Line (see
+    `compact`), and each such run's position and number of lines are appended to `runs`."""
     if _native is not None:
+        if runs is not None:
+            return _native.split(text, Line, [] if texts is None else texts, runs)
         return _native.split(text, Line) if texts is None else _native.split(text, Line, texts)
     lines = split_lines_python(text)
+    if runs is not None:
+        lines = compact(lines, runs)
     if texts is not None:
         texts.extend(map(itemgetter(3), lines))
     return lines
+
+
+def compact(lines: list[Line], runs: list[int]) -> list[Line]:
+    """The lines with each run of two or more blank lines as one blank Line, numbered by
+    position (what the compiled split gives, and what tests hold it to).
+
+    A blank line carries no decision of its own: rules and heuristics skip it, and the one
+    stage that removes blank lines (tidy_blank_lines) gives every line of a run the same
+    verdict (a run holds no removed line). So a run can stand as one line whose text and
+    ending are the run's text (its text holds the endings between its members), and
+    memory does not grow with the number of blank lines. Each compacted run's position
+    and size are appended to `runs`, from which `Numbering` gives the input's numbers."""
+    out: list[Line] = []
+    k, n = 0, len(lines)
+    while k < n:
+        j = k
+        while j < n and lines[j].blank:
+            j += 1
+        if j - k >= 2:
+            raw = "".join(ln.text + ln.ending for ln in lines[k:j])
+            ending = lines[j - 1].ending
+            runs += [len(out), j - k]
+            out.append(Line(len(out) + 1, raw[:len(raw) - len(ending)], ending, "", True))
+            k = j
+        else:
+            line = lines[k]
+            out.append(line if line.number == len(out) + 1 else line._replace(number=len(out) + 1))
+            k += 1
+    return out
+
+
+def _text_length(text: str) -> int:
+    """The characters of a line's text, less the line endings a compacted run holds."""
+    return len(text) - text.count("\n") - text.count("\r")
+
+
+class Numbering:
+    """The input's line numbers of a document whose blank runs were compacted: a compacted
+    line's number (its position, from 1) plus the lines the runs before it absorbed.
+    Built from split_lines' `runs` (position, size pairs, in order); costs nothing per line."""
+
+    __slots__ = ("_runs", "_at", "_extra", "_size")
+
+    def __init__(self, runs: list[int]):
+        self._runs = runs
+        self._at = runs[0::2]          # each run's 0-based position
+        self._size = runs[1::2]        # its number of lines
+        self._extra = list(accumulate(size - 1 for size in self._size))  # absorbed up to and with it
+
+    def original(self, number: int) -> int:
+        """The input's number of the compacted line numbered `number` (for a run, of its first line)."""
+        k = bisect_left(self._at, number - 1)  # runs before this line
+        return number + (self._extra[k - 1] if k else 0)
+
+    def locate(self, number: int) -> tuple[int, int]:
+        """The input's number of the compacted line `number` (of its first line, for a run)
+        and how many input lines it stands for, in one search."""
+        k = bisect_left(self._at, number - 1)  # runs before this line
+        first = number + (self._extra[k - 1] if k else 0)
+        return first, (self._size[k] if k < len(self._at) and self._at[k] == number - 1 else 1)
+
+    def __reduce__(self):
+        return Numbering, (self._runs,)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Numbering) and self._runs == other._runs
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def lines(self, total: int) -> int:
+        """The input's number of lines, for `total` compacted lines."""
+        return total + (self._extra[-1] if self._extra else 0)
 
 
 def split_lines_python(text: str) -> list[Line]:

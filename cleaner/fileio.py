@@ -69,15 +69,31 @@ def encode(text: str, *, bom: bool = False) -> bytes:
     return ((BOM if bom else "") + text).encode("utf-8")
 
 
-def read_regular(path: str | Path) -> bytes:
+def read_regular(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The bytes of a regular file (through a symlink), or a one-line InputError saying why not."""
-    return read_with_stat(path)[0]
+    return read_with_stat(path, max_bytes)[0]
 
 
-def read_with_stat(path: str | Path) -> tuple[bytes, os.stat_result]:
+def too_large(name: str | Path, size: int | None, max_bytes: int) -> InputError:
+    """The error of an input longer than the record size limit (--max-record-mb): a text file
+    is one record, and what cleaning it costs grows with its size."""
+    what = f"{size / 2**20:.1f} MB, more than" if size is not None else "more than"
+    return InputError(f"{name}: {what} the limit of {max_bytes / 2**20:g} MB (--max-record-mb); not cleaned")
+
+
+def read_limited(stream, name: str, max_bytes: int | None) -> bytes:
+    """All of a stream (stdin, a decompressed page), or too_large past `max_bytes`, which is
+    never read whole."""
+    data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large(name, None, max_bytes)
+    return data
+
+
+def read_with_stat(path: str | Path, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file and its status as read (through a symlink), or a one-line
-    InputError saying why not. `fix` compares the status with the file's just before it
-    replaces the file, to notice another writer."""
+    InputError saying why not (a file longer than `max_bytes` is not read). `fix` compares the
+    status with the file's just before it replaces the file, to notice another writer."""
     p = Path(path)
     if p.is_symlink() and not p.exists():
         raise InputError(f"{path}: broken symbolic link")
@@ -92,7 +108,9 @@ def read_with_stat(path: str | Path) -> tuple[bytes, os.stat_result]:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{path}: not a regular file")
-            return fh.read(), st
+            if max_bytes is not None and st.st_size > max_bytes:
+                raise too_large(path, st.st_size, max_bytes)
+            return read_limited(fh, str(path), max_bytes), st  # (a file that grew meanwhile, too)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 

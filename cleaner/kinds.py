@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from time import monotonic
 from itertools import compress, islice
 from operator import itemgetter, not_
 from typing import Any, Callable, Container, Iterable, Mapping
@@ -44,8 +45,57 @@ FAMILIES = (
 )
 
 
+# All the rule searches on one document (rules, fingerprints, prefilters) may take this many
+# seconds per million characters of its text, and this many for a shorter document; then the
+# rules not yet applied to it are skipped, with a warning (see Budget). With the scanner the
+# rules of the slowest bench document take 55 ms per million characters, and without it
+# (every rule tries every line) 1.7 s: 10 s leaves a margin of 6x over the second, while a
+# document of lines that each take just under MATCH_TIMEOUT_S stops after 200 such searches
+# per million characters, not after one per line.
+REGEX_BUDGET_S = 10.0
+
+
 class PatternTimeout(Exception):
     """A rule's pattern exceeded MATCH_TIMEOUT_S on some line."""
+
+
+class BudgetSpent(Exception):
+    """The document's time budget for rule searches ran out (see Budget)."""
+
+
+class Budget:
+    """The seconds of rule searches left to one document. The pipeline opens it around its
+    stages that search (`start`, `stop`: only their time is spent); each search runs under
+    MATCH_TIMEOUT_S or what is left, whichever is less, and one cut short by what is left, or
+    asked for when nothing is, raises BudgetSpent, after which `spent` is true for good."""
+
+    __slots__ = ("left", "deadline", "spent")
+
+    def __init__(self, seconds: float):
+        self.left = seconds
+        self.deadline = 0.0
+        self.spent = False
+
+    def start(self) -> None:
+        self.deadline = monotonic() + self.left
+
+    def stop(self) -> None:
+        self.left = self.deadline - monotonic()
+
+    def timeout(self) -> float:
+        """The time limit of the next search; BudgetSpent when nothing is left."""
+        left = self.deadline - monotonic()
+        if left <= 0:
+            self.spent = True
+            raise BudgetSpent
+        return left if left < MATCH_TIMEOUT_S else MATCH_TIMEOUT_S
+
+    def cut_short(self, timeout: float) -> bool:
+        """Was a search under this limit stopped by the budget (not by MATCH_TIMEOUT_S)?"""
+        if timeout < MATCH_TIMEOUT_S:
+            self.spent = True
+            return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +131,26 @@ class Pattern:
         object.__setattr__(self, "compiled", compiled)
         return compiled
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, budget: Budget | None = None) -> bool:
+        """Does the pattern match in `text`? PatternTimeout past MATCH_TIMEOUT_S, BudgetSpent
+        when the document's `budget` runs out (see Budget)."""
+        timeout = MATCH_TIMEOUT_S if budget is None else budget.timeout()
         try:  # the time limit given in its place (see TIMEOUT_AT): half the cost of naming it
-            return self.compiled.search(text, *TIMEOUT_AT, MATCH_TIMEOUT_S) is not None
+            return self.compiled.search(text, *TIMEOUT_AT, timeout) is not None
         except TimeoutError as exc:
+            if budget is not None and budget.cut_short(timeout):
+                raise BudgetSpent from exc
             raise PatternTimeout(self.source) from exc
 
-    def match_end(self, text: str) -> int | None:
-        """End offset of a match anchored at the start of `text`, or None."""
+    def match_end(self, text: str, budget: Budget | None = None) -> int | None:
+        """End offset of a match anchored at the start of `text`, or None (time limits as in
+        `search`)."""
+        timeout = MATCH_TIMEOUT_S if budget is None else budget.timeout()
         try:
-            m = self.compiled.match(text, *TIMEOUT_AT, MATCH_TIMEOUT_S)
+            m = self.compiled.match(text, *TIMEOUT_AT, timeout)
         except TimeoutError as exc:
+            if budget is not None and budget.cut_short(timeout):
+                raise BudgetSpent from exc
             raise PatternTimeout(self.source) from exc
         return m.end() if m else None
 
@@ -149,7 +208,7 @@ def _apply_line(rule: Rule, doc: Document, skip: Container[int], only: set[int] 
         text = line.stripped
         if max_chars is not None and len(text) > max_chars:
             continue
-        if pat.search(text):
+        if pat.search(text, doc.budget):
             out[i] = why
     return out
 
@@ -165,7 +224,7 @@ def _apply_label(rule: Rule, doc: Document, skip: Container[int], only: set[int]
         if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
             continue
         text = line.stripped
-        end = pat.match_end(text)
+        end = pat.match_end(text, doc.budget)
         if end is None:
             continue
         out[i] = why
@@ -196,7 +255,7 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
             continue
         i = i_start
         line = lines[i]
-        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped):
+        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped, doc.budget):
             continue
         if after_share is not None:
             before = doc.chars_before()
@@ -213,7 +272,7 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
                 j += 1
                 continue
             text = nxt.stripped[:RULE_MAX_LINE_CHARS]
-            if end is not None and end.search(text):
+            if end is not None and end.search(text, doc.budget):
                 if include_end:
                     out[j] = why
                     j += 1

@@ -19,6 +19,7 @@ import regex
 from cleaner import kinds, redos
 from cleaner.errors import RulePackError
 from cleaner.kinds import (
+    Budget,
     COMMON_KEYS,
     FAMILIES,
     KIND_KEYS,
@@ -67,22 +68,24 @@ class Pack:
                 for fp, anchored in zip(self.fingerprints, self.fingerprint_anchored) if anchored]
 
     def recognises(self, lines: Sequence[str], candidates: set[int] | None = None,
-                   timed_out: list[str] | None = None) -> bool:
+                   timed_out: list[str] | None = None, budget: Budget | None = None) -> bool:
         """True when at least `min_fingerprints` distinct fingerprints match some line.
         `candidates` (from a prefilter of the start-anchored fingerprints) are the only
         lines such a fingerprint can match; the others are tried on every line."""
         return self.recognises_in([
             (lines[i] for i in sorted(candidates)) if candidates is not None and anchored else lines
-            for anchored in self.fingerprint_anchored], timed_out)
+            for anchored in self.fingerprint_anchored], timed_out, budget)
 
-    def recognises_in(self, where: Sequence[Iterable[str]], timed_out: list[str] | None = None) -> bool:
+    def recognises_in(self, where: Sequence[Iterable[str]], timed_out: list[str] | None = None,
+                      budget: Budget | None = None) -> bool:
         """`recognises`, with the lines to try given per fingerprint (a prefilter's or the
         scanner's candidates). A fingerprint whose search runs out of time (MATCH_TIMEOUT_S)
-        counts as not found, and a warning naming it goes to `timed_out`."""
+        counts as not found, and a warning naming it goes to `timed_out`; BudgetSpent when
+        the document's `budget` runs out."""
         hits = 0
         for fp, lines in zip(self.fingerprints, where):
             try:
-                found = any(fp.search(text) for text in lines)
+                found = any(fp.search(text, budget) for text in lines)
             except PatternTimeout:
                 if timed_out is not None:
                     timed_out.append(f"a fingerprint of site pack {self.name} ({self.source}) timed out on "

@@ -30,10 +30,11 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 import regex
 
 from cleaner.disabling import check_disabled
-from cleaner.document import Decision, Document, Line, Removal, _native, split_lines
+from cleaner.document import Decision, Document, Line, Numbering, Removal, _native, split_lines, split_lines_python
 from cleaner.errors import CleanerError, RulePackError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
-from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, PatternTimeout, Rule, apply_rule, position_dependent
+from cleaner.kinds import (MATCH_TIMEOUT_S, REGEX_BUDGET_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, Budget, BudgetSpent,
+                           PatternTimeout, Rule, apply_rule, position_dependent)
 from cleaner.packs import Pack, builtin_dir, load_dir, parse_pack
 from cleaner.prefilter import AnchoredSet
 from cleaner import native, scanner
@@ -50,6 +51,14 @@ Stage = Callable[[Document], Document]
 # cleaned this much, so a one-off small file never pays for the set-up.
 SCANNER_WARMUP_CHARS = 1_000_000
 
+# In a document of at least this many characters, runs of blank lines are held as one line
+# each (document.split_lines): a blank line carries no decision of its own, and memory then
+# grows with the lines that hold text, not with the blank ones. A shorter document has too few
+# lines for that to matter (64 K blank lines cost about 12 MB), and is spared the renumbering
+# of its decisions (a few percent of the time of the bench documents that have blank runs).
+# Compacting changes no decision (tests clean with this at 0 and at infinity).
+COMPACT_MIN_CHARS = 1 << 16
+
 # Noted in Document.applied when no site pack recognised the document (see detect_site).
 NO_SITE = "detect-site/none"
 
@@ -65,21 +74,42 @@ class Decisions(Sequence[Decision]):
     removed lines' decisions, which is what summaries and --explain-field read: most lines
     are kept, and a Decision per kept line says nothing the line number does not."""
 
-    __slots__ = ("_lines", "_removals", "_all")
+    __slots__ = ("_lines", "_removals", "_all", "_numbering")
 
-    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal]):
+    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal], numbering: Numbering | None = None):
         self._lines = lines
         self._removals = removals  # by 0-based line index
         self._all: tuple[Decision, ...] | None = None
+        # Where blank runs were compacted (see document.split_lines): `lines` are the
+        # compacted lines, and each decision is given the input's numbering and one per
+        # line of a run, when built.
+        self._numbering = numbering
 
     def _built(self) -> tuple[Decision, ...]:
         if self._all is None:
-            self._all = decisions(self._lines, self._removals)
+            built = decisions(self._lines, self._removals)
+            self._all = built if self._numbering is None else self._expanded(built)
         return self._all
 
     def removed(self) -> list[Decision]:
         """The decisions of the removed lines, in line order."""
-        return list(decisions(self._lines, self._removals, removed_only=True))
+        gone = decisions(self._lines, self._removals, removed_only=True)
+        return list(gone if self._numbering is None else self._expanded(gone))
+
+    def _expanded(self, compacted: Iterable[Decision]) -> tuple[Decision, ...]:
+        """The decisions of the compacted lines, numbered as in the input, a compacted run's
+        one decision given to each of its lines (built only when asked for)."""
+        locate = self._numbering.locate  # type: ignore[union-attr]
+        out: list[Decision] = []
+        for d in compacted:
+            number, size = locate(d.line)
+            if size == 1:
+                out.append(_as_decision((number, *d[1:])))
+                continue
+            line = self._lines[d.line - 1]  # a compacted line's number is its position
+            for k, member in enumerate(split_lines_python(line.text + line.ending)):
+                out.append(_as_decision((number + k, d.kept, member.text, *d[3:])))
+        return tuple(out)
 
     def any_removed(self) -> bool:
         return bool(self._removals)
@@ -98,7 +128,7 @@ class Decisions(Sequence[Decision]):
         return out
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._lines) if self._numbering is None else self._numbering.lines(len(self._lines))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._built()[index]
@@ -118,7 +148,7 @@ class Decisions(Sequence[Decision]):
         return f"Decisions({self._built()!r})"
 
     def __reduce__(self):  # pickled as what it is built from
-        return Decisions, (tuple(self._lines), self._removals)
+        return Decisions, (tuple(self._lines), self._removals, self._numbering)
 
 
 @dataclass(frozen=True)
@@ -170,6 +200,10 @@ class Cleaner:
                 candidate lines and the compiled line measurement (True: from the start;
                 None: after SCANNER_WARMUP_CHARS of text, or at once when cached; False:
                 never). The decisions are the same either way; only the speed differs.
+    regex_budget: seconds that all the rule searches on one document may take, per million
+                characters of its text (and for a shorter document); then the rules left
+                are skipped for it, with a warning (see kinds.REGEX_BUDGET_S). None: no limit
+                but each search's own (MATCH_TIMEOUT_S).
     """
 
     rule_dirs: Sequence[Path | str] = ()
@@ -178,6 +212,7 @@ class Cleaner:
     builtin: bool = True
     extra_packs: Sequence[tuple[str, str]] = ()
     accelerate: bool | None = None
+    regex_budget: float | None = REGEX_BUDGET_S
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
     fingerprint_filter: AnchoredSet = field(init=False, repr=False)
@@ -193,6 +228,8 @@ class Cleaner:
         if dup:
             where = [p.source for p in packs if p.name == dup[0]]
             raise RulePackError(where[-1], f"pack name '{dup[0]}' is already used by {where[0]}")
+        if self.regex_budget is not None and not self.regex_budget > 0:
+            raise CleanerError(f"the time budget for rule searches must be more than 0 seconds, not {self.regex_budget}")
         self.disabled = frozenset(self.disabled)
         check_disabled(self.disabled, packs, ALL_HEURISTICS)
         if self.site is not None and self.site not in {p.name for p in packs if p.is_site}:
@@ -241,7 +278,7 @@ class Cleaner:
         again when unpickled): a Cleaner that has cleaned pickles to the same bytes as a
         fresh one, so `datasets.map` can fingerprint it, and no compiled state travels."""
         return Cleaner, (tuple(map(str, self.rule_dirs)), tuple(sorted(self.disabled)), self.site, self.builtin,
-                         tuple(map(tuple, self.extra_packs)), self.accelerate)
+                         tuple(map(tuple, self.extra_packs)), self.accelerate, self.regex_budget)
 
     def _start_scanner(self) -> None:
         # `_scanner` is set last: a thread that finds it set finds everything it needs set
@@ -296,19 +333,32 @@ class Cleaner:
         if NO_SITE in doc.applied:
             return doc if doc.site is None else doc.with_site(None)
         timed_out: list[str] = []  # fingerprints whose search ran out of time
-        if doc.hits is not None:
-            site = self._detect_with_hits(doc, doc.hits, timed_out)
-        else:
-            texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-            candidates = self.fingerprint_filter.candidates(enumerate(texts), timeout=MATCH_TIMEOUT_S)
-            site = next((p.name for p in self._site_packs.values() if p.recognises(texts, candidates, timed_out)), None)
+        budget = doc.budget
+        if budget is not None:
+            if budget.spent:
+                return doc  # the document's rule searches are over (see Cleaner.clean)
+            budget.start()
+        try:
+            if doc.hits is not None:
+                site = self._detect_with_hits(doc, doc.hits, timed_out, budget)
+            else:
+                texts = [ln.stripped for ln in doc.lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+                candidates = self.fingerprint_filter.candidates(
+                    enumerate(texts), timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
+                site = next((p.name for p in self._site_packs.values()
+                             if p.recognises(texts, candidates, timed_out, budget)), None)
+        except BudgetSpent:
+            site = None  # no site recognised in the time there was
+        finally:
+            if budget is not None:
+                budget.stop()
         if timed_out:
             doc = doc.but(warnings=doc.warnings + tuple(w for w in dict.fromkeys(timed_out) if w not in doc.warnings))
         if site is None:
             return doc.but(site=None, applied=doc.applied | {NO_SITE})
         return doc.with_site(site)
 
-    def _detect_with_hits(self, doc: Document, hits: Hits, timed_out: list[str]) -> str | None:
+    def _detect_with_hits(self, doc: Document, hits: Hits, timed_out: list[str], budget: Budget | None) -> str | None:
         """detect_site on the scanner's candidate lines: a fingerprint is tried on the lines
         it may match and on the lines that were not scanned."""
         matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
@@ -332,7 +382,7 @@ class Cleaner:
                     where.append(everywhere)
                 else:
                     where.append([lines[i].stripped for i in sorted(found)] + unscanned)
-            if pack.recognises_in(where, timed_out):
+            if pack.recognises_in(where, timed_out, budget):
                 return pack.name
         return None
 
@@ -347,7 +397,27 @@ class Cleaner:
         if hits is not None and not hits.unscanned and self._rerun_triggers is not None and names <= doc.applied \
                 and not any(map(hits.lines, self._rerun_triggers & hits.matched.keys())):
             return doc  # a later pass, and no rule it would run again has a trigger in the lines left
+        budget = doc.budget
+        if budget is not None:
+            if budget.spent:
+                return doc  # the document's rule searches are over (see Cleaner.clean)
+            budget.start()
         removed: dict[int, Removal] = dict(doc.removed)  # also the lines no rule may claim now
+        try:
+            self._apply_packs(doc, active, removed, warnings)
+        except BudgetSpent:
+            pass  # the rules left are skipped; what the others removed stays
+        finally:
+            if budget is not None:
+                budget.stop()
+        # `removed` holds the document's own removals and the new ones, each line's first
+        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings) if warnings else None,
+                       applied=doc.applied if names <= doc.applied else doc.applied | names)
+
+    def _apply_packs(self, doc: Document, active: list[Pack], removed: dict[int, Removal], warnings: list[str]) -> None:
+        """apply_rules' work: each pack's rules, in order, add their removals to `removed` (in
+        place, so that what they found stays when the document's budget runs out: BudgetSpent)."""
+        hits, budget = doc.hits, doc.budget
         texts: list[tuple[int, str]] | None = None  # the lines rules look at, when needed
         for pack in active:
             rules = self._rerun[pack.name] if pack.name in doc.applied else pack.rules
@@ -357,10 +427,12 @@ class Cleaner:
                 if texts is None:
                     texts = [(i, ln.stripped) for i, ln in enumerate(doc.lines)
                              if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-                candidates = pack.prefilter.candidates(texts, timeout=MATCH_TIMEOUT_S)
+                candidates = pack.prefilter.candidates(
+                    texts, timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
             elif hits.unscanned:  # the scanner saw the other lines; the anchored prefilter covers the rest
                 candidates = pack.prefilter.candidates(
-                    [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)], timeout=MATCH_TIMEOUT_S)
+                    [(i, doc.lines[i].stripped) for i in sorted(hits.unscanned)],
+                    timeout=MATCH_TIMEOUT_S if budget is None else budget.timeout())
             for rule in rules if hits is None else self._worth_trying(pack, rules, hits):
                 if hits is None:
                     only = candidates if rule.id in pack.anchored else None
@@ -382,9 +454,6 @@ class Cleaner:
                     for i in found.keys() & removed.keys():  # a line keeps the first reason it was given
                         del found[i]
                     removed.update(found)
-        # `removed` holds the document's own removals and the new ones, each line's first
-        return doc.but(removed=removed, warnings=doc.warnings + tuple(warnings) if warnings else None,
-                       applied=doc.applied if names <= doc.applied else doc.applied | names)
 
     def _worth_trying(self, pack: Pack, rules: list[Rule], hits: Hits) -> list[Rule]:
         """The rules that may fire on a scanned document, in order: those whose trigger the
@@ -450,7 +519,9 @@ class Cleaner:
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
         texts: list[str] = []  # each line's `stripped`
-        lines = tuple(split_lines(text, texts))
+        runs: list[int] = []  # where runs of blank lines were compacted (see document.split_lines)
+        lines = tuple(split_lines(text, texts, runs if len(text) >= COMPACT_MIN_CHARS else None))
+        numbering = Numbering(runs) if runs else None
         scanned: Hits | None = None  # by original line index; renumbered for each later pass
         profile: Profile | None = None
         if self._accelerated(lines):
@@ -462,11 +533,12 @@ class Cleaner:
         origin: list[int] = []  # in a later pass, each current line's index in the input
         applied: frozenset[str] = frozenset()
         views: dict[str, int] = {}  # filled in place by the heuristics (see Document.views)
+        budget = None if self.regex_budget is None else Budget(self.regex_budget * max(1.0, len(text) / 1e6))
         while True:
             hits = scanned
             if scanned is not None and current is not lines:
                 hits = scanned.renumbered(Positions(origin))
-            doc = self.run_once(Document.start(current, applied, views, hits, profile))
+            doc = self.run_once(Document.start(current, applied, views, hits, profile, numbering, budget))
             applied = doc.applied
             site = site or doc.site
             if doc.warnings:
@@ -482,12 +554,21 @@ class Cleaner:
             current = tuple(map(current.__getitem__, doc.kept_indices()))
             if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
+        if budget is not None and budget.spent:
+            warnings.append(budget_warning(self.regex_budget))  # type: ignore[arg-type]
         return CleanResult(
             text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
-            decisions=Decisions(lines, removed),
+            decisions=Decisions(lines, removed, numbering),
             site=site,
             warnings=tuple(warnings),
         )
+
+
+def budget_warning(seconds: float) -> str:
+    """The warning of a document whose time budget for rule searches ran out: the same for
+    every such document (the JSONL summary counts documents per warning)."""
+    return (f"rule searches ran out of this document's time budget ({seconds:g} s per million characters, "
+            "--regex-budget) and the rules not yet applied were skipped")
 
 
 _TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending

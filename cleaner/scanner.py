@@ -593,16 +593,10 @@ class Scanner:
         Every step is a C-level call over the lines (no Python per line)."""
         memo = self._memo
         founds: list[Any] = list(map(memo.get, lines))  # a remembered answer is never empty
+        if founds.count(None) > MEMO_LINES:
+            return self._matched_in_pieces(lines, founds)
         if not all(founds):
-            new = list(dict.fromkeys(compress(lines, map(_is_none, founds))))
-            data, control = encode(new, self.mapped)
-            if control:  # rare: lines the scan cannot stand for are matched as empty lines
-                data, _ = encode([t if scannable(t) else "" for t in new], self.mapped)
-            # one piece per new line, its newline (the sentinel) kept; bytes split on \n and
-            # \r only, and a line with either was emptied above
-            answers = dict(zip(new, map(self._match, (data + _SENTINEL).splitlines(True))))
-            if control:
-                answers.update((t, _UNSCANNABLE) for t in new if not scannable(t))
+            answers = self._answers(list(dict.fromkeys(compress(lines, map(_is_none, founds)))))
             founds = list(map(answers.get, lines, founds))
             if len(memo) + len(answers) > MEMO_LINES:
                 memo.clear()
@@ -613,6 +607,36 @@ class Scanner:
                 memo.update(answers)
             else:  # rare: RE2 gave up on some line, or some line cannot be scanned
                 memo.update((t, f) for t, f in answers.items() if sentinel in f)
+        return founds
+
+    def _answers(self, new: list[str]) -> dict[str, list[int]]:
+        """The set's answer for each of these distinct lines, by RE2 (see `_matched`)."""
+        data, control = encode(new, self.mapped)
+        if control:  # rare: lines the scan cannot stand for are matched as empty lines
+            data, _ = encode([t if scannable(t) else "" for t in new], self.mapped)
+        # one piece per new line, its newline (the sentinel) kept; bytes split on \n and \r
+        # only, and a line with either was emptied above
+        answers = dict(zip(new, map(self._match, (data + _SENTINEL).splitlines(True))))
+        if control:
+            answers.update((t, _UNSCANNABLE) for t in new if not scannable(t))
+        return answers
+
+    def _matched_in_pieces(self, lines: list[str], founds: list[Any]) -> list[list[int]]:
+        """`_matched` for a document of more new lines than the memo holds (so none is
+        remembered): matched MEMO_LINES lines at a time, and the answer that nearly every
+        line gets (the sentinel alone: no trigger) shared, so that what the scan holds at
+        once is a list entry per line, not a dict entry, a piece of bytes and a list."""
+        only_sentinel = [self._sentinel]
+        for start in range(0, len(lines), MEMO_LINES):
+            piece = lines[start:start + MEMO_LINES]
+            missing = list(compress(piece, map(_is_none, founds[start:start + MEMO_LINES])))
+            if not missing:
+                continue
+            answers = self._answers(list(dict.fromkeys(missing)))
+            for t, found in answers.items():
+                if found == only_sentinel:
+                    answers[t] = only_sentinel
+            founds[start:start + MEMO_LINES] = map(answers.get, piece, founds[start:start + MEMO_LINES])
         return founds
 
     def scan(self, texts: Sequence[str]) -> "Hits":

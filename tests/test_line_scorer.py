@@ -146,3 +146,27 @@ def test_cleaning_is_idempotent_on_the_benches(split):
             continue
         once = cleaner.clean(path.read_text(encoding="utf-8")).text
         assert cleaner.clean(once).text == once, path.name
+
+
+def test_long_documents_keep_slim_line_records_with_the_same_decisions(monkeypatch):
+    """Past the cache's size a document keeps slim, shared records per line (no feature
+    vector, measured again for the lines scored): the decisions are those of full records."""
+    from conftest import SEEDS
+
+    from cleaner import Cleaner
+    from cleaner.heuristics import line_scorer as ls
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) if ".expected" not in p.name]
+    if TRAIN.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(TRAIN.glob("*.txt"))[:60] if ".gold" not in p.name]
+    texts.append(f"{P1}\n{CAPTION}\n{P2}\n")
+    c = Cleaner(accelerate=False)
+    want = [c.clean(t) for t in texts]
+    monkeypatch.setattr(ls, "CACHE_MAX", 2)  # every seed is "longer than the cache"
+    ls._own_cache.clear()
+    got = [c.clean(t) for t in texts]
+    assert [(r.text, tuple(r.decisions)) for r in got] == [(r.text, tuple(r.decisions)) for r in want]
+    assert any(d.rule == ls.LINE_SCORER.id for r in got for d in r.removed)
+    doc = Document.from_text("".join(f"Share item {k}\n" for k in range(50)))
+    kept, owns, _ = ls._candidates(doc, ls.model(), False)
+    assert all(o.x is ls._LAZY for o in owns) and len({id(o) for o in owns}) < 5  # slim, and shared

@@ -65,7 +65,7 @@ REFUSED = [
     (["--split-docs", "|||||"], "--split-docs"),
     (["--explain-field", "x"], "--explain-field"),
     (["--on-error", "skip"], "--on-error"),
-    (["--max-record-mb", "5"], "--max-record-mb"),
+    (["--max-record-mb", "0"], "--max-record-mb"),  # (a limit for text inputs too, so only a bad value)
     (["--workers", "2"], "--workers"),
     (["--report", "r.html"], "--report"),
     (["--corpus-chrome"], "--corpus-chrome"),

@@ -186,6 +186,39 @@ def test_splitting_any_text_matches_the_python_split(text):
     assert native_split(text) == document.split_lines_python(text)
 
 
+def compacted(text: str) -> tuple[list[Line], list[int], list[str]]:
+    """The native split with blank runs compacted: its lines, runs and stripped texts."""
+    runs: list[int] = []
+    texts: list[str] = []
+    return native._native.split(text, Line, texts, runs), runs, texts
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", "\n\n\n", " ", "\x0c", "\x85", "\u2028"]),
+                max_size=60).map("".join))
+def test_compacting_blank_runs_matches_the_python_compact(text):
+    lines, runs, texts = compacted(text)
+    want_runs: list[int] = []
+    assert lines == document.compact(document.split_lines_python(text), want_runs) and runs == want_runs
+    assert texts == [ln.stripped for ln in lines]
+    assert "".join(ln.text + ln.ending for ln in lines) == text  # nothing lost or moved
+    assert [ln.number for ln in lines] == list(range(1, len(lines) + 1))
+    assert not any(a.blank and b.blank for a, b in zip(lines, lines[1:]))  # no two blank lines in a row
+    numbering = document.Numbering(runs) if runs else None
+    full = document.split_lines_python(text)
+    if numbering is not None:  # each compacted line maps back to its first input line
+        assert numbering.lines(len(lines)) == len(full)
+        assert [full[numbering.original(ln.number) - 1].blank for ln in lines] == [ln.blank for ln in lines]
+
+
+@compiled_only
+def test_a_run_of_a_million_blank_lines_is_one_line():
+    lines, runs, _ = compacted("Menu\n" + "\n" * 1_000_000 + "  \r\n" * 1000 + "Body.\n")
+    assert len(lines) == 3 and runs == [1, 1_001_000] and lines[1].blank
+    assert document.Numbering(runs).original(3) == 1_001_002  # "Body." keeps its input number
+
+
 @compiled_only
 def test_line_numbers_and_indices_are_right_on_either_side_of_the_shared_ints():
     """The native code shares the ints of small line numbers and indices and makes the

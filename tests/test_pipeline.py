@@ -274,3 +274,55 @@ class _Counting:
     def __getattr__(self, name):
         self.calls.append(name)
         return getattr(self.pack, name)
+
+
+# --- blank runs held as one line ---------------------------------------------------------------
+
+def _with_blank_runs(text: str, k: int) -> str:
+    """The text with each blank line made a run of k blank lines (some with spaces or CRLF)."""
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        out.append(line)
+        if not line.strip():
+            out += [("  \r" if n % 3 == 0 else " " if n % 2 else "")] * (k - 1)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("accelerate", [True, False])
+def test_compacting_blank_runs_changes_no_decision(accelerate, monkeypatch):
+    """Blank runs are held as one line (document.split_lines); every decision, reason (line
+    numbers in them included), warning and output byte is what the uncompacted lines give."""
+    from cleaner import pipeline
+    from conftest import SEEDS
+
+    monkeypatch.setattr(pipeline, "COMPACT_MIN_CHARS", 0)  # every document compacted
+    c = Cleaner(accelerate=accelerate)
+    texts = [_with_blank_runs(p.read_text(encoding="utf-8"), k)
+             for k, p in enumerate(sorted(SEEDS.glob("*.txt"))[:12], start=2) if ".expected" not in p.name]
+    texts.append(f"Home\nNews\nSport\n\n\n\nWeather\n\n\n{P1}\n\n\n\n{P2}\n\n\n{P1}\n\n\nShare this article\n\n\n")
+    compacted = [c.clean(t) for t in texts]
+    monkeypatch.setattr(pipeline, "COMPACT_MIN_CHARS", float("inf"))  # none
+    for t, got in zip(texts, compacted):
+        want = c.clean(t)
+        assert got.text == want.text and got.warnings == want.warnings
+        assert tuple(got.decisions) == tuple(want.decisions) and len(got.decisions) == len(want.decisions)
+        assert got.removed == want.removed and got.families() == want.families()
+    assert any(d.rule == "layout/blank" for r in compacted for d in r.removed)  # removed runs are given back line by line
+    assert any("line" in (d.reason or "") and d.rule == "heuristic/second-copy" for r in compacted for d in r.removed)
+
+
+def test_blank_runs_are_not_held_line_by_line():
+    """What memory grows with: 200,000 blank lines are one line of the document (their
+    decisions are made one per line only when asked for)."""
+    import pickle
+
+    from cleaner import pipeline
+
+    text = "Home\nNews\nSport\nWeather\n" + "\n" * 200_000 + f"{P1}\n\n\n{P2}\n" + "\n" * 100_000
+    assert len(text) >= pipeline.COMPACT_MIN_CHARS
+    result = Cleaner().clean(text)
+    assert len(result.decisions._lines) < 10 and len(result.decisions) == text.count("\n")
+    assert result.text == f"{P1}\n\n\n{P2}\n" + "\n" * 100_000  # the menu and the blank lines after it go
+    gone = result.removed
+    assert [d.line for d in gone[:6]] == [1, 2, 3, 4, 5, 6] and len(gone) == 4 + 200_000
+    assert pickle.loads(pickle.dumps(result.decisions)) == result.decisions

@@ -409,3 +409,86 @@ def test_timeouts_are_reported_by_jsonl_fix_and_check(tmp_path: Path):
         err = r.stderr.decode()
         assert r.returncode == 1, err
         assert err.count("\n") == 1 and f"cleaner: warning: {d / 'slow.txt'}: rule slow/exes" in err, err
+
+
+# --- the per-document time budget for rule searches ------------------------------------------------
+
+def _budget_rules(tmp_path: Path) -> Path:
+    """A pack whose pattern passes the load-time structure check (polynomial, no nested or
+    overlapping unbounded repetition) but takes seconds on a long line of digits."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "slow.toml").write_text('[pack]\nname = "slow"\n\n[[rule]]\nid = "digits"\nkind = "line"\n'
+                                     "family = \"other\"\nmessage = \"m\"\npattern = '\\d+\\d+\\d+(?=z)'\n")
+    return rules
+
+
+def _budget_text() -> str:
+    # Each digit line costs the slow rule far more than the budget below on any machine (about
+    # 5 s here); the menu, the ad marker and the share prompt are for the other rules and the
+    # heuristics.
+    digits = "".join(f"{'1' * 1000} z{k}\n" for k in range(20))
+    return f"Home\nNews\nSport\nWeather\nAdvertisement\n{P1}\n{digits}{P2}\n{P1} {P2}\nShare this article\n"
+
+
+def test_document_time_budget_skips_the_rules_left_and_keeps_the_rest(tmp_path: Path):
+    """Once a document's rule searches have taken its budget, the rules not yet applied are
+    skipped with a warning; what the rules before them removed stays, the heuristics run.
+    The budget here (MATCH_TIMEOUT_S, for a document under a million characters) is below
+    the per-search limit from the first search of the slow rule, so it is the budget that
+    stops it, whatever the machine's speed."""
+    from cleaner import Cleaner
+    from cleaner.kinds import MATCH_TIMEOUT_S
+    from cleaner.pipeline import budget_warning
+
+    result = Cleaner(rule_dirs=[_budget_rules(tmp_path)], regex_budget=MATCH_TIMEOUT_S).clean(_budget_text())
+    assert result.warnings == (budget_warning(MATCH_TIMEOUT_S),)  # the budget, not a per-search timeout
+    rules = {d.rule for d in result.removed}
+    assert "slow/digits" not in rules
+    assert "general/ad-marker" in rules  # a built-in rule, applied before the slow one
+    assert any(r.startswith("heuristic/") for r in rules)  # the heuristics ran
+    assert P2 in result.text
+
+
+def test_document_time_budget_is_reported_in_every_mode(tmp_path: Path):
+    rules = _budget_rules(tmp_path)
+    budget = ["--rules", str(rules), "--regex-budget", "0.05"]
+    f = tmp_path / "slow.txt"
+    f.write_text(_budget_text())
+    r = run_cli("clean", *budget, str(f))
+    assert r.returncode == 0 and b"warning: rule searches ran out of this document's time budget" in r.stderr
+    r = run_cli("clean", "--explain", *budget, str(f))
+    assert r.returncode == 0 and b"warning: rule searches ran out" in r.stdout
+    j = tmp_path / "a.jsonl"
+    j.write_text("".join(json.dumps({"text": t}) + "\n" for t in (_budget_text(), P1 + "\n", _budget_text())))
+    r = run_cli("clean", "--jsonl", "--workers", "1", *budget, str(j), "-o", str(tmp_path / "o.jsonl"))
+    err = r.stderr.decode()
+    assert r.returncode == 0 and "warnings in 2 documents" in err
+    assert "cleaner: warning: 2 documents: rule searches ran out" in err
+    for cmd in ("check", "fix"):
+        r = run_cli(cmd, *budget, str(f))
+        err = r.stderr.decode()
+        assert f"cleaner: warning: {f}: rule searches ran out" in err, err
+    r = run_cli("clean", "--regex-budget", "0", str(f))
+    assert r.returncode == 2 and r.stderr.decode().count("\n") == 1 and "--regex-budget" in r.stderr.decode()
+
+
+def test_a_text_input_longer_than_the_record_limit_is_refused_unread(tmp_path: Path):
+    """A text file is one record: longer than --max-record-mb it is refused with one line
+    (exit 2) by clean, check and fix, from a file or stdin, and left as it was; the other
+    files of a fix are still cleaned."""
+    big = tmp_path / "big.txt"
+    big.write_text(f"Share this article\n{P1}\n" * 12_000)  # about 1.3 MB
+    small = tmp_path / "small.txt"
+    small.write_text(f"Share this article\n{P1}\n")
+    before = big.read_bytes()
+    out = tmp_path / "out.txt"
+    for args in (["clean", str(big), "-o", str(out)], ["check", str(big)], ["fix", str(tmp_path)]):
+        r = run_cli(*args, "--max-record-mb", "1")
+        err = r.stderr.decode()
+        assert r.returncode == 2 and f"{big}: 1.3 MB, more than the limit of 1 MB (--max-record-mb)" in err, err
+        assert err.count("\n") == 1
+    assert big.read_bytes() == before and not out.exists() and small.read_text() == f"{P1}\n"
+    r = run_cli("clean", "--max-record-mb", "1", input=before)
+    assert r.returncode == 2 and b"<stdin>: more than the limit of 1 MB" in r.stderr and r.stdout == b""
+    assert run_cli("clean", str(big), "-o", str(out), "--max-record-mb", "2").returncode == 0

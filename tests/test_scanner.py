@@ -222,6 +222,19 @@ def test_every_line_a_trigger_matches_is_a_candidate(source):
     assert not missed
 
 
+def test_a_document_of_more_new_lines_than_the_memo_holds_is_matched_in_pieces(monkeypatch):
+    """Past MEMO_LINES new lines a document is matched a piece at a time, the common answer
+    shared (what the scan holds stays a list entry per line): the same hits."""
+    triggers, _ = _triggers(Cleaner(accelerate=False))
+    lines = _lines(SEED_TEXTS) * 2 + ["Share this\x01 article"]  # repeats, and a line that cannot be scanned
+    whole = Scanner(triggers).scan(lines)
+    monkeypatch.setattr(scanner, "MEMO_LINES", 7)
+    small = Scanner(triggers)
+    assert small.scan(lines) == whole and not small._memo  # nothing remembered from such a document
+    founds = small._matched(lines)
+    assert len({id(f) for f in founds if f == [small._sentinel]}) < len(lines) / 7  # shared, not one per line
+
+
 # --- same decisions with and without it -----------------------------------------------------
 
 def _same(text: str, on: Cleaner, off: Cleaner) -> None:

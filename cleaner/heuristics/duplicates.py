@@ -62,7 +62,13 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
                                       FOLD_MAX_CHARS, CONTAIN_MAX_LINES, _keys, REMEMBER_MAX_CHARS, REMEMBER_LINES)
     else:
         found = copies(lines, order)
-    return {i: SECOND_COPY.removal(_REASONS[kind].format(number)) for i, kind, number in found}
+    if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
+        found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
+    # one Removal per line copied (and kind), shared by its copies: a line repeated a million
+    # times costs a dict entry per copy, not a Removal and a reason each
+    why: dict[tuple[int, int], Removal] = {}
+    return {i: why.get((kind, number)) or why.setdefault((kind, number), SECOND_COPY.removal(_REASONS[kind].format(number)))
+            for i, kind, number in found}
 
 
 def copies(lines: Sequence[Line], order: list[int]) -> list[tuple[int, int, int]]:

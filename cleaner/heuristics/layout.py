@@ -217,15 +217,15 @@ def _outside_body(doc: Document) -> dict[int, Removal]:
     if n_before >= OUTSIDE_MIN_CHROME:
         title = _title_index(lay, doc)
         why = OUTSIDE_BODY.removal(
-            f"before the main body (lines {doc.lines[lay.order[lay.start]].number}-"
-            f"{doc.lines[lay.order[lay.end]].number}); the lead-in has {n_before} menu-like lines")
+            f"before the main body (lines {doc.number(lay.order[lay.start])}-"
+            f"{doc.number(lay.order[lay.end])}); the lead-in has {n_before} menu-like lines")
         out = dict.fromkeys(lay.order[:lay.start], why)
         if title is not None:
             del out[lay.order[title]]  # the headline just above the body stays
     if n_after >= OUTSIDE_MIN_CHROME:
         why = OUTSIDE_BODY.removal(
-            f"after the main body (lines {doc.lines[lay.order[lay.start]].number}-"
-            f"{doc.lines[lay.order[lay.end]].number}); the tail has {n_after} menu-like lines")
+            f"after the main body (lines {doc.number(lay.order[lay.start])}-"
+            f"{doc.number(lay.order[lay.end])}); the tail has {n_after} menu-like lines")
         out.update(dict.fromkeys(lay.order[lay.end + 1:], why))
     return out
 

@@ -238,11 +238,12 @@ class _Own:
     """A line's own features, their weighted sum (minus infinity for a vetoed line) and the
     flags its neighbours look at."""
 
-    __slots__ = ("x", "partial", "short", "prose", "cue", "veto")
+    __slots__ = ("x", "partial", "short", "prose", "cue", "veto", "_slim")
 
     def __init__(self, x: tuple[float, ...] | None, weights: Sequence[float], bias: float, veto: bool):
-        self.x = x  # None: a long prose line, never scored (PROSE_GATE_CHARS)
+        self.x = x  # None: a long prose line, never scored (PROSE_GATE_CHARS); _LAZY: measured again when scored
         self.veto = veto or x is None
+        self._slim: _Own | None = None
         if x is None:
             self.partial, self.short, self.prose, self.cue = -math.inf, False, True, False
             return
@@ -250,6 +251,29 @@ class _Own:
         self.short = x[_I_SHORT] > 0
         self.prose = x[_I_PROSE] > 0
         self.cue = any(x[_CUE_SLICE])
+
+    def slim(self) -> "_Own":
+        """The same without the feature vector (measured again for the few lines scored): what
+        a document of more lines than the cache holds keeps per line, a tenth of the size
+        (made once per _Own, so repeated lines share it)."""
+        if self._slim is None:
+            if self.x is None or self.x is _LONG_X:
+                self._slim = self  # nothing to drop (None, or a shared constant)
+            else:
+                slim = object.__new__(_Own)
+                slim.x, slim.partial, slim.short, slim.prose, slim.cue, slim.veto = (
+                    _LAZY, self.partial, self.short, self.prose, self.cue, self.veto)
+                slim._slim = self._slim = slim
+        return self._slim
+
+
+_LAZY: tuple[float, ...] = ()  # a slim _Own's x: own_features(text, features) again
+
+
+def _x(doc: Document, i: int, own: _Own) -> tuple[float, ...]:
+    """The own feature vector of line `i`, whose _Own is `own` (measured again if slim)."""
+    x = own.x
+    return own_features(doc.lines[i].stripped, doc.features(i)) if x is _LAZY else x  # type: ignore[return-value]
 
 
 _own_cache: dict[str, _Own] = {}
@@ -274,7 +298,8 @@ def _own(text: str, f: Features, m: Model) -> _Own:
 
 
 _PROSE_LINE = _Own(None, (), 0.0, True)  # a long prose line: prose, not short, no cue
-_LONG_LINE = _Own(tuple(0.0 for _ in OWN), (), 0.0, True)  # over MAX_CHARS, not prose
+_LONG_X = tuple(0.0 for _ in OWN)
+_LONG_LINE = _Own(_LONG_X, (), 0.0, True)  # over MAX_CHARS, not prose
 _TEXT = itemgetter(3)  # a Line's stripped text
 _PARTIAL = attrgetter("partial")
 
@@ -342,17 +367,28 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
         return kept, [], []
     lines = doc.lines
     owns = list(map(_own_cache.get, map(_TEXT, map(lines.__getitem__, kept))))
-    if not all(owns):  # (an _Own is true; a miss is None)
+    if n > CACHE_MAX:
+        # More lines than the cache holds: each line's full _Own would stay alive for the
+        # whole document (a feature vector of some 30 floats, about 1 KB a line); the slim
+        # ones keep what the scoring reads, and the few lines scored are measured again.
+        # Slim ones that read the same are one object (a document of short lines has few).
+        same: dict[tuple, _Own] = {}
+        for k, o in enumerate(owns):
+            if o is None:
+                o = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
+            key = (o.partial, o.short, o.prose, o.cue, o.veto, o.x is None, o.x is _LONG_X)
+            slim = same.get(key)
+            owns[k] = slim if slim is not None else same.setdefault(key, o.slim())
+    elif not all(owns):  # (an _Own is true; a miss is None)
         for k, o in enumerate(owns):
             if o is None:
                 owns[k] = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
     if every:
         return kept, owns, [k for k in range(n) if owns[k].x is not None and len(lines[kept[k]].stripped) <= MAX_CHARS]
     removals = bool(doc.removed)
-    # Most lines (prose: minus infinity) are below the lowest bound anywhere: set aside in C.
-    maybe = list(compress(count(), map(ge, map(_PARTIAL, owns), repeat(m.floor[removals]))))
-    if not maybe:
-        return kept, owns, maybe
+    # Most lines (prose: minus infinity) are below the lowest bound anywhere: set aside in C
+    # (an iterator: no list of them is kept, on a document of short lines nearly every line).
+    maybe = compress(count(), map(ge, map(_PARTIAL, owns), repeat(m.floor[removals])))
     mid, edge, wpos = m.bounds[removals]
     # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
     step = wpos / (n - 1) if n > 1 else 0.0
@@ -366,7 +402,8 @@ def rows(doc: Document, m: Model | None = None, *, every: bool = False) -> list[
     """The kept lines worth scoring (see _candidates), with their features."""
     m = m or model()
     kept, owns, chosen = _candidates(doc, m, every)
-    return [Row(kept[k], owns[k].x + context_features(doc, kept, owns, k), owns[k].partial) for k in chosen]
+    return [Row(kept[k], _x(doc, kept[k], owns[k]) + context_features(doc, kept, owns, k), owns[k].partial)
+            for k in chosen]
 
 
 def contributions(x: Sequence[float], m: Model) -> list[tuple[float, str]]:
@@ -411,10 +448,13 @@ def _line_scorer(doc: Document) -> dict[int, Removal]:
     cut = m.cut
     ctx_w = m.weights[_N_OWN:]
     kept, owns, chosen = _candidates(doc, m, False)
+    why: dict[str, Removal] = {}  # one Removal per reason, shared by the lines it is given for
     for k in chosen:
         ctx = context_features(doc, kept, owns, k)
         if owns[k].partial + sum(map(mul, ctx_w, ctx)) >= cut:
-            out[kept[k]] = LINE_SCORER.removal(explain(owns[k].x + ctx, m))
+            x = owns[k].x
+            reason = explain((x if x is not _LAZY else _x(doc, kept[k], owns[k])) + ctx, m)
+            out[kept[k]] = why.get(reason) or why.setdefault(reason, LINE_SCORER.removal(reason))
     return out
 
 

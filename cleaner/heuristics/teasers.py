@@ -43,7 +43,7 @@ def _teaser_tail(doc: Document) -> dict[int, Removal]:
         return {}
     reason = (f"{len(tail)} short lines after the last body paragraph, "
               f"{headline_like} of them headline-shaped (no sentence end, <= {MAX_ITEM_CHARS} chars)")
-    return {i: TEASER_TAIL.removal(reason) for i in tail}
+    return dict.fromkeys(tail, TEASER_TAIL.removal(reason))  # one Removal, shared by the lines
 
 
 TEASER_TAIL = Heuristic(
