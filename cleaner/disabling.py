@@ -12,6 +12,7 @@ from typing import Iterable
 
 from cleaner.errors import CleanerError
 from cleaner.kinds import FAMILIES
+from cleaner.packs import Pack
 
 # How alike a known id must be to be offered as "did you mean" (difflib's ratio; its default).
 CLOSE_MATCH_CUTOFF = 0.6
@@ -45,3 +46,19 @@ def check_disabled(disabled: Iterable[str], packs: Iterable, heuristics: Iterabl
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise CleanerError(f"cannot disable '{wanted}': no rule, pack, family or heuristic has that id"
                            f"{hint} (see 'cleaner rules list')")
+
+
+def is_enabled(rule_id: str, family: str, disabled: frozenset[str]) -> bool:
+    """Is this rule or heuristic on: not named in `disabled` by its id, its pack ("pack/*")
+    or its family ("family:NAME")?"""
+    pack = rule_id.split("/", 1)[0]
+    return not ({rule_id, f"{pack}/*", f"family:{family}"} & disabled)
+
+
+def without_disabled(packs: Iterable[Pack], disabled: frozenset[str]) -> tuple[Pack, ...]:
+    """The packs with their disabled rules left out."""
+    return tuple(Pack(p.name, p.description, p.source,
+                      tuple(r for r in p.rules if is_enabled(r.id, r.family, disabled)),
+                      p.fingerprints, p.min_fingerprints)
+                 for p in packs)
+

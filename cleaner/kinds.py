@@ -22,7 +22,8 @@ from functools import cached_property
 from time import monotonic
 from itertools import compress, islice
 from operator import itemgetter, not_
-from typing import Any, Callable, Container, Iterable, Mapping
+from contextlib import contextmanager
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 import regex
 
@@ -96,6 +97,29 @@ class Budget:
             self.spent = True
             return True
         return False
+
+
+@contextmanager
+def spending(budget: Budget | None) -> Iterator[None]:
+    """The rule searches inside count against the document's budget (None: no budget); when
+    it runs out (BudgetSpent) the block ends there, quietly, and what it did stays."""
+    if budget is None:
+        yield
+        return
+    budget.start()
+    try:
+        yield
+    except BudgetSpent:
+        pass  # the searches left are skipped
+    finally:
+        budget.stop()
+
+
+def budget_warning(seconds: float) -> str:
+    """The warning of a document whose time budget for rule searches ran out: the same for
+    every such document (the JSONL summary counts documents per warning)."""
+    return (f"rule searches ran out of this document's time budget ({seconds:g} s per million characters, "
+            "--regex-budget) and the rules not yet applied were skipped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +338,30 @@ def apply_rule(rule: Rule, doc: Document, skip: Container[int], only: set[int] |
     just those lines can trigger it (a prefilter's candidates)."""
     return APPLIERS[rule.kind](rule, doc, skip, only)
 
+
+def apply_packs(doc: Document, candidates: Any, packs: Sequence[Any], rerun: Mapping[str, list[Rule]],
+                removed: dict[int, Removal], warnings: list[str]) -> None:
+    """The rules stage's work: each pack's rules, in order, each on its candidate lines
+    (`candidates`: cleaner/candidates.py), add their removals to `removed`, a line keeping
+    the first reason it was given. In place, so that what they found stays when the
+    document's budget runs out (BudgetSpent). A pack already applied to these lines in an
+    earlier pass runs only its `rerun` rules (position-dependent sections)."""
+    for pack in packs:
+        rules = rerun[pack.name] if pack.name in doc.applied else pack.rules
+        if not rules:
+            continue  # they saw these very lines in an earlier pass and passed them over
+        for rule, only in candidates.rules(pack, rules, doc.budget):
+            if only is not None and not only:
+                continue  # no line it could fire on
+            try:
+                found = apply_rule(rule, doc, removed, only)
+            except PatternTimeout:
+                warnings.append(f"rule {rule.id} ({rule.source}) timed out on this document and was skipped")
+                continue
+            if found:
+                for i in found.keys() & removed.keys():  # a line keeps the first reason it was given
+                    del found[i]
+                removed.update(found)
 
 # The option holding the pattern that decides whether a rule fires at a line.
 TRIGGER_KEY = {"line": "pattern", "label": "label", "section": "start"}

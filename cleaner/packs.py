@@ -376,3 +376,20 @@ def _display(path: Path) -> str:
     except OSError:
         pass
     return str(path)
+
+
+def load_packs(rule_dirs: Sequence[Path | str], extra_packs: Sequence[tuple[str, str]] = (),
+               builtin: bool = True) -> list[Pack]:
+    """The built-in packs (unless `builtin` is false), those of `rule_dirs`, then the packs
+    given as (name shown in messages, TOML text); two packs of one name are an error."""
+    packs: list[Pack] = []
+    for d in ([builtin_dir()] if builtin else []) + [Path(d) for d in rule_dirs]:
+        packs.extend(load_dir(d))
+    packs.extend(parse_pack(text, shown) for shown, text in extra_packs)
+    seen: dict[str, Pack] = {}
+    for p in packs:
+        if p.name in seen:
+            raise RulePackError(p.source, f"pack name '{p.name}' is already used by {seen[p.name].source}")
+        seen[p.name] = p
+    return packs
+

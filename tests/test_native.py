@@ -152,7 +152,8 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
 
 
 # --- lines in, decisions out --------------------------------------------------------------
-from cleaner import document, pipeline  # noqa: E402
+from cleaner import document, tidy  # noqa: E402
+from cleaner.result import assemble_python, decisions_python, families_python  # noqa: E402
 from cleaner.document import Line  # noqa: E402
 
 # Line ends and whitespace at the edges of what split and strip do: CR, CRLF, CR before LF
@@ -239,7 +240,7 @@ def test_assembling_matches_the_python_join(final_newline):
         lines = tuple(document.split_lines(text))
         for part in (lines, lines[::2], lines[1::3], ()):
             got = native._native.assemble(part, final_newline)
-            assert got == pipeline.assemble_python(part, final_newline=final_newline), repr(text[:60])
+            assert got == assemble_python(part, final_newline=final_newline), repr(text[:60])
     assert native._native.assemble(tuple(document.split_lines("a\nb\r\n")), True) == "a\nb\r\n"
     with pytest.raises(TypeError):
         native._native.assemble(("not a line",), True)
@@ -249,13 +250,13 @@ def test_assembling_matches_the_python_join(final_newline):
 def test_decisions_match_the_python_build():
     for text in TEXTS:
         lines = document.split_lines(text)
-        removed = {d.line - 1: pipeline.Removal(d.rule, d.source, d.reason, d.family)
+        removed = {d.line - 1: document.Removal(d.rule, d.source, d.reason, d.family)
                    for d in OFF.clean(text).decisions if not d.kept}
         built = native._native.decisions(lines, removed, document.Decision)
-        assert built == pipeline.decisions_python(lines, removed)
+        assert built == decisions_python(lines, removed)
         assert all(type(d) is document.Decision for d in built)
         gone = native._native.decisions(lines, removed, document.Decision, True)
-        assert gone == pipeline.decisions_python(lines, removed, True) == tuple(d for d in built if not d.kept)
+        assert gone == decisions_python(lines, removed, True) == tuple(d for d in built if not d.kept)
         assert all(type(d) is document.Decision for d in gone)
     assert native._native.decisions([], {}, document.Decision) == ()
     assert native._native.decisions([], {}, document.Decision, True) == ()
@@ -268,10 +269,10 @@ def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_o
     turn, so that remembered ones are displaced and read again: each line still reports its
     own Removal's fields."""
     lines = document.split_lines("".join(f"line {k}\n" for k in range(3000)))
-    whys = [pipeline.Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
+    whys = [document.Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
     removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
     got = native._native.decisions(lines, removed, document.Decision, removed_only)
-    assert got == pipeline.decisions_python(lines, removed, removed_only)
+    assert got == decisions_python(lines, removed, removed_only)
     gone = [d for d in got if not d.kept]
     assert len(gone) == 1500
     assert all((d.rule, d.source, d.reason, d.family) == tuple(
@@ -282,10 +283,10 @@ def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_o
 @pytest.mark.parametrize("removed_only", [False, True])
 def test_removals_at_no_line_index_remove_nothing(removed_only):
     lines = document.split_lines("a\nb\nc\n")
-    why = pipeline.Removal("x/y", "test", "because")
+    why = document.Removal("x/y", "test", "because")
     odd = {1: why, 3: why, -1: why, 10**30: why, "2": why}
     got = native._native.decisions(lines, odd, document.Decision, removed_only)
-    assert got == pipeline.decisions_python(lines, odd, removed_only)
+    assert got == decisions_python(lines, odd, removed_only)
     assert [(d.line, d.text, d.rule) for d in got if not d.kept] == [(2, "b", "x/y")]
 
 
@@ -302,13 +303,13 @@ def test_family_counts_match_the_python_build_and_the_removed_lines_decisions():
     for text in TEXTS:
         result = OFF.clean(text)
         lines, removed = document.split_lines(text), result.decisions._removals
-        assert native._native.families(lines, removed) == pipeline.families_python(lines, removed)
+        assert native._native.families(lines, removed) == families_python(lines, removed)
         assert result.families() == Counter(d.family or "other" for d in result.removed_text())
     lines = document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000)))
-    whys = [pipeline.Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
+    whys = [document.Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
     removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
     got = native._native.families(lines, removed)
-    assert got == pipeline.families_python(lines, removed)
+    assert got == families_python(lines, removed)
     assert got == Counter(removed[i].family for i in removed if i % 4)
     assert sum(got.values()) == 750
 
@@ -316,9 +317,9 @@ def test_family_counts_match_the_python_build_and_the_removed_lines_decisions():
 @compiled_only
 def test_family_counts_leave_out_keys_at_no_line_and_reject_what_is_not_a_line():
     lines = document.split_lines("a\nb\n\nc\n")
-    why, other = pipeline.Removal("x/y", "test", "because", "nav"), pipeline.Removal("x/z", "t", "r", "")
+    why, other = document.Removal("x/y", "test", "because", "nav"), document.Removal("x/z", "t", "r", "")
     odd = {1: why, 2: why, 3: other, -1: why, 10**30: why, "0": why}
-    assert native._native.families(lines, odd) == pipeline.families_python(lines, odd) == {"nav": 1, "": 1}
+    assert native._native.families(lines, odd) == families_python(lines, odd) == {"nav": 1, "": 1}
     with pytest.raises(TypeError):
         native._native.families(["not a line"], {0: why})
 
@@ -330,7 +331,7 @@ def test_only_tuples_of_atoms_leave_the_cyclic_collector():
     import gc
     [line] = native._native.split("Menu\n", Line)
     assert not gc.is_tracked(line)
-    odd = pipeline.Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
+    odd = document.Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
     kept, dropped = native._native.decisions([line, line._replace(number=2)], {1: odd}, document.Decision)
     assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
 
@@ -419,7 +420,7 @@ def layouts(text: str, drop: set[int]) -> tuple[object, object]:
     from dataclasses import replace as dc_replace
 
     doc = document.Document.from_text(text)
-    doc = dc_replace(doc, removed={i: pipeline.TIDY for i in drop if i < len(doc.lines)})
+    doc = dc_replace(doc, removed={i: tidy.TIDY for i in drop if i < len(doc.lines)})
     texts = [ln.stripped for ln in doc.lines]
     with_profile = dc_replace(doc, profile=Profile(texts, native.measure_lines(texts)))
     return layout._layout(with_profile), layout._layout(doc)
@@ -657,7 +658,7 @@ def test_a_copy_is_found_in_a_holder_of_another_string_width(wide):
 
 # Each native walk and the Python it is held to; both take (lines, removed) and read only
 # removed's keys.
-WALKS = {"tidy": pipeline.blank_lines_to_drop, "kept": document.kept_lines_python}
+WALKS = {"tidy": tidy.blank_lines_to_drop, "kept": document.kept_lines_python}
 
 
 @compiled_only

@@ -188,7 +188,7 @@ def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_o
     import pickle
 
     from cleaner.document import split_lines
-    from cleaner.pipeline import Decisions, decisions_python
+    from cleaner.result import Decisions, decisions_python
 
     text = "Home\nNews\nSport\nWeather\n\nThe council voted on Tuesday to close the library, despite a petition.\n\nAdvertisement\n"
     result = Cleaner(accelerate=False).clean(text)
@@ -230,7 +230,7 @@ def test_a_later_pass_applies_no_rule_when_the_headers_of_those_placed_by_share_
     where a line they could open on is still there: here the list and its "Most read" header
     go in the first pass, so the later pass hands the document on untouched."""
     c = Cleaner(accelerate=True, disabled=["heuristic/line-scorer"])  # the rules' passes alone
-    if c._scanner is None:
+    if c.candidates.scanner is None:
         pytest.skip("the native scanner is not installed")
     untouched: list[bool] = []
     real = c.apply_rules
@@ -262,7 +262,7 @@ def test_a_document_no_site_recognises_is_not_searched_again_in_later_passes():
         bbc = cleaner.detect_site(Document.from_text((SEEDS / "004_8b3e18fa1e927333.txt").read_text()))
         assert bbc.site == "bbc" and NO_SITE not in bbc.applied
         calls = []
-        cleaner._site_packs = {name: _Counting(p, calls) for name, p in cleaner._site_packs.items()}
+        cleaner.candidates.site_packs = {name: _Counting(p, calls) for name, p in cleaner.candidates.site_packs.items()}
         cleaner.site = None
         assert cleaner.detect_site(plain).site is None and calls == []  # settled: not searched
 

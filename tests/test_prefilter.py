@@ -52,7 +52,7 @@ def test_a_packs_joined_prefilter_is_compiled_when_first_used_not_when_the_clean
     from cleaner.prefilter import AnchoredSet
 
     cleaner = Cleaner(accelerate=False)
-    sets = [p.prefilter for p in cleaner.packs if p.prefilter.source] + [cleaner.fingerprint_filter]
+    sets = [p.prefilter for p in cleaner.packs if p.prefilter.source] + [cleaner.candidates.fingerprint_filter]
     assert len(sets) > 1 and all(s._compiled is None for s in sets)
     cleaner.clean("Related stories\nThe council voted to close the library.\n")
     assert any(s._compiled is not None for s in sets)

@@ -57,7 +57,7 @@ def test_threads_sharing_a_scanner_whose_memo_fills_and_empties_find_the_same_li
 
     if not scanner.available():
         pytest.skip("google-re2 is not installed")
-    triggers = Cleaner(accelerate=False)._triggers()[0]
+    triggers = Cleaner(accelerate=False).candidates.triggers()[0]
     docs = [[t.strip() for t in d.split("\n")] for d in SEED_TEXTS] * 6
     alone = [scanner.Scanner(triggers).scan(d) for d in docs]
     monkeypatch.setattr(scanner, "MEMO_LINES", 40)

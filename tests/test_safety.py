@@ -439,7 +439,7 @@ def test_document_time_budget_skips_the_rules_left_and_keeps_the_rest(tmp_path: 
     stops it, whatever the machine's speed."""
     from cleaner import Cleaner
     from cleaner.kinds import MATCH_TIMEOUT_S
-    from cleaner.pipeline import budget_warning
+    from cleaner.kinds import budget_warning
 
     result = Cleaner(rule_dirs=[_budget_rules(tmp_path)], regex_budget=MATCH_TIMEOUT_S).clean(_budget_text())
     assert result.warnings == (budget_warning(MATCH_TIMEOUT_S),)  # the budget, not a per-search timeout

@@ -140,7 +140,7 @@ def test_an_engine_that_fails_the_canary_is_not_used(monkeypatch):
     scanner._engine_sound.cache_clear()
     try:
         assert not scanner.available()
-        assert Cleaner(accelerate=True)._scanner is None
+        assert Cleaner(accelerate=True).candidates.scanner is None
     finally:
         monkeypatch.undo()
         scanner._engine_sound.cache_clear()
@@ -172,7 +172,7 @@ def test_no_character_folds_into_a_mapped_one_or_out_of_it():
     only: checked over every code point for the built-in packs' characters, and for all
     mappable characters at once (no other character folds into one)."""
     every = "".join(map(chr, range(0x110000)))
-    for c in Scanner(OFF._triggers()[0]).mapped:
+    for c in Scanner(OFF.candidates.triggers()[0]).mapped:
         assert regex.findall(regex.escape(c), every, regex.IGNORECASE) == [c]
     mappable = "".join(c for c in map(chr, range(0x80, 0x10000)) if scanner.mappable(c))
     members = regex.compile("[" + regex.escape(mappable, special_only=False) + "]", regex.IGNORECASE)
@@ -183,7 +183,7 @@ def test_no_character_folds_into_a_mapped_one_or_out_of_it():
 
 def _triggers(cleaner: Cleaner):
     """(name, exact test, trigger index) for every rule trigger and fingerprint."""
-    triggers, by_rule, by_fp = cleaner._triggers()
+    triggers, by_rule, by_fp = cleaner.candidates.triggers()
     out = []
     for rule in cleaner.rules:
         pat = rule.options[{"line": "pattern", "label": "label", "section": "start"}[rule.kind]]
@@ -247,7 +247,7 @@ ON, OFF = Cleaner(accelerate=True), Cleaner(accelerate=False)
 
 
 def test_scanner_is_on_when_asked():
-    assert ON._scanner is not None and OFF._scanner is None
+    assert ON.candidates.scanner is not None and OFF.candidates.scanner is None
 
 
 @pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
@@ -290,15 +290,15 @@ def test_ascii_noise_around_chrome_decides_the_same(lines):
 
 
 def test_warm_up_switches_the_scanner_on_after_enough_text(monkeypatch, tmp_path):
-    import cleaner.pipeline as pipeline
-    monkeypatch.setattr(pipeline, "SCANNER_WARMUP_CHARS", 100)
+    import cleaner.candidates as candidates
+    monkeypatch.setattr(candidates, "SCANNER_WARMUP_CHARS", 100)
     monkeypatch.setattr(Scanner, "cached", classmethod(lambda cls, triggers: False))  # a set-up that costs
     c = Cleaner()
     text = SEED_TEXTS[0]
     first = c.clean(text[:50])
-    assert c._scanner is None
+    assert c.candidates.scanner is None
     c.clean(text)
-    assert c._scanner is not None
+    assert c.candidates.scanner is not None
     assert c.clean(text[:50]).decisions == first.decisions
 
 
@@ -307,7 +307,7 @@ def test_user_packs_are_prefiltered_too(tmp_path: Path):
         '[pack]\nname = "mine"\ndescription = "x"\n\n[[rule]]\nid = "promo"\nkind = "line"\n'
         'family = "widget"\nmessage = "promo"\npattern = \'^Buy now\\b\'\n', encoding="utf-8")
     on = Cleaner(rule_dirs=[tmp_path], accelerate=True)
-    assert on._scanner is not None and on._rule_trigger["mine/promo"] in on._scanner.compiled_ids
+    assert on.candidates.scanner is not None and on.candidates.rule_trigger["mine/promo"] in on.candidates.scanner.compiled_ids
     res = on.clean("Headline\n\nBuy now and save\n\nBody text goes on here.\n")
     assert [d.rule for d in res.removed if d.text.strip()] == ["mine/promo"]
 
@@ -326,8 +326,8 @@ def test_rules_and_fingerprints_the_scanner_cannot_prefilter_try_every_line(tmp_
         '[[rule]]\nid = "footer"\nkind = "line"\nfamily = "nav"\nmessage = "footer"\npattern = \'^Site footer$\'\n',
         encoding="utf-8")
     on, off = Cleaner(rule_dirs=[tmp_path], accelerate=True), Cleaner(rule_dirs=[tmp_path], accelerate=False)
-    assert on._rule_trigger["mine/echo"] not in on._scanner.compiled_ids
-    assert on._fingerprint_trigger["echoes"][0] not in on._scanner.compiled_ids
+    assert on.candidates.rule_trigger["mine/echo"] not in on.candidates.scanner.compiled_ids
+    assert on.candidates.fingerprint_trigger["echoes"][0] not in on.candidates.scanner.compiled_ids
     text = "Headline\n\nagain again\n\nBody text goes on here, and on.\n\nzz-zz\nSite footer\n"
     res = on.clean(text)
     assert res.site == "echoes"
@@ -340,7 +340,7 @@ def test_rules_and_fingerprints_the_scanner_cannot_prefilter_try_every_line(tmp_
 def test_setting_up_the_scanner_is_free_so_it_runs_from_the_first_document():
     """RE2 compiles the packs' set in milliseconds: nothing is cached on disk, and a default
     Cleaner needs no warm-up for the scanner's sake."""
-    assert Scanner.cached(OFF._triggers()[0])
+    assert Scanner.cached(OFF.candidates.triggers()[0])
 
 
 def test_no_cache_directory_when_the_variable_is_empty(monkeypatch):
@@ -355,7 +355,7 @@ def test_a_line_that_the_engine_gives_up_on_is_not_scanned_and_decides_the_same(
     """RE2 answers "no match" also when its automaton ran out of memory; the sentinel that
     every scan of a line must report tells the two apart, and a line without it counts as
     not scanned (every rule tries it), so decisions stay those of the plain path."""
-    triggers = OFF._triggers()[0]
+    triggers = OFF.candidates.triggers()[0]
     honest = Scanner(triggers)
     lines = _lines(SEED_TEXTS[:2])
     gives_up = Scanner(triggers)
@@ -364,7 +364,7 @@ def test_a_line_that_the_engine_gives_up_on_is_not_scanned_and_decides_the_same(
     hits = gives_up.scan(lines)
     assert hits.unscanned == {i for i, t in enumerate(lines) if "a" in t}
     c = Cleaner(accelerate=True)
-    c._scanner = gives_up
+    c.candidates.scanner = gives_up
     for text in SEED_TEXTS:
         _same(text, c, OFF)
 
@@ -379,7 +379,7 @@ def test_the_sentinel_leaves_line_end_anchors_alone():
 
 def test_a_line_matched_before_is_answered_from_the_memo_with_the_same_hits(monkeypatch):
     """A second scan of the same lines asks RE2 nothing, and finds what the first found."""
-    triggers = OFF._triggers()[0]
+    triggers = OFF.candidates.triggers()[0]
     lines = _lines(SEED_TEXTS[:3])
     memoised = Scanner(triggers)
     first = memoised.scan(lines)

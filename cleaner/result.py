@@ -1,0 +1,185 @@
+"""What a run gives back: the cleaned text (the kept lines, assembled) and one Decision per
+input line, built when read."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import itemgetter
+from typing import Iterable, Iterator, Sequence
+
+from cleaner.document import Decision, Line, Numbering, Removal, _native, split_lines_python
+
+
+class Decisions(Sequence[Decision]):
+    """One Decision per input line, as a read-only sequence (equal to the tuple of them).
+
+    A run records its removals (line index -> Removal); the Decision of every line is built
+    on the first read of the whole sequence, in one native call. `removed()` builds only the
+    removed lines' decisions, which is what summaries and --explain-field read: most lines
+    are kept, and a Decision per kept line says nothing the line number does not."""
+
+    __slots__ = ("_lines", "_removals", "_all", "_numbering")
+
+    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal], numbering: Numbering | None = None):
+        self._lines = lines
+        self._removals = removals  # by 0-based line index
+        self._all: tuple[Decision, ...] | None = None
+        # Where blank runs were compacted (see document.split_lines): `lines` are the
+        # compacted lines, and each decision is given the input's numbering and one per
+        # line of a run, when built.
+        self._numbering = numbering
+
+    def _built(self) -> tuple[Decision, ...]:
+        if self._all is None:
+            built = decisions(self._lines, self._removals)
+            self._all = built if self._numbering is None else self._expanded(built)
+        return self._all
+
+    def removed(self) -> list[Decision]:
+        """The decisions of the removed lines, in line order."""
+        gone = decisions(self._lines, self._removals, removed_only=True)
+        return list(gone if self._numbering is None else self._expanded(gone))
+
+    def _expanded(self, compacted: Iterable[Decision]) -> tuple[Decision, ...]:
+        """The decisions of the compacted lines, numbered as in the input, a compacted run's
+        one decision given to each of its lines (built only when asked for)."""
+        locate = self._numbering.locate  # type: ignore[union-attr]
+        out: list[Decision] = []
+        for d in compacted:
+            number, size = locate(d.line)
+            if size == 1:
+                out.append(_as_decision((number, *d[1:])))
+                continue
+            line = self._lines[d.line - 1]  # a compacted line's number is its position
+            for k, member in enumerate(split_lines_python(line.text + line.ending)):
+                out.append(_as_decision((number + k, d.kept, member.text, *d[3:])))
+        return tuple(out)
+
+    def any_removed(self) -> bool:
+        return bool(self._removals)
+
+    def families(self) -> Counter[str]:
+        """Removed lines with text per rule family, counted from the removals themselves:
+        a summary needs no Decision built per removed line (a third of what the JSONL path
+        spent per record besides cleaning). In one native call where cleaner._native is."""
+        if _native is not None:
+            out = Counter(_native.families(self._lines, self._removals))
+        else:
+            out = families_python(self._lines, self._removals)
+        for none in (None, ""):  # a removal without a family counts as "other"
+            if none in out:
+                out["other"] += out.pop(none)
+        return out
+
+    def __len__(self) -> int:
+        return len(self._lines) if self._numbering is None else self._numbering.lines(len(self._lines))
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Decisions):
+            other = other._built()
+        return self._built() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return f"Decisions({self._built()!r})"
+
+    def __reduce__(self):  # pickled as what it is built from
+        return Decisions, (tuple(self._lines), self._removals, self._numbering)
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What `clean` returns: the cleaned text and one decision per input line."""
+
+    text: str
+    decisions: Decisions
+    site: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def removed(self) -> list[Decision]:
+        return self.decisions.removed()
+
+    def removed_text(self) -> list[Decision]:
+        """The removed lines that hold text (blank lines left out)."""
+        gone = self.removed
+        return list(compress(gone, map(str.strip, map(itemgetter(2), gone))))
+
+    def families(self) -> Counter[str]:
+        """Removed lines with text per rule family (one count per line, for summaries)."""
+        return self.decisions.families()
+
+    @property
+    def changed(self) -> bool:
+        return self.decisions.any_removed()
+
+    def counts(self, *, blank: bool = False) -> Counter[str]:
+        """Removed lines per rule id (blank lines left out unless asked for)."""
+        return Counter(d.rule or "?" for d in self.removed if blank or d.text.strip())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
+_as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
+
+
+def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
+    """One decision per input line (`removed` maps 0-based line indices to removals), or
+    with `removed_only` those of the removed lines, in line order: built in one compiled call
+    where cleaner._native is, since there is one per line."""
+    if _native is not None:
+        return _native.decisions(lines, removed, Decision, removed_only)
+    return decisions_python(lines, removed, removed_only)
+
+
+def families_python(lines: Sequence[Line], removed: dict[int, Removal]) -> Counter[str]:
+    """Decisions.families without the compiled module, before a missing family counts as
+    "other" (and what tests hold the compiled one to)."""
+    n = len(lines)
+    return Counter(r.family for i, r in removed.items() if isinstance(i, int) and 0 <= i < n and not lines[i].blank)
+
+
+def decisions_python(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
+    """decisions without the compiled module, by C-level iteration (and what tests hold the
+    compiled one to)."""
+    gone = sorted({i for i in removed if isinstance(i, int) and 0 <= i < len(lines)})  # other keys remove nothing
+    if removed_only:
+        return tuple(_decided(lines[i], removed[i]) for i in gone)
+    none = repeat(None)  # zip draws the four empty fields from this one endless iterator
+    out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
+                                     none, none, none, none)))
+    for i in gone:  # fewer, and each needs its Removal's fields
+        out[i] = _decided(lines[i], removed[i])
+    return tuple(out)
+
+
+def _decided(line: Line, r: Removal) -> Decision:
+    return _as_decision((line.number, False, line.text, r.rule, r.source, r.reason, r.family))
+
+
+def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
+    """The kept lines joined with their own endings; the input's final newline (or its
+    absence) is kept (in one compiled pass where cleaner._native is)."""
+    if _native is not None and type(lines) is tuple:
+        return _native.assemble(lines, final_newline)
+    return assemble_python(lines, final_newline=final_newline)
+
+
+def assemble_python(lines: Sequence[Line], *, final_newline: bool) -> str:
+    """assemble without the compiled module (and what tests hold the compiled one to)."""
+    text = "".join(chain.from_iterable(map(_TEXT_AND_ENDING, lines)))
+    if not final_newline and lines and lines[-1].ending:
+        text = text[: -len(lines[-1].ending)]
+    return text
