@@ -4,8 +4,8 @@ The extension holds the per-line passes, each the twin of a Python function that
 fallback and the reference the tests hold it to: line measurement (here, and prose.py),
 layout classes and the body span (heuristics/layout.py), the all-capitals test
 (heuristics/shouting.py), second copies and their fold (heuristics/duplicates.py), blank-line
-tidying (pipeline.py), the scanner's input (scanner.py), and splitting lines and building
-decisions (document.py, pipeline.py). The last three need no class table and are used
+tidying (tidy.py), the scanner's input (scanner.py), and splitting lines and building
+decisions (document.py, result.py). The last three need no class table and are used
 whenever the extension is built; the others run with the native paths on (`enable()`, which
 a Cleaner calls unless `accelerate=False`), so `accelerate=False` gives the Python reference.
 
