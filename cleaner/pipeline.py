@@ -81,7 +81,7 @@ class Cleaner:
     regex_budget: float | None = REGEX_BUDGET_S
     packs: tuple[Pack, ...] = field(init=False)
     heuristics: tuple[Heuristic, ...] = field(init=False)
-    candidates: CandidateIndex = field(init=False, repr=False)
+    candidates: CandidateIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         packs = load_packs(self.rule_dirs, self.extra_packs, builtin=self.builtin)
