@@ -152,10 +152,8 @@ class Document:
         compacted run of blank lines counts its members' characters, not the line endings
         between them that its text holds."""
         if self._chars is None:
-            lengths = map(len, map(itemgetter(1), self.lines))
-            if self.numbering is not None:
-                lengths = map(_text_length, map(itemgetter(1), self.lines))
-            object.__setattr__(self, "_chars", list(accumulate(lengths, initial=0)))
+            length = len if self.numbering is None else _text_length
+            object.__setattr__(self, "_chars", list(accumulate(map(length, map(itemgetter(1), self.lines)), initial=0)))
         return self._chars  # type: ignore[return-value]
 
     def _count_kept(self) -> None:
@@ -311,8 +309,7 @@ class Numbering:
 
     def original(self, number: int) -> int:
         """The input's number of the compacted line numbered `number` (for a run, of its first line)."""
-        k = bisect_left(self._at, number - 1)  # runs before this line
-        return number + (self._extra[k - 1] if k else 0)
+        return self.locate(number)[0]
 
     def locate(self, number: int) -> tuple[int, int]:
         """The input's number of the compacted line `number` (of its first line, for a run)

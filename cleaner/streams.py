@@ -240,8 +240,7 @@ def lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]
         if len(raw) <= max_bytes or raw.endswith(b"\n"):
             yield line_no, raw
             continue
-        while raw and not raw.endswith(b"\n"):
-            raw = stream.readline(_DISCARD_BYTES)
+        _skip_line(stream)
         yield line_no, None
 
 

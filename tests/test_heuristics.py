@@ -307,17 +307,35 @@ def test_each_threshold_in_the_data_is_the_one_its_heuristic_decides_with(h):
         assert getattr(module, t.name) == t.value, t.name
 
 
-def test_a_changed_threshold_in_the_data_changes_the_decision(monkeypatch):
-    """The data is what decides: with RUN_MIN_LINES raised past the example's run of four,
-    chrome-run keeps the run (the module reads the value the data file gives it)."""
-    from cleaner.heuristics import layout
+def test_a_changed_threshold_in_the_data_changes_the_decision():
+    """The data is what decides: in a fresh process whose heuristics.toml says RUN_MIN_LINES
+    is 5, chrome-run keeps the example's run of four link-shaped lines, which it drops with
+    the shipped value (4)."""
+    import subprocess
 
-    spec = specs()["chrome-run"]
-    text = "".join(line + "\n" for _, line in spec.example)
-    assert ids(layout.CHROME_RUN, text)
-    monkeypatch.setattr(layout, "RUN_MIN_LINES", 5)
-    monkeypatch.setattr(layout, "_RUN", layout.regex.compile(f"{layout.CHROME}{{5,}}"))
-    assert not ids(layout.CHROME_RUN, text)
+    probe = """
+import sys
+from cleaner.heuristics import spec
+from importlib import resources
+text = resources.files("cleaner.heuristics").joinpath(spec.DATA_FILE).read_text(encoding="utf-8")
+if sys.argv[1] != "shipped":
+    text = text.replace("RUN_MIN_LINES = { value = 4,", "RUN_MIN_LINES = { value = " + sys.argv[1] + ",")
+data = spec.parse(text)
+spec.specs = lambda: data  # what the modules read their thresholds from
+import importlib
+from cleaner.document import Document
+from cleaner.heuristics import layout
+layout = importlib.reload(layout)  # its thresholds read again, from this data
+example = "".join(line + "\\n" for _, line in data["chrome-run"].example)
+print(sorted(layout.CHROME_RUN.run(Document.from_text(example))))
+"""
+    def removed(value: str) -> str:
+        run = subprocess.run([sys.executable, "-c", probe, value], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert removed("shipped") == "[2, 3, 4, 5]"
+    assert removed("5") == "[]"
 
 
 def test_rules_show_prints_what_a_heuristic_does_why_its_thresholds_and_an_example():
