@@ -1,5 +1,29 @@
-"""The one compiled part, cleaner/_native.c (see cleaner/native.py), built when a C
-compiler is present; without one the install goes on and the same results come from Python."""
+"""What is compiled, where a C compiler is found; without one the install goes on and the
+same results come from Python, slower.
+
+- The modules in COMPILED are Python that Cython compiles from their own source (Cython is a
+  build requirement): the interpreted module is the reference, the compiled one the fast path,
+  one source for both (their annotations and `cython.*` calls type them for C).
+- cleaner/_native.c measures lines, splits them and folds keys (data, not decisions; see
+  cleaner/native.py)."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("cleaner._native", ["cleaner/_native.c"], optional=True)])
+# The modules Cython compiles from their own source, one line each (tests/test_compiled.py
+# reads this list and holds each compiled module to its source run as Python).
+COMPILED = [
+    "cleaner/tidy.py",  # the blank lines that framed removed text
+    "cleaner/heuristics/classes.py",  # each line's layout class and weight; the body span
+    "cleaner/heuristics/capitals.py",  # the letter counts of the all-capitals heuristic
+]
+
+ext_modules = [Extension("cleaner._native", ["cleaner/_native.c"], optional=True)]
+try:
+    from Cython.Build import cythonize
+except ImportError:  # no Cython (an install that skipped the build requirements): plain Python
+    pass
+else:
+    for ext in cythonize(COMPILED, language_level=3, quiet=True, compiler_directives={"binding": True}):
+        ext.optional = True  # no C compiler: plain Python again
+        ext_modules.append(ext)
+
+setup(ext_modules=ext_modules)

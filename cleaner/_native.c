@@ -781,194 +781,6 @@ fail:
     return NULL;
 }
 
-/* --- layout: every line's first-pass class ---------------------------------------------- */
-
-static inline int ascii_word(Py_UCS1 c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-static inline int ascii_digit(Py_UCS1 c) { return c >= '0' && c <= '9'; }
-
-/* Does text[p:] start with `word` (lower-case ASCII), case aside? */
-static int starts_with_folded(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p, const char *word) {
-    for (Py_ssize_t k = 0; word[k]; k++) {
-        if (p + k >= n) return 0;
-        Py_UCS1 c = s[p + k];
-        if (c >= 'A' && c <= 'Z') c += 32;
-        if (c != (Py_UCS1)word[k]) return 0;
-    }
-    return 1;
-}
-
-/* heuristics/layout.py's _DATEISH on an ASCII line, where \w, \d and case are ASCII's:
- * \b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|Jan|...|Dec)\w*\b|\b(?:ago|updated|published|posted)\b
- * (case aside). After the first alternative's head, \w*\b always holds: the head ends in a
- * word character and \w* runs to the end of the word. */
-static int ascii_dated(const Py_UCS1 *s, Py_ssize_t n) {
-    static const char *months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-    static const char *words[] = {"ago", "updated", "published", "posted"};
-    for (Py_ssize_t p = 0; p < n; p++) {
-        if (p > 0 && ascii_word(s[p - 1])) continue; /* \b before a word character */
-        if (ascii_digit(s[p])) {
-            if (p + 3 < n && s[p + 1] == ':' && ascii_digit(s[p + 2]) && ascii_digit(s[p + 3])) return 1;
-            if (p + 4 < n && ascii_digit(s[p + 1]) && s[p + 2] == ':' && ascii_digit(s[p + 3]) && ascii_digit(s[p + 4]))
-                return 1;
-            if (p + 3 < n && ((s[p] == '1' && s[p + 1] == '9') || (s[p] == '2' && s[p + 1] == '0'))
-                && ascii_digit(s[p + 2]) && ascii_digit(s[p + 3]))
-                return 1;
-            continue;
-        }
-        for (int m = 0; m < 12; m++)
-            if (starts_with_folded(s, n, p, months[m])) return 1;
-        for (int w = 0; w < 4; w++) {
-            Py_ssize_t len = (Py_ssize_t)strlen(words[w]);
-            if (starts_with_folded(s, n, p, words[w]) && (p + len == n || !ascii_word(s[p + len]))) return 1;
-        }
-    }
-    return 0;
-}
-
-/* classify(features, texts, params) -> (codes, weights): heuristics/layout.py's `classify`
- * for every line, as one str of class codes ('p' prose, 'n' neutral, 'c' chrome, and 'd'
- * for a line that is chrome only if it holds a date, which Python decides with its own
- * pattern) and each line's weight in the body span (prose: its characters; else minus the
- * cost of its class, the neutral cost for 'd'). The thresholds come from layout.py. An ASCII
- * line is never left 'd': the date pattern is decided here for it (ascii_dated). */
-static PyObject *classify(PyObject *self, PyObject *args) {
-    PyObject *feats, *texts, *cjk_end;
-    Py_ssize_t prose_words, cjk_chars, long_words, cjk_chrome_chars, chrome_words, date_words, chrome_cost, neutral_cost;
-    double prose_stop, chrome_stop;
-    if (!PyArg_ParseTuple(args, "OO(ndnnnndnnnU)", &feats, &texts, &prose_words, &prose_stop, &cjk_chars, &long_words,
-                          &cjk_chrome_chars, &chrome_words, &chrome_stop, &date_words, &chrome_cost, &neutral_cost,
-                          &cjk_end))
-        return NULL;
-    PyObject *fseq = PySequence_Fast(feats, "classify() takes a sequence of Features");
-    if (fseq == NULL) return NULL;
-    PyObject *tseq = PySequence_Fast(texts, "classify() takes a sequence of str");
-    if (tseq == NULL) { Py_DECREF(fseq); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fseq);
-    PyObject *codes = NULL, *weights = NULL;
-    if (PySequence_Fast_GET_SIZE(tseq) != n) {
-        PyErr_SetString(PyExc_ValueError, "one text per Features");
-        goto fail;
-    }
-    codes = PyUnicode_New(n, 127);
-    weights = PyList_New(n);
-    if (codes == NULL || weights == NULL) goto fail;
-    Py_UCS1 *out = PyUnicode_1BYTE_DATA(codes);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *f = PySequence_Fast_GET_ITEM(fseq, k), *text = PySequence_Fast_GET_ITEM(tseq, k);
-        if (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 7 || !PyUnicode_Check(text)) {
-            PyErr_SetString(PyExc_TypeError, "classify() takes Features and str");
-            goto fail;
-        }
-        Py_ssize_t chars = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 0));
-        Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 1));
-        double stop = PyFloat_AsDouble(PyTuple_GET_ITEM(f, 2));
-        int sentence_end = PyObject_IsTrue(PyTuple_GET_ITEM(f, 4));
-        Py_ssize_t sentences = PyLong_AsSsize_t(PyTuple_GET_ITEM(f, 5));
-        int cjk = PyObject_IsTrue(PyTuple_GET_ITEM(f, 6));
-        if (PyErr_Occurred()) goto fail;
-        char code;
-        if (cjk) {
-            int end = 0; /* [。！？.!?」』”)]$ ($ also before a final \n) */
-            Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-            if (chars >= cjk_chars && len > 0) {
-                Py_UCS4 last = PyUnicode_READ_CHAR(text, len - 1);
-                if (last == '\n' && len > 1) end = PyUnicode_FindChar(cjk_end, PyUnicode_READ_CHAR(text, len - 2), 0,
-                                                                       PyUnicode_GET_LENGTH(cjk_end), 1) >= 0;
-                end = end || PyUnicode_FindChar(cjk_end, last, 0, PyUnicode_GET_LENGTH(cjk_end), 1) >= 0;
-            }
-            code = end ? 'p' : (chars < cjk_chrome_chars && !sentence_end ? 'c' : 'n');
-        } else if (words >= prose_words && stop >= prose_stop && (sentence_end || sentences > 1 || words >= long_words)) {
-            code = 'p';
-        } else if (words <= chrome_words && !sentence_end && stop <= chrome_stop) {
-            code = 'c';
-        } else {
-            code = words <= date_words && !sentence_end ? 'd' : 'n';
-            if (code == 'd' && PyUnicode_IS_ASCII(text)) /* decided here; Python decides the others */
-                code = ascii_dated(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) ? 'c' : 'n';
-        }
-        out[k] = (Py_UCS1)code;
-        PyObject *w = int_of(code == 'p' ? chars : (code == 'c' ? -chrome_cost : -neutral_cost));
-        if (w == NULL) goto fail;
-        PyList_SET_ITEM(weights, k, w);
-    }
-    Py_DECREF(fseq);
-    Py_DECREF(tseq);
-    PyObject *pair = PyTuple_Pack(2, codes, weights);
-    Py_DECREF(codes);
-    Py_DECREF(weights);
-    return pair;
-fail:
-    Py_DECREF(fseq);
-    Py_DECREF(tseq);
-    Py_XDECREF(codes);
-    Py_XDECREF(weights);
-    return NULL;
-}
-
-/* span(lines, kept, codes, weights) -> (order, classes, start, end) | None: the body span
- * of heuristics/layout.py over the kept non-blank lines. `kept` are indices into `lines`;
- * `codes` and `weights` are by original line index (Line.number - 1), as `classify` gives
- * them. The span is Kadane's: restart where the running sum is <= 0, keep a strictly
- * better sum (layout.best_span states it with prefix sums; tests hold the two equal). */
-static PyObject *span(PyObject *self, PyObject *args) {
-    PyObject *lines, *kept, *codes, *weights;
-    if (!PyArg_ParseTuple(args, "O!O!UO!", &PyTuple_Type, &lines, &PyList_Type, &kept, &codes, &PyList_Type, &weights))
-        return NULL;
-    Py_ssize_t m = PyList_GET_SIZE(kept), n_lines = PyTuple_GET_SIZE(lines);
-    Py_ssize_t n_codes = PyUnicode_GET_LENGTH(codes);
-    if (PyUnicode_KIND(codes) != PyUnicode_1BYTE_KIND || PyList_GET_SIZE(weights) != n_codes) {
-        PyErr_SetString(PyExc_ValueError, "span() takes one ASCII class code and one weight per line");
-        return NULL;
-    }
-    const Py_UCS1 *code_of = PyUnicode_1BYTE_DATA(codes);
-    PyObject *order = PyList_New(0);
-    Py_UCS1 *classes = PyMem_Malloc(m > 0 ? m : 1);
-    if (order == NULL || classes == NULL) goto fail;
-    Py_ssize_t count = 0, start = 0, end = 0, run_start = 0;
-    long long run = 0, best = 0;
-    int any_prose = 0;
-    for (Py_ssize_t k = 0; k < m; k++) {
-        PyObject *index = PyList_GET_ITEM(kept, k);
-        Py_ssize_t i = PyLong_AsSsize_t(index);
-        if (i == -1 && PyErr_Occurred()) goto fail;
-        if (i < 0 || i >= n_lines) { PyErr_SetString(PyExc_IndexError, "kept index out of range"); goto fail; }
-        PyObject *line = PyTuple_GET_ITEM(lines, i);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
-            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        if (PyTuple_GET_ITEM(line, 4) == Py_True) continue; /* blank */
-        Py_ssize_t number = PyLong_AsSsize_t(PyTuple_GET_ITEM(line, 0));
-        if (number == -1 && PyErr_Occurred()) goto fail;
-        Py_ssize_t n = number - 1;
-        if (n < 0 || n >= n_codes) { PyErr_SetString(PyExc_IndexError, "line number out of range"); goto fail; }
-        long long w = PyLong_AsLongLong(PyList_GET_ITEM(weights, n));
-        if (w == -1 && PyErr_Occurred()) goto fail;
-        if (PyList_Append(order, index) < 0) goto fail;
-        classes[count] = code_of[n];
-        any_prose |= code_of[n] == 'p';
-        if (count == 0 || run <= 0) { run = w; run_start = count; }
-        else run += w;
-        if (count == 0 || run > best) { best = run; start = run_start; end = count; }
-        count++;
-    }
-    if (count == 0 || !any_prose) {
-        PyMem_Free(classes);
-        Py_DECREF(order);
-        Py_RETURN_NONE;
-    }
-    PyObject *cls = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, classes, count);
-    PyMem_Free(classes);
-    if (cls == NULL) { Py_DECREF(order); return NULL; }
-    return Py_BuildValue("(NNnn)", order, cls, start, end);
-fail:
-    PyMem_Free(classes);
-    Py_XDECREF(order);
-    return NULL;
-}
-
 /* --- the scanner's input ------------------------------------------------------------------ */
 
 /* The byte of each code point below 0x10000 in the scanner's input (itself below 0x80; a
@@ -1115,62 +927,6 @@ fail:
     Py_XDECREF(out);
     Py_DECREF(seq);
     Py_DECREF(tseq);
-    return NULL;
-}
-
-/* --- all-capitals lines ------------------------------------------------------------------- */
-
-/* capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower,
- * letters)]: heuristics/shouting.py's cheap tests, then its letter counts. A line is counted
- * when it has at least min_chars characters and min_words - 1 spaces, and no more than
- * max_lower lower-case letters among its first `window` characters; then its capitals,
- * lower-case letters and letters among its first `sample` characters are counted. */
-static PyObject *capitals(PyObject *self, PyObject *args) {
-    PyObject *texts;
-    Py_ssize_t min_chars, min_words, window, max_lower, sample;
-    if (!PyArg_ParseTuple(args, "Onnnnn", &texts, &min_chars, &min_words, &window, &max_lower, &sample)) return NULL;
-    if (!configured) {
-        PyErr_SetString(PyExc_RuntimeError, "cleaner._native.configure() has not been called");
-        return NULL;
-    }
-    PyObject *seq = PySequence_Fast(texts, "capitals() takes a sequence of str");
-    if (seq == NULL) return NULL;
-    PyObject *out = PyList_New(0);
-    if (out == NULL) { Py_DECREF(seq); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);
-        if (!PyUnicode_Check(text)) {
-            PyErr_SetString(PyExc_TypeError, "capitals() takes a sequence of str");
-            goto fail;
-        }
-        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-        if (len < min_chars) continue;
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        Py_ssize_t lower = 0, upper = 0, letters = 0, spaces = 0, i;
-        Py_ssize_t head = len < window ? len : window;
-        for (i = 0; i < head && lower <= max_lower; i++) lower += (flags_of(PyUnicode_READ(kind, data, i)) & F_LOWER) != 0;
-        if (lower > max_lower) continue;
-        for (i = 0; i < len && spaces < min_words - 1; i++) spaces += PyUnicode_READ(kind, data, i) == ' ';
-        if (spaces < min_words - 1) continue;
-        lower = 0;
-        Py_ssize_t end = len < sample ? len : sample;
-        for (i = 0; i < end; i++) {
-            unsigned char fl = flags_of(PyUnicode_READ(kind, data, i));
-            upper += (fl & F_UPPER) != 0;
-            lower += (fl & F_LOWER) != 0;
-            letters += (fl & F_LETTER) != 0;
-        }
-        PyObject *row = Py_BuildValue("(nnnn)", k, upper, lower, letters);
-        if (row == NULL || PyList_Append(out, row) < 0) { Py_XDECREF(row); goto fail; }
-        Py_DECREF(row);
-    }
-    Py_DECREF(seq);
-    return out;
-fail:
-    Py_DECREF(out);
-    Py_DECREF(seq);
     return NULL;
 }
 
@@ -1405,62 +1161,6 @@ fail:
     return NULL;
 }
 
-/* --- blank lines around removals ------------------------------------------------------------- */
-
-/* tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's choice of blank lines to drop
- * (`removed` maps line indices to removals; only its keys are read). In each gap between
- * kept non-blank lines that holds a removed non-blank line, the blank lines after the first
- * removed line go, and at the document's edges every blank line of the gap goes. */
-static PyObject *tidy(PyObject *self, PyObject *args) {
-    PyObject *lines, *removed;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &lines, &PyDict_Type, &removed)) return NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(lines);
-    unsigned char *state = PyMem_Calloc(n > 0 ? n : 1, 1); /* 1 removed, 2 blank */
-    PyObject *out = PyList_New(0);
-    if (state == NULL || out == NULL) goto fail;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *line = PyTuple_GET_ITEM(lines, k);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
-            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        state[k] = PyTuple_GET_ITEM(line, 4) == Py_True ? 2 : 0;
-    }
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(removed, &pos, &key, &value)) {
-        Py_ssize_t r = PyLong_AsSsize_t(key);
-        if (r == -1 && PyErr_Occurred()) goto fail;
-        if (r >= 0 && r < n) state[r] |= 1;
-    }
-    Py_ssize_t done = -1;
-    for (Py_ssize_t r = 0; r < n; r++) {
-        if (!(state[r] & 1) || r < done) continue;
-        Py_ssize_t i = r, j = r + 1;
-        while (i > 0 && state[i - 1]) i--;  /* removed or blank */
-        while (j < n && state[j]) j++;
-        done = j;
-        int has_text = 0;
-        for (Py_ssize_t k = i; k < j && !has_text; k++) has_text = state[k] == 1; /* removed, not blank */
-        if (!has_text) continue;
-        int interior = i > 0 && j < n, seen_removed = 0;
-        for (Py_ssize_t k = i; k < j; k++) {
-            if (state[k] & 1) seen_removed = 1;
-            else if (!interior || seen_removed) {
-                PyObject *v = int_of(k);
-                if (v == NULL || PyList_Append(out, v) < 0) { Py_XDECREF(v); goto fail; }
-                Py_DECREF(v);
-            }
-        }
-    }
-    PyMem_Free(state);
-    return out;
-fail:
-    PyMem_Free(state);
-    Py_XDECREF(out);
-    return NULL;
-}
-
 /* --- kept lines ------------------------------------------------------------------------------ */
 
 /* The text (part 1) or ending (part 2) of lines[k] that assemble copies: NULL for the last
@@ -1657,23 +1357,16 @@ static PyMethodDef methods[] = {
      "code point), the stopword set, the Features type and prose.SAMPLE_CHARS."},
     {"measure", measure, METH_VARARGS,
      "measure(lines[, memo, max_chars, max_entries]) -> [Features]: prose._measure of each line."},
-    {"classify", classify, METH_VARARGS,
-     "classify(features, texts, params) -> (codes, weights): heuristics/layout.py's classes of every line."},
-    {"span", span, METH_VARARGS,
-     "span(lines, kept, codes, weights) -> (order, classes, start, end) | None: heuristics/layout.py's body span."},
     {"wide", wide, METH_VARARGS,
      "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
      "0x81 + its index, other non-ASCII as 0x80)."},
     {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
-    {"capitals", capitals, METH_VARARGS,
-     "capitals(texts, min_chars, min_words, window, max_lower, sample) -> [(index, upper, lower, letters)]."},
     {"second_copies", second_copies, METH_VARARGS,
      "second_copies(lines, order, fold, near_min, growth, fold_max, holders_max[, memo, memo_chars, memo_entries])"
      " -> [(index, kind, line)]."},
     {"assemble", assemble, METH_VARARGS, "assemble(lines, final_newline) -> str: pipeline.assemble."},
     {"kept", kept, METH_VARARGS,
      "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
-    {"tidy", tidy, METH_VARARGS, "tidy(lines, removed) -> [index]: pipeline.tidy_blank_lines's blank lines."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
     {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},

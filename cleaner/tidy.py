@@ -1,13 +1,22 @@
 """The last stage of a pass: drop the blank lines that framed removed text, keeping the body's
-own spacing (one decision, in Python, with its compiled twin in cleaner/_native.c)."""
+own spacing. One source, compiled by Cython where built (setup.py): the walk over line
+states below is typed for C when compiled and runs as plain Python otherwise."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
 
-from cleaner.document import Document, Line, Removal, _native
+from cleaner.document import Document, Removal
+
+try:
+    import cython
+except ImportError:  # Cython is a build requirement only
+    from cleaner import _cython_shim as cython
 
 TIDY = Removal(rule="layout/blank", source="layout",
                reason="blank line that framed removed text", family="layout")
+
+# A line's state in the walk: removed, blank, or both (C constants when compiled).
+REMOVED = cython.declare(cython.uchar, 1)
+BLANK = cython.declare(cython.uchar, 2)
 
 
 def tidy_blank_lines(doc: Document) -> Document:
@@ -19,35 +28,52 @@ def tidy_blank_lines(doc: Document) -> Document:
     """
     if not doc.removed:
         return doc
-    if doc.profile is not None and _native is not None:  # the native paths are on
-        drop = _native.tidy(tuple(doc.lines), doc.removed)
-    else:
-        drop = blank_lines_to_drop(doc.lines, doc.removed)
+    drop = blank_lines_to_drop(tuple(doc.lines), doc.removed)
     return doc.remove(dict.fromkeys(drop, TIDY))
 
 
-def blank_lines_to_drop(lines: Sequence[Line], removed: Mapping[int, Removal]) -> list[int]:
-    """The blank lines tidy_blank_lines drops (cleaner._native's `tidy` is held to this)."""
-    out: list[int] = []
-    n = len(lines)
-    done = -1  # where the last gap handled ends: removed lines before it were in it
-    for r in sorted(removed):  # every gap that holds removed text holds a removed line
-        if r < done:
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def blank_lines_to_drop(lines: tuple, removed: dict) -> list:
+    """The blank lines tidy_blank_lines drops (`removed`'s keys are the removed indices)."""
+    n: cython.Py_ssize_t = len(lines)
+    k: cython.Py_ssize_t
+    r: cython.Py_ssize_t
+    i: cython.Py_ssize_t
+    j: cython.Py_ssize_t
+    done: cython.Py_ssize_t = -1  # where the last gap handled ends: removed lines before it were in it
+    states = bytearray(n)
+    state: cython.p_uchar = states
+    for k in range(n):
+        if cython.cast(tuple, lines[k])[4] is True:
+            state[k] = BLANK
+    for key in removed:
+        r = key
+        if 0 <= r < n:
+            state[r] |= REMOVED
+    out: list = []
+    for r in range(n):
+        if not state[r] & REMOVED or r < done:
             continue
         i = r
-        while i > 0 and (i - 1 in removed or lines[i - 1].blank):
+        while i > 0 and state[i - 1]:  # removed or blank
             i -= 1
         j = r + 1
-        while j < n and (j in removed or lines[j].blank):
+        while j < n and state[j]:
             j += 1
         done = j
-        gap = range(i, j)
-        if any(k in removed and not lines[k].blank for k in gap):
-            interior = i > 0 and j < n
-            seen_removed = False
-            for k in gap:
-                if k in removed:
-                    seen_removed = True
-                elif not interior or seen_removed:
-                    out.append(k)
+        has_text: cython.bint = False
+        for k in range(i, j):
+            if state[k] == REMOVED:  # removed, not blank
+                has_text = True
+                break
+        if not has_text:
+            continue
+        interior: cython.bint = i > 0 and j < n
+        seen_removed: cython.bint = False
+        for k in range(i, j):
+            if state[k] & REMOVED:
+                seen_removed = True
+            elif not interior or seen_removed:
+                out.append(k)
     return out

@@ -152,7 +152,7 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
 
 
 # --- lines in, decisions out --------------------------------------------------------------
-from cleaner import document, tidy  # noqa: E402
+from cleaner import document  # noqa: E402
 from cleaner.result import assemble_python, decisions_python, families_python  # noqa: E402
 from cleaner.document import Line  # noqa: E402
 
@@ -354,118 +354,6 @@ def test_a_tuple_type_laid_out_otherwise_is_built_the_general_way():
     assert type(decided[0]) is Roomy and tuple(decided[0]) == (1, True, "Menu ", None, None, None, None)
 
 
-# --- layout classes ---------------------------------------------------------------------
-from cleaner.heuristics import layout  # noqa: E402
-from cleaner.prose import Profile  # noqa: E402
-
-
-def native_classes(texts: list[str]) -> tuple[str, list[int]]:
-    return layout.profile_classes(Profile(texts, native.measure_lines(texts)))
-
-
-def python_classes(texts: list[str]) -> tuple[str, list[int]]:
-    feats = [prose._measure(t) for t in texts]
-    codes = [layout.classify(f, t) for f, t in zip(feats, texts)]
-    return "".join(codes), [layout.weight(c, f) for c, f in zip(codes, feats)]
-
-
-@compiled_only
-def test_every_line_of_the_seeds_and_dev_inputs_classifies_the_same():
-    native.enable()
-    texts = [ln.strip() for t in TEXTS for ln in t.split("\n")]
-    got = native_classes(texts)
-    assert got == python_classes(texts)
-    assert set(got[0]) == {layout.PROSE, layout.NEUTRAL, layout.CHROME}  # every class, none left undecided
-
-
-# Lines at the classes' edges: word counts and stopword shares on each side of the
-# thresholds, CJK lines around their length limits and end marks (also before a newline),
-# date-stamped short lines, and a long run-on line without a sentence end.
-CLASS_EDGES = [
-    "one two three four five six", "the of and a to in", "one two three four five six seven",
-    "Updated 3:02 PM", "Tuesday November 19, 2019", "posted 2 hours ago.", "Sep", "May the force",
-    "a b c d e f g h i the", "a b c d e f g h the of.", "The cat sat on the mat and then the dog came.",
-    " ".join(["word"] * 20 + ["the"] * 5), " ".join(["word"] * 19 + ["the"] * 5), "中" * 39 + "。", "中" * 40 + "。",
-    "中" * 40 + "。\n", "中" * 40 + ")", "中文", "中文。", "中" * 11, "中" * 12,
-]
-
-
-@compiled_only
-def test_lines_at_the_class_edges_classify_the_same():
-    native.enable()
-    texts = CLASS_EDGES
-    assert native_classes(texts) == python_classes(texts)
-
-
-@compiled_only
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(EDGY + ["Jan", "2019", "12:30", "ago", "。", "中文", "the", "of"]),
-                         max_size=30).map("".join), max_size=8))
-def test_generated_lines_classify_the_same(texts):
-    native.enable()
-    assert native_classes(texts) == python_classes(texts)
-
-
-@compiled_only
-def test_classify_rejects_what_is_not_features():
-    with pytest.raises(TypeError):
-        native._native.classify([("not", "features")], ["x"], layout._NATIVE_PARAMS)
-    with pytest.raises(ValueError):
-        native._native.classify([], ["x"], layout._NATIVE_PARAMS)
-
-
-def layouts(text: str, drop: set[int]) -> tuple[object, object]:
-    """The layout of a document (with lines in `drop` removed), by the native span over the
-    profile's classes and by the Python path."""
-    from dataclasses import replace as dc_replace
-
-    doc = document.Document.from_text(text)
-    doc = dc_replace(doc, removed={i: tidy.TIDY for i in drop if i < len(doc.lines)})
-    texts = [ln.stripped for ln in doc.lines]
-    with_profile = dc_replace(doc, profile=Profile(texts, native.measure_lines(texts)))
-    return layout._layout(with_profile), layout._layout(doc)
-
-
-@compiled_only
-def test_the_body_span_is_the_same_natively():
-    native.enable()
-    for k, text in enumerate(TEXTS):
-        fast, slow = layouts(text, set(range(k % 5, 400, 7)))  # with some lines removed as well
-        assert fast == slow
-        assert layouts(text, set()) == layouts(text, set())[::-1]
-
-
-@compiled_only
-@settings(SETTINGS, max_examples=100)
-@given(documents(), st.sets(st.integers(0, 40), max_size=10))
-def test_the_body_span_of_generated_documents_is_the_same_natively(text, drop):
-    native.enable()
-    fast, slow = layouts(text, drop)
-    assert fast == slow
-
-
-@compiled_only
-def test_span_rejects_what_is_not_a_document():
-    lines = tuple(document.split_lines("Home\n"))
-    with pytest.raises(TypeError):
-        native._native.span(list(lines), [0], "c", [-40])
-    with pytest.raises(IndexError):
-        native._native.span(lines, [3], "c", [-40])
-    with pytest.raises(ValueError):
-        native._native.span(lines, [0], "cc", [-40])
-
-
-@compiled_only
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([-40, -8, 0, 8, 40, 120]) | st.integers(-300, 300), min_size=1, max_size=40))
-def test_the_native_span_is_best_span(weights):
-    lines = tuple(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
-    got = native._native.span(lines, list(range(len(weights))), "p" * len(weights), weights)
-    assert got[2:] == layout.best_span(weights)
-    first = list(range(min(3, len(weights))))
-    assert native._native.span(lines, first, "p" * len(weights), weights)[2:] == layout.best_span(weights[:3])
-
-
 # --- the scanner's input ----------------------------------------------------------------------
 from cleaner import scanner as scanner_module  # noqa: E402
 
@@ -519,40 +407,6 @@ def test_the_scanner_input_takes_only_text():
         native._native.wide(["a"], b"", "a")  # an ASCII character stands for itself
     with pytest.raises(ValueError):
         native._native.wide(["a"], b"", "\U00010000")
-
-
-# --- all-capitals lines ----------------------------------------------------------------------
-from cleaner.heuristics import shouting  # noqa: E402
-
-SHOUTS = [
-    "WE CHECKED THE SHERIFF'S OFFICE AND ALL THEY WOULD SAY IS THIS CASE IS ACTIVE AND OPEN TONIGHT",
-    "A B C D E F G H I J K L M N O",                       # 14 spaces: just enough words
-    "A B C D E F G H I J K L M N",                         # one word short
-    "abcdef " + "X " * 20,                                 # six lower-case letters at the start
-    "abcdefg " + "X " * 20,                                # seven
-    " " * 60 + "abcdefgh" + " X" * 20,                     # lower case past the first 60 characters
-    "ǅ ǈ ǋ ǲ " * 5 + "ª º " * 5,                           # title-case and uncased letters
-    "다만 MBC KBS SBS 여주인공 " * 4, "ÉTÉ À PARIS " * 8, "İSTANBUL ŞEHİR " * 8,
-    ("THE END " * 3000).strip(),                           # longer than the sample
-]
-
-
-@compiled_only
-def test_all_capitals_candidates_are_the_same_natively():
-    native.enable()
-    texts = SHOUTS + [ln.strip() for t in TEXTS for ln in t.split("\n")]
-    got = shouting.native_candidates(texts)
-    assert got == shouting.candidates(texts)
-    assert any(s >= shouting.MIN_UPPER_SHARE for _, s in got)  # some lines shout
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(EDGY + ["ǅ", "ª", "ⅷ", "Ⅷ", "A", "B", " ", "a", "ß", "ÿ", "Ÿ"]),
-                         min_size=20, max_size=90).map("".join), max_size=6))
-def test_generated_lines_are_the_same_capitals_natively(texts):
-    native.enable()
-    assert shouting.native_candidates(texts) == shouting.candidates(texts)
 
 
 @compiled_only
@@ -658,7 +512,7 @@ def test_a_copy_is_found_in_a_holder_of_another_string_width(wide):
 
 # Each native walk and the Python it is held to; both take (lines, removed) and read only
 # removed's keys.
-WALKS = {"tidy": tidy.blank_lines_to_drop, "kept": document.kept_lines_python}
+WALKS = {"kept": document.kept_lines_python}
 
 
 @compiled_only
@@ -695,37 +549,6 @@ def test_kept_lines_reject_what_is_not_a_document():
         native._native.kept((("a",),), {})
     with pytest.raises(TypeError):
         native._native.kept((), [])
-
-
-# Date stamps on ASCII lines, which the native classes decide themselves: each alternative
-# of layout's date pattern, at the edges of its word boundaries and digit counts.
-DATE_EDGES = [
-    "12:30", "1:30", "x12:30", "1:234", "12:3", "123:45", "a 9:05 b", "2019", "1999", "2100", "x2019", "20199",
-    "Jan", "JANUARY", "Mayor Smith", "xMay", "_Dec", "posted", "Posted.", "reposted", "ago1", "ago", "2 days ago",
-    "UPDATED", "updatedx", "published_", "Nov.", "de 3 oct", "the 1 st", "19:", ":30", "Sept", "1:3", "1:30x",
-]
-# Only lines that are not chrome-shaped already reach the date pattern: with function words
-# around them, and at most DATE_MAX_WORDS words.
-DATED = [f"{t} and the of it" for t in DATE_EDGES] + [f"it is the {t}" for t in DATE_EDGES]
-
-
-@compiled_only
-def test_date_stamps_classify_the_same():
-    native.enable()
-    texts = DATED
-    got = native_classes(texts)
-    assert got == python_classes(texts)
-    assert set(got[0]) == {layout.CHROME, layout.NEUTRAL}  # dated and not dated, both reached
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(["1", "2", "9", "0", ":", " ", "_", "x", "Jan", "may", "ago", "posted",
-                                          "UPDATED", "19", "20", ".", "published", "é", " the", " of", " and "]),
-                         max_size=10).map("".join), max_size=8))
-def test_generated_date_stamps_classify_the_same(texts):
-    native.enable()
-    assert native_classes(texts) == python_classes(texts)
 
 
 @compiled_only

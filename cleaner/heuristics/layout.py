@@ -16,35 +16,19 @@ Two heuristics come out of this:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate
-from operator import sub
 
 import regex
 
-from cleaner.document import Document, Removal, _native
+from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.classes import CHROME, NEUTRAL, PROSE, body_span, is_dated, line_classes
 from cleaner.heuristics.spec import thresholds
-from cleaner.native import remember
-from cleaner.prose import CACHE_MAX_CHARS, Features, Profile, features
-
-native_classify = _native.classify if _native is not None else None
-native_span = _native.span if _native is not None else None
-_dated: dict[str, bool] = {}  # does a short line hold a date (across documents, bounded)
+from cleaner.prose import Features
 
 # The thresholds, each with where its number came from, are data: heuristics.toml
-# ([classes], [outside-body], [chrome-run]); `cleaner rules show heuristic/outside-body` prints them.
+# ([outside-body], [chrome-run]); `cleaner rules show heuristic/outside-body` prints them. Those
+# of the line classes and the span are read by heuristics/classes.py.
 _T = thresholds("outside-body") | thresholds("chrome-run")
-PROSE_MIN_WORDS = _T["PROSE_MIN_WORDS"]
-PROSE_MIN_STOPWORDS = _T["PROSE_MIN_STOPWORDS"]
-PROSE_LONG_WORDS = _T["PROSE_LONG_WORDS"]
-PROSE_MIN_CJK_CHARS = _T["PROSE_MIN_CJK_CHARS"]
-CJK_CHROME_MAX_CHARS = _T["CJK_CHROME_MAX_CHARS"]
-CHROME_MAX_WORDS = _T["CHROME_MAX_WORDS"]
-CHROME_MAX_STOPWORDS = _T["CHROME_MAX_STOPWORDS"]
-DATE_MAX_WORDS = _T["DATE_MAX_WORDS"]
-CHROME_COST = _T["CHROME_COST"]
-NEUTRAL_COST = _T["NEUTRAL_COST"]
 OUTSIDE_MIN_CHROME = _T["OUTSIDE_MIN_CHROME"]
 TITLE_LOOKBACK = _T["TITLE_LOOKBACK"]
 TITLE_MIN_WORDS = _T["TITLE_MIN_WORDS"]
@@ -52,84 +36,9 @@ TITLE_MIN_CJK_CHARS = _T["TITLE_MIN_CJK_CHARS"]
 TITLE_MAX_CHARS = _T["TITLE_MAX_CHARS"]
 RUN_MIN_LINES = _T["RUN_MIN_LINES"]
 
-# The classes, one character each: a document's classes are a string, searched and counted
-# by str methods rather than line by line in Python.
-PROSE, NEUTRAL, CHROME = "p", "n", "c"
-MAYBE_DATE = "d"  # (native classes only) chrome if it holds a date or time, else neutral
+__all__ = ["CHROME", "NEUTRAL", "PROSE", "Layout", "layout", "OUTSIDE_BODY", "CHROME_RUN"]
 
-_CJK_END_CHARS = "。！？.!?」』”)"
-_CJK_END = regex.compile(f"[{regex.escape(_CJK_END_CHARS)}]$")
-_DATEISH = regex.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b"
-                         r"|\b(?:ago|updated|published|posted)\b", regex.I)
 _RUN = regex.compile(f"{CHROME}{{{RUN_MIN_LINES},}}")
-
-
-def classify(f: Features, text: str) -> str:
-    """First pass: prose, neutral or chrome, from the line's own features."""
-    if f.cjk:
-        return PROSE if f.chars >= PROSE_MIN_CJK_CHARS and _CJK_END.search(text) else (
-            CHROME if f.chars < CJK_CHROME_MAX_CHARS and not f.sentence_end else NEUTRAL)
-    if f.words >= PROSE_MIN_WORDS and f.stopword_ratio >= PROSE_MIN_STOPWORDS and (
-            f.sentence_end or f.sentences > 1 or f.words >= PROSE_LONG_WORDS):
-        return PROSE
-    if f.words <= CHROME_MAX_WORDS and not f.sentence_end and f.stopword_ratio <= CHROME_MAX_STOPWORDS:
-        return CHROME
-    if f.words <= DATE_MAX_WORDS and _DATEISH.search(text) and not f.sentence_end:
-        return CHROME  # a date or time stamp ("Tuesday November 19, 2019", "Updated 2 hours ago")
-    return NEUTRAL
-
-
-def weight(cls: str, f: Features) -> int:
-    """Second pass: what a line adds to a span's score (see CHROME_COST)."""
-    return f.chars if cls == PROSE else (-CHROME_COST if cls == CHROME else -NEUTRAL_COST)
-
-
-def line_class(text: str) -> tuple[Features, str]:
-    """A line's features and first-pass class (cached like the features: each pass of the
-    fixpoint, and both layout heuristics, classify the same lines)."""
-    return _cached_class(text) if len(text) <= CACHE_MAX_CHARS else _measure_class(text)
-
-
-def _measure_class(text: str) -> tuple[Features, str]:
-    f = features(text)
-    return f, classify(f, text)
-
-
-_cached_class = lru_cache(maxsize=1 << 16)(_measure_class)
-
-# What cleaner/_native.c's `classify` takes: the thresholds above, in its order.
-_NATIVE_PARAMS = (PROSE_MIN_WORDS, PROSE_MIN_STOPWORDS, PROSE_MIN_CJK_CHARS, PROSE_LONG_WORDS, CJK_CHROME_MAX_CHARS,
-                  CHROME_MAX_WORDS, CHROME_MAX_STOPWORDS, DATE_MAX_WORDS, CHROME_COST, NEUTRAL_COST, _CJK_END_CHARS)
-
-
-def _is_dated(text: str) -> bool:
-    """Does the line hold a date or time (_DATEISH)? Remembered for short lines, which
-    repeat across a site's pages (stamps, headlines above the body)."""
-    dated = _dated.get(text)
-    if dated is None:
-        dated = _DATEISH.search(text) is not None
-        remember(_dated, text, dated)
-    return dated
-
-
-def profile_classes(profile: Profile) -> tuple[str, list[int]]:
-    """Every line's class and weight, by original line index, for a document with a profile
-    (each line classified once per document, in one native call, which also decides the date
-    pattern on ASCII lines; the few other lines that are chrome only if they hold a date are
-    looked at here, with the pattern `classify` uses)."""
-    done = profile.derived.get("layout")
-    if done is None:
-        codes, weights = native_classify(profile.features, profile.texts, _NATIVE_PARAMS)
-        if MAYBE_DATE in codes:
-            chars = list(codes)
-            n = codes.find(MAYBE_DATE)
-            while n >= 0:
-                chars[n] = CHROME if _is_dated(profile.texts[n]) else NEUTRAL
-                weights[n] = weight(chars[n], profile.features[n])
-                n = codes.find(MAYBE_DATE, n + 1)
-            codes = "".join(chars)
-        done = profile.derived["layout"] = (codes, weights)
-    return done
 
 
 @dataclass(frozen=True)
@@ -159,29 +68,28 @@ def layout(doc: Document) -> Layout | None:
 
 
 def _layout(doc: Document) -> Layout | None:
-    lines = doc.lines
-    if doc.profile is not None and native_classify is not None:  # the same, in one native call
-        got = native_span(tuple(lines), doc.kept_indices(), *profile_classes(doc.profile))
-        return None if got is None else Layout(*got)
-    order = doc.kept_text_indices()
-    measured = [line_class(lines[i].stripped) for i in order]
-    classes = "".join(c for _, c in measured)
-    if PROSE not in classes:
-        return None
-    return Layout(order, classes, *best_span([weight(c, f) for f, c in measured]))
+    codes, weights = classes_by_number(doc)
+    got = body_span(tuple(doc.lines), doc.kept_indices(), codes, weights)
+    return None if got is None else Layout(*got)
 
 
-def best_span(weights: list[int]) -> tuple[int, int]:
-    """The span (first, last index, inclusive) with the greatest sum, the earliest-ending one
-    on ties and, for that end, the shortest: what Kadane's scan gives when it restarts at
-    a running sum <= 0 and keeps only a strictly better sum. Taken from prefix sums and
-    their running minimum, so the work is done by C-level iteration."""
-    prefix = list(accumulate(weights, initial=0))
-    lowest = list(accumulate(prefix[:-1], min))   # lowest[e]: min of prefix[0..e]
-    gains = list(map(sub, prefix[1:], lowest))    # the best sum of a span ending at e
-    end = gains.index(max(gains))
-    start = end - prefix[end::-1].index(lowest[end])  # the latest start reaching that low
-    return start, end
+def classes_by_number(doc: Document) -> tuple[bytes, list[int]]:
+    """The lines' classes and weights by input line (Line.number - 1), as body_span reads
+    them: with a profile, every input line's, classified once per document (each pass of the
+    fixpoint and both layout heuristics read them); without one, the kept lines'."""
+    profile = doc.profile
+    if profile is not None:
+        done = profile.derived.get("layout")
+        if done is None:
+            done = profile.derived["layout"] = line_classes(profile.features, profile.texts)
+        return done
+    lines, order = doc.lines, doc.kept_text_indices()
+    codes, weights = line_classes([doc.features(i) for i in order], [lines[i].stripped for i in order])
+    size = max((lines[i].number for i in order), default=0)
+    by_number, weight_of = bytearray(b" " * size), [0] * size
+    for k, i in enumerate(order):
+        by_number[lines[i].number - 1], weight_of[lines[i].number - 1] = codes[k], weights[k]
+    return bytes(by_number), weight_of
 
 
 def _title_shaped(f: Features, text: str) -> bool:
@@ -199,7 +107,7 @@ def _title_index(lay: Layout, doc: Document) -> int | None:
         f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
         if not _title_shaped(f, text):
             continue
-        if f.words < 8 and _is_dated(text):
+        if f.words < 8 and is_dated(text):
             continue
         score = f.chars - 4 * (lay.start - k)
         if score > best_score:

@@ -1,0 +1,310 @@
+"""The modules Cython compiles from their own source (setup.py's COMPILED) decide exactly as
+their source does when Python runs it: the interpreted module is the reference, the compiled
+one only the fast path. Each test here runs both on the same inputs."""
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import shutil
+import sys
+import sysconfig
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cleaner import document
+from conftest import ROOT, SEEDS
+from test_properties import SETTINGS, documents
+
+
+
+def _compiled_list() -> list[str]:
+    """setup.py's COMPILED, read from its source (running setup.py would build)."""
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "COMPILED" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError("setup.py has no COMPILED list")
+
+
+COMPILED = _compiled_list()
+
+DEV = sorted(p for p in (ROOT.parent / "shared" / "bench").glob("*/dev/*.txt") if not p.name.endswith(".gold.txt"))
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) if ".expected" not in p.name]
+TEXTS += [p.read_text(encoding="utf-8") for p in DEV]
+
+
+def module_name(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def interpreted(path: str) -> ModuleType:
+    """The module read from its .py source and run by Python, under a name of its own (the
+    package's import gets the compiled module where one is built)."""
+    name = module_name(path) + "_interpreted"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return sys.modules[name]
+
+
+def is_compiled(module: ModuleType) -> bool:
+    return any(str(module.__file__).endswith(suffix) for suffix in EXTENSION_SUFFIXES)
+
+
+def pair(path: str) -> tuple[ModuleType, ModuleType]:
+    """(as imported, as interpreted) for a module of COMPILED."""
+    return importlib.import_module(module_name(path)), interpreted(path)
+
+
+@pytest.mark.parametrize("path", COMPILED)
+def test_every_compiled_module_is_built_where_a_compiler_is(path):
+    """`pip install` compiles them when it can; a silent build failure would only show as
+    slowness."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if not shutil.which(compiler):
+        pytest.skip("no C compiler here")
+    assert is_compiled(importlib.import_module(module_name(path)))
+
+
+@pytest.mark.parametrize("path", COMPILED)
+def test_a_module_built_in_place_is_not_older_than_its_source(path):
+    """In a checkout built with `setup.py build_ext --inplace`, a compiled module older than
+    its source would run yesterday's decisions: rebuild after editing."""
+    module = importlib.import_module(module_name(path))
+    if is_compiled(module) and Path(module.__file__).parent == (ROOT / path).parent:
+        assert Path(module.__file__).stat().st_mtime >= (ROOT / path).stat().st_mtime, f"rebuild {path}"
+
+
+def test_the_interpreted_modules_are_plain_python():
+    for path in COMPILED:
+        assert not is_compiled(interpreted(path))
+
+
+# --- tidy: the blank lines that framed removed text ------------------------------------------
+
+EDGE_TEXTS = ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n", "\n\nMenu\n\nBody.\n \n\t\nAd\n", "", "\n", "a"]
+
+
+def test_blank_lines_to_drop_are_the_same_compiled_and_interpreted():
+    compiled, source = pair("cleaner/tidy.py")
+    for k, text in enumerate(TEXTS + EDGE_TEXTS):
+        lines = tuple(document.split_lines(text))
+        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
+                        {-1: None, len(lines): None}):
+            assert compiled.blank_lines_to_drop(lines, removed) == source.blank_lines_to_drop(lines, removed)
+
+
+@settings(SETTINGS, max_examples=150)
+@given(documents(), st.sets(st.integers(0, 40), max_size=12))
+def test_blank_lines_to_drop_of_generated_documents_are_the_same_compiled_and_interpreted(text, drop):
+    compiled, source = pair("cleaner/tidy.py")
+    lines = tuple(document.split_lines(text))
+    removed = {i: None for i in drop if i < len(lines)}
+    assert compiled.blank_lines_to_drop(lines, removed) == source.blank_lines_to_drop(lines, removed)
+
+
+# --- layout: each line's class and weight, and the body span ---------------------------------
+from cleaner import prose  # noqa: E402
+from cleaner.document import Line  # noqa: E402
+
+CLASSES = "cleaner/heuristics/classes.py"
+
+# Characters where the classes have edges: apostrophes, quotes and closers, sentence
+# punctuation, spaces of several kinds, CJK and its sentence ends, digits and date words.
+EDGY = list("aZ .!?'’\"“”‘)(]»…:;\n\t_1\u00a0\u2028\u0301ÉſKßİ中あア한٣\U0001d400x。") + [
+    "Mr. Smith", "the ", "THE ", "l’été ", "and", "  ", "Jan", "2019", "12:30", "ago", "中文", "of"]
+# Lines at the classes' edges: word counts and stopword shares on each side of the
+# thresholds, CJK lines around their length limits and end marks (also before a newline),
+# date-stamped short lines, and a long run-on line without a sentence end.
+CLASS_EDGES = [
+    "one two three four five six", "the of and a to in", "one two three four five six seven",
+    "Updated 3:02 PM", "Tuesday November 19, 2019", "posted 2 hours ago.", "Sep", "May the force",
+    "a b c d e f g h i the", "a b c d e f g h the of.", "The cat sat on the mat and then the dog came.",
+    " ".join(["word"] * 20 + ["the"] * 5), " ".join(["word"] * 19 + ["the"] * 5), "中" * 39 + "。", "中" * 40 + "。",
+    "中" * 40 + "。\n", "中" * 40 + ")", "中文", "中文。", "中" * 11, "中" * 12,
+]
+# Date stamps: each alternative of the date pattern at the edges of its word boundaries and
+# digit counts, on lines that reach it (with function words, at most DATE_MAX_WORDS words).
+DATE_EDGES = [
+    "12:30", "1:30", "x12:30", "1:234", "12:3", "123:45", "a 9:05 b", "2019", "1999", "2100", "x2019", "20199",
+    "Jan", "JANUARY", "Mayor Smith", "xMay", "_Dec", "posted", "Posted.", "reposted", "ago1", "ago", "2 days ago",
+    "UPDATED", "updatedx", "published_", "Nov.", "de 3 oct", "the 1 st", "19:", ":30", "Sept", "1:3", "1:30x",
+    "é 12:30", "Déc 2019", "١٢:٣٠",
+]
+DATED = [f"{t} and the of it" for t in DATE_EDGES] + [f"it is the {t}" for t in DATE_EDGES]
+
+
+def both_classes(texts: list[str]) -> tuple[tuple, tuple]:
+    compiled, source = pair(CLASSES)
+    feats = [prose._measure(t) for t in texts]
+    return compiled.line_classes(feats, texts), source.line_classes(feats, list(texts))
+
+
+def test_every_line_of_the_seeds_and_dev_inputs_classifies_the_same_compiled_and_interpreted():
+    texts = [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    fast, slow = both_classes(texts)
+    assert fast == slow
+    assert set(fast[0].decode()) == {"p", "n", "c"}
+
+
+@pytest.mark.parametrize("texts", [CLASS_EDGES, DATED], ids=["class-edges", "date-edges"])
+def test_lines_at_the_class_edges_classify_the_same_compiled_and_interpreted(texts):
+    fast, slow = both_classes(texts)
+    assert fast == slow
+
+
+def test_a_short_line_is_chrome_when_the_date_pattern_finds_a_date_in_it():
+    from cleaner.heuristics import classes
+
+    codes, _ = both_classes(DATED)[0]
+    reached = [not prose._measure(t).sentence_end for t in DATED]  # a sentence is never a stamp
+    assert [c == ord("c") for c in codes] == [r and classes.DATEISH.search(t) is not None for r, t in zip(reached, DATED)]
+    assert 0 < codes.count(b"c") < len(DATED)  # dated and not dated, both reached
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY), max_size=30).map("".join), max_size=8))
+def test_generated_lines_classify_the_same_compiled_and_interpreted(texts):
+    fast, slow = both_classes(texts)
+    assert fast == slow
+
+
+def test_line_classes_want_one_text_per_features():
+    for module in pair(CLASSES):
+        with pytest.raises(ValueError):
+            module.line_classes([], ["x"])
+
+
+def both_spans(text: str, drop: set[int]) -> tuple[object, object]:
+    """The body span of a document with the lines in `drop` removed, compiled and interpreted."""
+    compiled, source = pair(CLASSES)
+    lines = tuple(document.split_lines(text))
+    texts = [ln.stripped for ln in lines]
+    codes, weights = compiled.line_classes([prose._measure(t) for t in texts], texts)
+    kept = [i for i in range(len(lines)) if i not in drop]
+    return compiled.body_span(lines, kept, codes, weights), source.body_span(lines, kept, codes, weights)
+
+
+def test_the_body_span_is_the_same_compiled_and_interpreted():
+    found = 0
+    for k, text in enumerate(TEXTS):
+        fast, slow = both_spans(text, set(range(k % 5, 400, 7)))  # with some lines removed as well
+        assert fast == slow
+        fast, slow = both_spans(text, set())
+        assert fast == slow
+        found += fast is not None
+    assert found > len(TEXTS) * 0.9
+
+
+@settings(SETTINGS, max_examples=100)
+@given(documents(), st.sets(st.integers(0, 40), max_size=10))
+def test_the_body_span_of_generated_documents_is_the_same_compiled_and_interpreted(text, drop):
+    fast, slow = both_spans(text, drop)
+    assert fast == slow
+
+
+def kadane(weights: list[int]) -> tuple[int, int]:
+    """The reference span: the earliest-ending best sum and, for that end, the shortest."""
+    best, span, run, start = None, (0, 0), 0, 0
+    for k, w in enumerate(weights):
+        if k == 0 or run <= 0:
+            run, start = w, k
+        else:
+            run += w
+        if best is None or run > best:
+            best, span = run, (start, k)
+    return span
+
+
+def brute_best_sum(weights: list[int]) -> int:
+    return max(sum(weights[i:j + 1]) for i in range(len(weights)) for j in range(i, len(weights)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([-40, -8, 0, 8, 40, 120]) | st.integers(-300, 300), min_size=1, max_size=40))
+def test_the_body_span_is_the_best_sum_span(weights):
+    lines = tuple(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
+    for module in pair(CLASSES):
+        _, classes, start, end = module.body_span(lines, list(range(len(weights))), b"p" * len(weights), weights)
+        assert (start, end) == kadane(weights)
+        assert sum(weights[start:end + 1]) == brute_best_sum(weights)
+        assert classes == "p" * len(weights)
+
+
+def test_the_body_span_rejects_what_is_not_a_document():
+    lines = tuple(document.split_lines("Home\n"))
+    for module in pair(CLASSES):
+        with pytest.raises(IndexError):
+            module.body_span(lines, [3], b"c", [-40])
+        with pytest.raises(IndexError):
+            module.body_span(lines, [-1], b"c", [-40])
+        with pytest.raises(ValueError):
+            module.body_span(lines, [0], b"cc", [-40])
+        assert module.body_span(lines, [0], b"c", [-40]) is None  # no prose line: no body
+
+
+# --- the all-capitals heuristic's letter counts ------------------------------------------------
+import regex  # noqa: E402
+
+from cleaner import native  # noqa: E402
+from cleaner.heuristics import shouting  # noqa: E402
+
+CAPITALS = "cleaner/heuristics/capitals.py"
+SHOUTS = [
+    "WE CHECKED THE SHERIFF'S OFFICE AND ALL THEY WOULD SAY IS THIS CASE IS ACTIVE AND OPEN TONIGHT",
+    "A B C D E F G H I J K L M N O",                       # 14 spaces: just enough words
+    "A B C D E F G H I J K L M N",                         # one word short
+    "abcdef " + "X " * 20,                                 # six lower-case letters at the start
+    "abcdefg " + "X " * 20,                                # seven
+    " " * 60 + "abcdefgh" + " X" * 20,                     # lower case past the first 60 characters
+    "ǅ ǈ ǋ ǲ " * 5 + "ª º " * 5,                           # title-case and uncased letters
+    "다만 MBC KBS SBS 여주인공 " * 4, "ÉTÉ À PARIS " * 8, "İSTANBUL ŞEHİR " * 8,
+    ("THE END " * 3000).strip(),                           # longer than the sample
+]
+
+
+
+
+def capitals_by_regex(texts: list[str]) -> list[tuple[int, int, int, int]]:
+    """The letter counts as heuristics.toml [all-caps] states them, with `regex`'s classes."""
+    window = regex.compile(rf"(?:\P{{Ll}}*\p{{Ll}}){{{shouting.MAX_LOWER + 1}}}")
+    out = []
+    for i, text in enumerate(texts):
+        if len(text) >= shouting.MIN_WORDS * 2 and text.count(" ") + 1 >= shouting.MIN_WORDS \
+                and not window.match(text, 0, shouting.LOWER_WINDOW):
+            sample = text[:prose.SAMPLE_CHARS]
+            out.append((i, *(len(regex.findall(c, sample)) for c in (r"\p{Lu}", r"\p{Ll}", r"\p{L}"))))
+    return out
+
+
+def both_capitals(texts: list[str]) -> tuple[list, list]:
+    compiled, source = pair(CAPITALS)
+    return compiled.letter_counts(texts, native.class_table()), source.letter_counts(texts, native.class_table())
+
+
+def test_all_capitals_letter_counts_are_what_the_patterns_say_compiled_and_interpreted():
+    texts = SHOUTS + [ln.strip() for t in TEXTS for ln in t.split("\n")]
+    fast, slow = both_capitals(texts)
+    assert fast == slow == capitals_by_regex(texts)
+    assert any(shouting.share(*counts[1:]) >= shouting.MIN_UPPER_SHARE for counts in fast)  # some lines shout
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY + ["ǅ", "ª", "ⅷ", "Ⅷ", "A", "B", " ", "a", "ß", "ÿ", "Ÿ"]),
+                         min_size=20, max_size=90).map("".join), max_size=6))
+def test_generated_lines_have_the_same_letter_counts_compiled_and_interpreted(texts):
+    fast, slow = both_capitals(texts)
+    assert fast == slow == capitals_by_regex(texts)
+
+
+def test_letter_counts_want_the_class_table():
+    for module in pair(CAPITALS):
+        with pytest.raises(ValueError):
+            module.letter_counts(["x"], b"short")
