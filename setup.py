@@ -14,6 +14,7 @@ COMPILED = [
     "cleaner/tidy.py",  # the blank lines that framed removed text
     "cleaner/heuristics/classes.py",  # each line's layout class and weight; the body span
     "cleaner/heuristics/capitals.py",  # the letter counts of the all-capitals heuristic
+    "cleaner/heuristics/copies.py",  # the second-copy walk
 ]
 
 ext_modules = [Extension("cleaner._native", ["cleaner/_native.c"], optional=True)]

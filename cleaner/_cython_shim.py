@@ -16,7 +16,7 @@ def _decorator(*args: Any, **kwargs: Any) -> Any:
     return lambda f: f
 
 
-boundscheck = wraparound = cdivision = locals = final = ccall = cfunc = inline = _decorator
+boundscheck = wraparound = cdivision = locals = final = ccall = cfunc = inline = exceptval = _decorator
 compiled = False
 
 

@@ -308,3 +308,172 @@ def test_letter_counts_want_the_class_table():
     for module in pair(CAPITALS):
         with pytest.raises(ValueError):
             module.letter_counts(["x"], b"short")
+
+
+# --- second copies ------------------------------------------------------------------------------
+
+from cleaner.heuristics import duplicates  # noqa: E402
+
+COPIES_MODULE = "cleaner/heuristics/copies.py"
+EXACT, NEAR, CONTAINED = duplicates.EXACT, duplicates.NEAR, duplicates.CONTAINED
+
+
+def copies_by_find(lines, order, cap: int = duplicates.CONTAIN_MAX_LINES):
+    """The policy, plainly: each kept line, in order, is an exact repeat of a kept line, or
+    a near-exact one (its folded key seen), or inside the key of one of the first `cap` long
+    kept lines; each found by `find` over all of them (no prefilter)."""
+    out, exact, near, holders = [], {}, {}, []
+    for i in order:
+        line = lines[i]
+        text = line.stripped
+        if text in exact:
+            out.append((i, EXACT, exact[text]))
+            continue
+        ok = duplicates.NEAR_MIN_CHARS <= len(text) * duplicates.MAX_FOLD_GROWTH and len(text) <= duplicates.FOLD_MAX_CHARS
+        key = duplicates.fold(text) if ok else ""
+        if len(key) >= duplicates.NEAR_MIN_CHARS:
+            if key in near:
+                out.append((i, NEAR, near[key]))
+                continue
+            inside = [number for k, number in holders if key in k]
+            if inside:
+                out.append((i, CONTAINED, inside[0]))
+                continue
+            near[key] = line.number
+            if len(holders) < cap:
+                holders.append((key, line.number))
+        exact[text] = line.number
+    return out
+
+
+def all_copies(text: str, drop: set[int], memo: dict | None = None):
+    """The second copies of a document (lines in `drop` removed): compiled, interpreted, and
+    by the plain policy."""
+    compiled, source = pair(COPIES_MODULE)
+    lines = tuple(document.split_lines(text))
+    order = [i for i, ln in enumerate(lines) if not ln.blank and i not in drop]
+    return (compiled.second_copies(lines, order, duplicates.fold, {} if memo is None else memo),
+            source.second_copies(lines, order, duplicates.fold, {}), copies_by_find(lines, order))
+
+
+# Copies of every kind: exact (outer spacing aside), near-exact (case, punctuation), a
+# pull quote inside a longer line, and lines just under each length limit.
+LONG = "The council voted on Tuesday to close the library, despite a petition."
+COPIES = "\n".join([
+    LONG, "  " + LONG, LONG.upper(), LONG.replace(",", " ;"), "voted on Tuesday to close the library, despite a",
+    "On Tuesday to close the library", "x" * 13, "x" * 13, "Short line", "Short line", "É" * 40, "é" * 40, LONG,
+    "ǅ" * 14, "ǆ" * 14, "ß" * 20 + "x", "SS" * 20 + "X",
+])
+
+
+def test_second_copies_are_the_policy_compiled_and_interpreted():
+    fast, slow, plain = all_copies(COPIES, set())
+    assert fast == slow == plain
+    assert {kind for _, kind, _ in fast} == {EXACT, NEAR, CONTAINED}
+    for k, text in enumerate(TEXTS):
+        for drop in (set(), set(range(k % 3, 500, 5))):
+            fast, slow, plain = all_copies(text + "\n" + text, drop)  # every document pasted twice
+            assert fast == slow == plain
+
+
+def test_containment_looks_in_the_first_long_lines_only():
+    cap = duplicates.CONTAIN_MAX_LINES
+    lines = [f"Paragraph number {k} holds a long enough sentence about topic {k}." for k in range(cap + 2)]
+    text = "\n".join(lines + [lines[cap + 1][5:50], lines[0][5:50]])  # a copy of a line past the cap, and one within
+    fast, slow, plain = all_copies(text, set())
+    assert fast == slow == plain == [(cap + 3, CONTAINED, 1)]
+
+
+@settings(SETTINGS, max_examples=100)
+@given(documents(), st.sets(st.integers(0, 40), max_size=10))
+def test_second_copies_of_generated_documents_are_the_policy(text, drop):
+    fast, slow, plain = all_copies(text, drop)
+    assert fast == slow == plain
+
+
+def test_second_copies_reject_what_is_not_a_document():
+    for module in pair(COPIES_MODULE):
+        with pytest.raises(IndexError):
+            module.second_copies((), [0], duplicates.fold, {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ab cdé.中"), min_size=40, max_size=160), min_size=1, max_size=5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 120), st.integers(39, 90)), max_size=6))
+def test_pull_quotes_at_any_offset_are_found(holders, cuts):
+    """Contained copies are looked for through sampled pieces of the holders first: a copy
+    starting at any offset of a holder, of any length from the shortest key up, is found."""
+    quotes = [holders[h % len(holders)][at:at + size] for h, at, size in cuts]
+    fast, slow, plain = all_copies("\n".join(holders + quotes), set())
+    assert fast == slow == plain
+
+
+@pytest.mark.parametrize("wide", ["中", "\U00020000", "é"])  # two-byte, four-byte and one-byte word characters
+def test_a_copy_is_found_in_a_holder_of_another_string_width(wide):
+    """A pull quote of plain ASCII inside a line that also holds a wider character: the two
+    keys are stored at different widths, and the pieces they share must look the same."""
+    body = "the council voted on tuesday to close the old library despite a petition signed by many"
+    for holder in (f"{wide} {body}", f"{body} {wide}", f"{body[:40]} {wide} {body[40:]}"):
+        for quote in (body[3:70], body[17:], body[:45]):
+            fast, slow, plain = all_copies(f"{holder}\n{quote}\n", set())
+            assert fast == slow == plain
+            assert [kind for _, kind, _ in fast] == ([CONTAINED] if quote in holder else [])
+
+
+def test_second_copies_remember_the_keys_of_short_lines_within_bounds():
+    from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
+
+    memo: dict = {}
+    fast, _, plain = all_copies(COPIES, set(), memo)
+    assert fast == plain
+    assert memo and all(len(t) <= REMEMBER_MAX_CHARS and k == duplicates.fold(t) for t, k in memo.items())
+    full = {f"line {k}": "x" for k in range(REMEMBER_LINES)}
+    all_copies(COPIES, set(), full)
+    assert 1 <= len(full) < 100  # emptied when full, then this document's keys kept
+
+
+# --- the whole pipeline with every compiled module replaced by its source -------------------------
+
+HIDE_COMPILED = """
+import importlib.machinery, json, sys
+names = set(json.loads(sys.argv[1]))
+
+class SourceOnly(importlib.machinery.PathFinder):
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        source = spec.origin.rsplit("/", 1)[0] + "/" + name.rsplit(".", 1)[1] + ".py"
+        return importlib.util.spec_from_file_location(name, source)
+
+import importlib.util
+sys.meta_path.insert(0, SourceOnly)
+from cleaner import Cleaner
+import importlib
+assert all(importlib.import_module(n).__file__.endswith(".py") for n in names)
+cleaner = Cleaner()
+for path in sys.argv[2:]:
+    r = cleaner.clean(open(path, encoding="utf-8").read())
+    sys.stdout.write(json.dumps([r.text, [(d.line, d.rule, d.reason) for d in r.removed]]) + "\\n")
+"""
+
+
+def test_the_pipeline_decides_the_same_with_every_compiled_module_replaced_by_its_source():
+    """What a machine without a C compiler runs: the same decisions on the seeds and dev
+    inputs, every reason included."""
+    import json
+    import subprocess
+
+    from cleaner import Cleaner
+
+    paths = [str(p) for p in sorted(SEEDS.glob("*.txt")) if ".expected" not in p.name] + [str(p) for p in DEV[::3]]
+    names = [module_name(path) for path in COMPILED]
+    out = subprocess.run([sys.executable, "-c", HIDE_COMPILED, json.dumps(names), *paths], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    cleaner = Cleaner()
+    expected = []
+    for path in paths:
+        r = cleaner.clean(Path(path).read_text(encoding="utf-8"))
+        expected.append([r.text, [[d.line, d.rule, d.reason] for d in r.removed]])
+    assert [json.loads(line) for line in out] == expected

@@ -424,90 +424,6 @@ def test_the_native_memo_keeps_short_lines_only_and_stays_bounded():
     assert native._native.measure(["Sport"], {"Sport": stale}, 10, 2) == [stale]  # what the memo holds is used
 
 
-# --- second copies ---------------------------------------------------------------------------
-from cleaner.heuristics import duplicates  # noqa: E402
-
-
-def both_copies(text: str, drop: set[int]):
-    lines = tuple(document.split_lines(text))
-    order = [i for i, ln in enumerate(lines) if not ln.blank and i not in drop]
-    fast = native._native.second_copies(lines, order, duplicates.fold, duplicates.NEAR_MIN_CHARS,
-                                        duplicates.MAX_FOLD_GROWTH, duplicates.FOLD_MAX_CHARS,
-                                        duplicates.CONTAIN_MAX_LINES)
-    return fast, duplicates.copies(lines, order)
-
-
-# Copies of every kind: exact (outer spacing aside), near-exact (case, punctuation), a
-# pull quote inside a longer line, and lines just under each length limit.
-LONG = "The council voted on Tuesday to close the library, despite a petition."
-COPIES = "\n".join([
-    LONG, "  " + LONG, LONG.upper(), LONG.replace(",", " ;"), "voted on Tuesday to close the library, despite a",
-    "On Tuesday to close the library", "x" * 13, "x" * 13, "Short line", "Short line", "É" * 40, "é" * 40, LONG,
-    "ǅ" * 14, "ǆ" * 14, "ß" * 20 + "x", "SS" * 20 + "X",
-])
-
-
-@compiled_only
-def test_second_copies_are_the_same_natively():
-    fast, slow = both_copies(COPIES, set())
-    assert fast == slow
-    assert {kind for _, kind, _ in fast} == {duplicates.EXACT, duplicates.NEAR, duplicates.CONTAINED}
-    for k, text in enumerate(TEXTS):
-        for drop in (set(), set(range(k % 3, 500, 5))):
-            fast, slow = both_copies(text + "\n" + text, drop)  # every document pasted twice
-            assert fast == slow
-
-
-@compiled_only
-def test_the_containment_cap_is_the_same_natively(monkeypatch):
-    monkeypatch.setattr(duplicates, "CONTAIN_MAX_LINES", 2)
-    lines = [f"Paragraph number {k} holds a long enough sentence about topic {k}." for k in range(4)]
-    text = "\n".join(lines + [lines[3][5:50], lines[0][5:50]])  # a copy of a line past the cap, and one within
-    fast, slow = both_copies(text, set())
-    assert fast == slow == [(5, duplicates.CONTAINED, 1)]
-
-
-@compiled_only
-@settings(SETTINGS, max_examples=100)
-@given(documents(), st.sets(st.integers(0, 40), max_size=10))
-def test_second_copies_of_generated_documents_are_the_same_natively(text, drop):
-    fast, slow = both_copies(text, drop)
-    assert fast == slow
-
-
-@compiled_only
-def test_second_copies_reject_what_is_not_a_document():
-    with pytest.raises(TypeError):
-        native._native.second_copies(("not a line",), [0], duplicates.fold, 40, 3, 100, 4)
-    with pytest.raises(IndexError):
-        native._native.second_copies((), [0], duplicates.fold, 40, 3, 100, 4)
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(st.sampled_from("ab cdé.中"), min_size=40, max_size=160), min_size=1, max_size=5),
-       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 120), st.integers(39, 90)), max_size=6))
-def test_pull_quotes_at_any_offset_are_found_the_same_natively(holders, cuts):
-    """Contained copies are looked for through sampled pieces of the holders first: a copy
-    starting at any offset of a holder, of any length from the shortest key up, is found."""
-    quotes = [holders[h % len(holders)][at:at + size] for h, at, size in cuts]
-    fast, slow = both_copies("\n".join(holders + quotes), set())
-    assert fast == slow
-
-
-@compiled_only
-@pytest.mark.parametrize("wide", ["中", "\U00020000", "é"])  # two-byte, four-byte and one-byte word characters
-def test_a_copy_is_found_in_a_holder_of_another_string_width(wide):
-    """A pull quote of plain ASCII inside a line that also holds a wider character: the two
-    keys are stored at different widths, and the pieces they share must look the same."""
-    body = "the council voted on tuesday to close the old library despite a petition signed by many"
-    for holder in (f"{wide} {body}", f"{body} {wide}", f"{body[:40]} {wide} {body[40:]}"):
-        for quote in (body[3:70], body[17:], body[:45]):
-            fast, slow = both_copies(f"{holder}\n{quote}\n", set())
-            assert fast == slow
-            assert [kind for _, kind, _ in fast] == ([duplicates.CONTAINED] if quote in holder else [])
-
-
 # --- walks over a document's removals: blank lines to drop, kept lines ----------------------------
 
 # Each native walk and the Python it is held to; both take (lines, removed) and read only
@@ -559,6 +475,9 @@ def test_no_character_is_both_a_word_character_and_whitespace():
     assert not [hex(cp) for cp in range(0x110000) if table[cp] & 1 and chr(cp).isspace()]
 
 
+# --- the fold of second copies' keys (data: the compiled measurement gives it too) ---------------
+from cleaner.heuristics import duplicates  # noqa: E402
+
 FOLDS = ["", " ", "...", "a", " a ", "--a--b--", "Hello, World!", "ß straße", "İstanbul", "ǅ", "ﬁ ligature",
          "\u00a0x\u2028y\u3000", "«a» b", "a\u00a0b", "a_b", "x\u0301y", "中文，测试。", "\U0001d400 \U0001d401", "\ud800", "ΐ"]
 
@@ -579,21 +498,6 @@ def test_folding_is_the_same_natively():
 def test_folding_any_text_is_the_same_natively(text):
     native.enable()
     assert native._native.fold(text) == duplicates._FOLD.sub(" ", text.casefold()).strip()
-
-
-@compiled_only
-def test_second_copies_remember_the_keys_of_short_lines_within_bounds():
-    native.enable()
-    lines = tuple(document.split_lines(COPIES))
-    order = [i for i, ln in enumerate(lines) if not ln.blank]
-    args = (lines, order, native._native.fold, duplicates.NEAR_MIN_CHARS, duplicates.MAX_FOLD_GROWTH,
-            duplicates.FOLD_MAX_CHARS, duplicates.CONTAIN_MAX_LINES)
-    memo: dict = {}
-    assert native._native.second_copies(*args, memo, 70, 1000) == native._native.second_copies(*args)
-    assert memo and all(len(t) <= 70 and k == native._native.fold(t) for t, k in memo.items())
-    small: dict = {}
-    native._native.second_copies(*args, small, 1000, 2)
-    assert 1 <= len(small) <= 2  # emptied whenever full
 
 
 @compiled_only

@@ -8,33 +8,33 @@ and lines contained in an earlier kept line go when they are long enough to be u
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import lru_cache
-from typing import Sequence
 
 import regex
 
-from cleaner.document import Document, Line, Removal, _native
+from cleaner.document import Document, Removal, _native
 from cleaner.heuristics.base import Heuristic
+from cleaner.heuristics.copies import CONTAINED, EXACT, NEAR, second_copies
 from cleaner.heuristics.spec import thresholds
-from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 from cleaner.prose import CACHE_MAX_CHARS
 
-# The thresholds, each with where its number came from: heuristics.toml [second-copy].
+# The thresholds, each with where its number came from: heuristics.toml [second-copy] (the
+# walk itself, heuristics/copies.py, reads them too).
 _T = thresholds("second-copy")
 NEAR_MIN_CHARS = _T["NEAR_MIN_CHARS"]
 CONTAIN_MAX_LINES = _T["CONTAIN_MAX_LINES"]
 FOLD_MAX_CHARS = _T["FOLD_MAX_CHARS"]
 
 # Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
-# than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key, so it is not folded.
+# than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key (see heuristics/copies.py).
 MAX_FOLD_GROWTH = 3
 
 _FOLD = regex.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
-    """Case, punctuation and spacing folded away: the text as a key for near-repeats."""
+    """Case, punctuation and spacing folded away: the text as a key for near-repeats (the
+    compiled measurement's `fold` gives the same keys, faster; tests hold the two equal)."""
     return _fold_cached(text) if len(text) <= CACHE_MAX_CHARS else _FOLD.sub(" ", text.casefold()).strip()
 
 
@@ -44,9 +44,8 @@ def _fold_cached(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
-_keys: dict[str, str] = {}  # the native fold's keys of short lines, across documents (bounded)
+_keys: dict[str, str] = {}  # the keys of short lines, across documents (bounded)
 
-EXACT, NEAR, CONTAINED = 0, 1, 2
 _REASONS = {
     EXACT: "exact second copy of line {}",
     NEAR: "near-exact second copy of line {} (case/punctuation aside)",
@@ -55,13 +54,8 @@ _REASONS = {
 
 
 def _second_copies(doc: Document) -> dict[int, Removal]:
-    lines = doc.lines
-    order = doc.kept_text_indices()
-    if doc.profile is not None and _native is not None:  # the native paths are on: the same walk in C
-        found = _native.second_copies(tuple(lines), order, _native.fold, NEAR_MIN_CHARS, MAX_FOLD_GROWTH,
-                                      FOLD_MAX_CHARS, CONTAIN_MAX_LINES, _keys, REMEMBER_MAX_CHARS, REMEMBER_LINES)
-    else:
-        found = copies(lines, order)
+    native_paths = doc.profile is not None and _native is not None  # the class table is configured
+    found = second_copies(tuple(doc.lines), doc.kept_text_indices(), _native.fold if native_paths else fold, _keys)
     if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
         found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
     # one Removal per line copied (and kind), shared by its copies: a line repeated a million
@@ -69,38 +63,6 @@ def _second_copies(doc: Document) -> dict[int, Removal]:
     why: dict[tuple[int, int], Removal] = {}
     return {i: why.get((kind, number)) or why.setdefault((kind, number), SECOND_COPY.removal(_REASONS[kind].format(number)))
             for i, kind, number in found}
-
-
-def copies(lines: Sequence[Line], order: list[int]) -> list[tuple[int, int, int]]:
-    """(index, kind, number of the line it repeats) for each second copy among the lines
-    `order` (kept, non-blank), walked in order."""
-    out: list[tuple[int, int, int]] = []
-    exact: dict[str, int] = {}
-    near: dict[str, int] = {}
-    # The long kept lines' keys, joined by a character no key holds (folding turns it into a
-    # space), so one `find` looks in all of them; `holders` maps an offset to its line.
-    joined, starts, holders = "", [], []
-    for i, line in zip(order, map(lines.__getitem__, order)):
-        text = line.stripped
-        if text in exact:
-            out.append((i, EXACT, exact[text]))
-            continue
-        key = fold(text) if NEAR_MIN_CHARS <= len(text) * MAX_FOLD_GROWTH and len(text) <= FOLD_MAX_CHARS else ""
-        if len(key) >= NEAR_MIN_CHARS:
-            if key in near:
-                out.append((i, NEAR, near[key]))
-                continue
-            at = joined.find(key)
-            if at >= 0:  # inside a longer kept line (an equal one would be in `near`)
-                out.append((i, CONTAINED, holders[bisect_right(starts, at) - 1]))
-                continue
-            near[key] = line.number
-            if len(holders) < CONTAIN_MAX_LINES:
-                starts.append(len(joined))
-                holders.append(line.number)
-                joined += key + "\0"
-        exact[text] = line.number
-    return out
 
 
 def _no_holder_left_out(doc: Document) -> bool:

@@ -1,0 +1,221 @@
+# cython: boundscheck=False, wraparound=False
+"""The walk of the second-copy heuristic (heuristics/duplicates.py): which kept lines repeat
+text already kept, exactly, near-exactly (case, punctuation and spacing folded) or inside a
+longer kept line, and which line each repeats.
+
+One source: Cython compiles this module where built (setup.py), typing the walk and the
+containment prefilter for C; run as Python it is the reference and the fallback. The
+thresholds are data (heuristics.toml [second-copy]), read once at import.
+"""
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+
+from cleaner.heuristics.spec import thresholds
+from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
+
+try:
+    import cython
+except ImportError:  # Cython is a build requirement only
+    from cleaner import _cython_shim as cython
+
+_T = thresholds("second-copy")
+NEAR_MIN_CHARS = cython.declare(cython.Py_ssize_t, _T["NEAR_MIN_CHARS"])
+CONTAIN_MAX_LINES = cython.declare(cython.Py_ssize_t, _T["CONTAIN_MAX_LINES"])
+FOLD_MAX_CHARS = cython.declare(cython.Py_ssize_t, _T["FOLD_MAX_CHARS"])
+# Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
+# than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key, so it is not folded.
+MAX_FOLD_GROWTH = cython.declare(cython.Py_ssize_t, 3)
+MEMO_CHARS = cython.declare(cython.Py_ssize_t, REMEMBER_MAX_CHARS)
+MEMO_LINES = cython.declare(cython.Py_ssize_t, REMEMBER_LINES)
+
+EXACT, NEAR, CONTAINED = 0, 1, 2
+
+# A key contained in a holder key shares with it a GRAM-character piece that starts, in the
+# holder, at a multiple of STRIDE: among the key's first STRIDE offsets one lands there, and a
+# key of at least GRAM + STRIDE - 1 characters (NEAR_MIN_CHARS is more) is long enough for the
+# piece to fit. So a set of hashes of the holders' pieces tells, for most keys, that no `find`
+# is needed; a hit (or a hash collision) still goes to the real `find`, which decides. A
+# piece's hash reads every SAMPLE-th of its characters (enough to tell pieces of text apart).
+GRAM = cython.declare(cython.Py_ssize_t, 24)
+STRIDE = cython.declare(cython.Py_ssize_t, 16)
+SAMPLE = cython.declare(cython.Py_ssize_t, 3)
+# The hash: a polynomial in BASE over those code points, modulo 2**64 (C's wrap-around, which
+# Python's integers are masked to: _wrap), then mixed.
+M64 = cython.declare(cython.ulonglong, 0xFFFFFFFFFFFFFFFF)
+BASE = cython.declare(cython.ulonglong, 0x100000001B3)
+MIX = cython.declare(cython.ulonglong, 0x9E3779B97F4A7C15)
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _wrap(x: cython.ulonglong) -> cython.ulonglong:
+    """x modulo 2**64: nothing to do in C, a mask on Python's integers."""
+    return x if cython.compiled else x & M64
+
+
+@cython.cfunc
+@cython.inline
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.exceptval(check=False)
+def _piece(key: str, q: cython.Py_ssize_t) -> cython.ulonglong:
+    """The hash of the piece key[q:q+GRAM] (never 0, which marks an empty slot)."""
+    h: cython.ulonglong = 0
+    j: cython.Py_ssize_t = q
+    while j < q + GRAM:  # (a while loop: C's, where a range with a variable step would be Python's)
+        h = _wrap(h * BASE + ord(key[j]))
+        j += SAMPLE
+    return _wrap(h * MIX) | 1
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _slot(h: cython.ulonglong, mask: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    return cython.cast(cython.Py_ssize_t, h >> 17) & mask
+
+
+@cython.cfunc
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def _add_pieces(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -> cython.Py_ssize_t:
+    """Add the hashes of key[q:q+GRAM] for q = 0, STRIDE, 2 * STRIDE, ... (where they fit);
+    the number of hashes new to the table (open addressing)."""
+    q: cython.Py_ssize_t = 0
+    at: cython.Py_ssize_t
+    added: cython.Py_ssize_t = 0
+    piece: cython.ulonglong
+    while q + GRAM <= len(key):
+        piece = _piece(key, q)
+        q += STRIDE
+        at = _slot(piece, mask)
+        while slots[at] and slots[at] != piece:
+            at = (at + 1) & mask
+        if not slots[at]:
+            slots[at] = piece
+            added += 1
+    return added
+
+
+@cython.cfunc
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def _may_hold(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -> cython.bint:
+    """Could `key` be inside a holder key? (False: certainly not.)"""
+    o: cython.Py_ssize_t
+    at: cython.Py_ssize_t
+    piece: cython.ulonglong
+    if len(key) < GRAM + STRIDE - 1:
+        return True  # too short for the argument: ask `find`
+    for o in range(STRIDE):  # the pieces at offsets 0 .. STRIDE - 1
+        piece = _piece(key, o)
+        at = _slot(piece, mask)
+        while slots[at]:
+            if slots[at] == piece:
+                return True
+            at = (at + 1) & mask
+    return False
+
+
+def thresholds_in_use() -> dict:
+    """The thresholds this module decides with (C values when compiled): what the tests hold
+    to heuristics.toml."""
+    return {"NEAR_MIN_CHARS": NEAR_MIN_CHARS, "CONTAIN_MAX_LINES": CONTAIN_MAX_LINES, "FOLD_MAX_CHARS": FOLD_MAX_CHARS}
+
+
+@cython.cfunc
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.Py_ssize_t) -> object:
+    """A table of at least `need` slots (a power of two), holding the same hashes."""
+    bigger_size: cython.Py_ssize_t = size
+    while bigger_size < need:
+        bigger_size *= 2
+    grams = array("Q", bytes(8)) * bigger_size
+    bigger: cython.ulonglong[::1] = grams
+    k: cython.Py_ssize_t
+    at: cython.Py_ssize_t
+    for k in range(size):
+        if slots[k]:
+            at = _slot(slots[k], bigger_size - 1)
+            while bigger[at]:
+                at = (at + 1) & (bigger_size - 1)
+            bigger[at] = slots[k]
+    return grams
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def second_copies(lines: tuple, order: list, fold: object, memo: dict) -> list:
+    """(index, kind, number of the line it repeats) for each second copy among the lines
+    `order` (kept, non-blank; indices into `lines`), walked in order. `fold` makes a line's
+    near-repeat key; the keys of short lines are kept in `memo` across documents (bounded)."""
+    out: list = []
+    exact: dict = {}
+    near: dict = {}
+    n_lines: cython.Py_ssize_t = len(lines)
+    i: cython.Py_ssize_t
+    n: cython.Py_ssize_t
+    at: cython.Py_ssize_t
+    # The holders' keys (long kept lines), joined by a character no key holds (folding turns
+    # it into a space), so one `find` looks in all of them; `starts` maps an offset to its line.
+    joined: str = ""
+    starts: list = []
+    holders: list = []
+    # sized up front for the holders' pieces (a line of ~200 characters holds about 12), so
+    # that it seldom grows while they are added
+    size: cython.Py_ssize_t = 64
+    while size < 32 * min(len(order), CONTAIN_MAX_LINES) and size < (1 << 20):
+        size *= 2
+    used: cython.Py_ssize_t = 0
+    grams = array("Q", bytes(8)) * size
+    slots: cython.ulonglong[::1] = grams
+    for index in order:
+        i = index
+        if i < 0 or i >= n_lines:
+            raise IndexError("line index out of range")
+        line: tuple = cython.cast(tuple, lines[i])
+        number = line[0]
+        text: str = line[3]
+        seen = exact.get(text)
+        if seen is not None:
+            out.append((i, EXACT, seen))
+            continue
+        n = len(text)
+        if NEAR_MIN_CHARS <= n * MAX_FOLD_GROWTH and n <= FOLD_MAX_CHARS:
+            key = memo.get(text) if n <= MEMO_CHARS else None
+            if key is None:
+                key = fold(text)
+                if n <= MEMO_CHARS:
+                    if len(memo) >= MEMO_LINES:
+                        memo.clear()
+                    memo[text] = key
+            k: str = key
+            n = len(k)
+            if n >= NEAR_MIN_CHARS:
+                seen = near.get(k)
+                if seen is not None:
+                    out.append((i, NEAR, seen))
+                    continue
+                if holders and _may_hold(slots, size - 1, k):
+                    at = joined.find(k)
+                    if at >= 0:  # inside a longer kept line (an equal one would be in `near`)
+                        out.append((i, CONTAINED, holders[bisect_right(starts, at) - 1]))
+                        continue
+                near[k] = number
+                if len(holders) < CONTAIN_MAX_LINES:
+                    starts.append(len(joined))
+                    holders.append(number)
+                    joined += k + "\0"
+                    if (used + n // STRIDE + 1) * 2 > size:  # keep the table at most half full
+                        grams = _grown(slots, size, (used + n // STRIDE + 1) * 2)
+                        size = len(grams)
+                        slots = grams
+                    used += _add_pieces(slots, size - 1, k)
+        exact[text] = number
+    return out
+
+
