@@ -433,10 +433,9 @@ fail:
     return NULL;
 }
 
-/* --- documents: lines in, decisions out ------------------------------------------------ */
+/* --- documents: lines in -------------------------------------------------------------- */
 
 static PyObject *ending_lf = NULL, *ending_crlf = NULL, *ending_cr = NULL, *ending_none = NULL;
-static PyObject *attr_rule = NULL, *attr_source = NULL, *attr_reason = NULL, *attr_family = NULL;
 
 static int interned = 0;
 
@@ -446,12 +445,7 @@ static int intern_constants(void) {
     ending_crlf = PyUnicode_InternFromString("\r\n");
     ending_cr = PyUnicode_InternFromString("\r");
     ending_none = PyUnicode_InternFromString("");
-    attr_rule = PyUnicode_InternFromString("rule");
-    attr_source = PyUnicode_InternFromString("source");
-    attr_reason = PyUnicode_InternFromString("reason");
-    attr_family = PyUnicode_InternFromString("family");
-    interned = ending_lf && ending_crlf && ending_cr && ending_none && attr_rule && attr_source && attr_reason
-               && attr_family;
+    interned = ending_lf && ending_crlf && ending_cr && ending_none;
     return interned ? 0 : -1;
 }
 
@@ -625,162 +619,6 @@ fail:
     return NULL;
 }
 
-static int add_count(PyObject *counts, PyObject *family, Py_ssize_t n) {
-    PyObject *had = PyDict_GetItemWithError(counts, family);
-    if (had == NULL && PyErr_Occurred()) return -1;
-    Py_ssize_t total = n;
-    if (had != NULL) {
-        Py_ssize_t before = PyLong_AsSsize_t(had);
-        if (before == -1 && PyErr_Occurred()) return -1;
-        total += before;
-    }
-    PyObject *v = PyLong_FromSsize_t(total);
-    if (v == NULL) return -1;
-    int rc = PyDict_SetItem(counts, family, v);
-    Py_DECREF(v);
-    return rc;
-}
-
-/* Slots for the Removals whose fields decisions() remembers (a power of two; a document's
- * removals come from a few dozen rules and heuristics at most, ~8 on the speed corpus). */
-#define DECISION_CACHE 32
-
-/* decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions. `removed`
- * maps 0-based line indices (into `lines`) to Removals (objects with rule, source, reason and
- * family); other keys remove nothing. With removed_only, only the removed lines' decisions,
- * in line order. */
-static PyObject *decisions(PyObject *self, PyObject *args) {
-    PyObject *lines, *removed, *dtype;
-    int removed_only = 0;
-    if (!PyArg_ParseTuple(args, "OO!O|p", &lines, &PyDict_Type, &removed, &dtype, &removed_only)
-        || !tuple_type(dtype, "Decision"))
-        return NULL;
-    if (intern_constants() < 0) return NULL;
-    PyTypeObject *type = (PyTypeObject *)dtype;
-    PyObject *seq = PySequence_Fast(lines, "decisions() takes a sequence of lines");
-    if (seq == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), made = 0, n_removed = 0;
-    /* each line's Removal (a reference held), from one walk over the removals */
-    PyObject **why_of = PyMem_Calloc(count > 0 ? count : 1, sizeof(PyObject *));
-    PyObject *out = NULL, *attrs[4] = {attr_rule, attr_source, attr_reason, attr_family};
-    /* The fields of the Removals read so far, by the Removal's address: a document's removed
-     * lines share a few Removals (one per rule or heuristic), but they interleave (a rule's
-     * lines, then the blank lines tidied between them), so remembering only the last read
-     * one read each again at almost every line. Every Removal is held in why_of meanwhile. */
-    PyObject *seen[DECISION_CACHE] = {NULL}, *fields_of[DECISION_CACHE][4] = {{NULL}};
-    if (why_of == NULL) { PyErr_NoMemory(); goto fail; }
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(removed, &pos, &key, &value)) {
-        if (!PyLong_Check(key)) continue;
-        Py_ssize_t r = PyLong_AsSsize_t(key);
-        if (r == -1 && PyErr_Occurred()) PyErr_Clear(); /* too large to be a line index */
-        else if (r >= 0 && r < count && why_of[r] == NULL) {
-            why_of[r] = Py_NewRef(value);
-            n_removed++;
-        }
-    }
-    out = PyTuple_New(removed_only ? n_removed : count);
-    if (out == NULL) goto fail;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *why = why_of[k];
-        if (removed_only && why == NULL) continue;
-        PyObject *line = PySequence_Fast_GET_ITEM(seq, k);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 2) {
-            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        PyObject **fields = NULL;
-        if (why != NULL) {
-            size_t slot = ((uintptr_t)why >> 4) % DECISION_CACHE;
-            fields = fields_of[slot];
-            if (seen[slot] != why) { /* read this Removal's fields (into its slot) */
-                seen[slot] = NULL;
-                for (int m = 0; m < 4; m++) Py_CLEAR(fields[m]);
-                for (int m = 0; m < 4; m++)
-                    if ((fields[m] = PyObject_GetAttr(why, attrs[m])) == NULL) goto fail;
-                seen[slot] = why;
-            }
-        }
-        PyObject *items[7];
-        items[0] = Py_NewRef(PyTuple_GET_ITEM(line, 0));
-        items[1] = Py_NewRef(why == NULL ? Py_True : Py_False);
-        items[2] = Py_NewRef(PyTuple_GET_ITEM(line, 1));
-        for (int m = 0; m < 4; m++) items[3 + m] = Py_NewRef(why == NULL ? Py_None : fields[m]);
-        PyObject *d = make_tuple_of(type, items, 7);
-        if (d == NULL) goto fail;
-        PyTuple_SET_ITEM(out, made++, d);
-    }
-    Py_DECREF(seq);
-    for (int c = 0; c < DECISION_CACHE; c++)
-        for (int m = 0; m < 4; m++) Py_XDECREF(fields_of[c][m]);
-    for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
-    PyMem_Free(why_of);
-    return out;
-fail:
-    Py_DECREF(seq);
-    Py_XDECREF(out);
-    for (int c = 0; c < DECISION_CACHE; c++)
-        for (int m = 0; m < 4; m++) Py_XDECREF(fields_of[c][m]);
-    if (why_of != NULL)
-        for (Py_ssize_t k = 0; k < count; k++) Py_XDECREF(why_of[k]);
-    PyMem_Free(why_of);
-    return NULL;
-}
-
-/* families(lines, removed) -> {family: count}: Decisions.families before the missing family
- * is counted as "other": the removed lines that hold text (a Line's `blank` is false), per
- * their Removal's family. Keys of `removed` as in decisions(). Counts are kept per Removal
- * (by address, in DECISION_CACHE slots) and added to the dict when a slot changes hands or
- * at the end, so the family is read once per run of a Removal's lines, not once per line. */
-static PyObject *families(PyObject *self, PyObject *args) {
-    PyObject *lines, *removed;
-    if (!PyArg_ParseTuple(args, "OO!", &lines, &PyDict_Type, &removed)) return NULL;
-    if (intern_constants() < 0) return NULL;
-    PyObject *seq = PySequence_Fast(lines, "families() takes a sequence of lines");
-    if (seq == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = PyDict_New(), *seen[DECISION_CACHE] = {NULL}, *family_of[DECISION_CACHE] = {NULL};
-    Py_ssize_t counted[DECISION_CACHE] = {0};
-    if (out == NULL) goto fail;
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(removed, &pos, &key, &value)) {
-        if (!PyLong_Check(key)) continue;
-        Py_ssize_t r = PyLong_AsSsize_t(key);
-        if (r == -1 && PyErr_Occurred()) { PyErr_Clear(); continue; } /* too large to be a line index */
-        if (r < 0 || r >= count) continue;
-        PyObject *line = PySequence_Fast_GET_ITEM(seq, r);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 5) {
-            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        int blank = PyObject_IsTrue(PyTuple_GET_ITEM(line, 4));
-        if (blank < 0) goto fail;
-        if (blank) continue;
-        size_t slot = ((uintptr_t)value >> 4) % DECISION_CACHE;
-        if (seen[slot] != value) {
-            if (seen[slot] != NULL && add_count(out, family_of[slot], counted[slot]) < 0) goto fail;
-            Py_CLEAR(family_of[slot]);
-            seen[slot] = NULL; /* borrowed: `removed` holds the Removal while this runs */
-            if ((family_of[slot] = PyObject_GetAttr(value, attr_family)) == NULL) goto fail;
-            seen[slot] = value;
-            counted[slot] = 0;
-        }
-        counted[slot]++;
-    }
-    for (int c = 0; c < DECISION_CACHE; c++)
-        if (seen[c] != NULL && add_count(out, family_of[c], counted[c]) < 0) goto fail;
-    for (int c = 0; c < DECISION_CACHE; c++) Py_XDECREF(family_of[c]);
-    Py_DECREF(seq);
-    return out;
-fail:
-    for (int c = 0; c < DECISION_CACHE; c++) Py_XDECREF(family_of[c]);
-    Py_DECREF(seq);
-    Py_XDECREF(out);
-    return NULL;
-}
-
 /* --- the scanner's input ------------------------------------------------------------------ */
 
 /* The byte of each code point below 0x10000 in the scanner's input (itself below 0x80; a
@@ -930,95 +768,6 @@ fail:
     return NULL;
 }
 
-/* --- kept lines ------------------------------------------------------------------------------ */
-
-/* The text (part 1) or ending (part 2) of lines[k] that assemble copies: NULL for the last
- * line's ending when the input had no final newline, or for what is no Line (error set). */
-static PyObject *assembled_part(PyObject *lines, Py_ssize_t k, int part, int final_newline) {
-    PyObject *line = PyTuple_GET_ITEM(lines, k);
-    if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 3 || !PyUnicode_Check(PyTuple_GET_ITEM(line, part))) {
-        PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-        return NULL;
-    }
-    if (part == 2 && !final_newline && k == PyTuple_GET_SIZE(lines) - 1) return NULL;
-    return PyTuple_GET_ITEM(line, part);
-}
-
-/* assemble(lines, final_newline) -> str: pipeline.assemble. Each line's text and ending, in
- * order, copied once into a string sized beforehand; without final_newline the last line's
- * ending is left off. */
-static PyObject *assemble(PyObject *self, PyObject *args) {
-    PyObject *lines;
-    int final_newline;
-    if (!PyArg_ParseTuple(args, "O!p", &PyTuple_Type, &lines, &final_newline)) return NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(lines), size = 0, at = 0;
-    Py_UCS4 widest = 0;
-    for (Py_ssize_t k = 0; k < 2 * n; k++) { /* the size and widest character first */
-        PyObject *piece = assembled_part(lines, k / 2, 1 + k % 2, final_newline);
-        if (piece == NULL) {
-            if (PyErr_Occurred()) return NULL;
-            continue;
-        }
-        size += PyUnicode_GET_LENGTH(piece);
-        if (PyUnicode_MAX_CHAR_VALUE(piece) > widest) widest = PyUnicode_MAX_CHAR_VALUE(piece);
-    }
-    PyObject *out = PyUnicode_New(size, widest);
-    if (out == NULL) return NULL;
-    for (Py_ssize_t k = 0; k < 2 * n; k++) { /* checked above: every piece is a str or left off */
-        PyObject *piece = assembled_part(lines, k / 2, 1 + k % 2, final_newline);
-        Py_ssize_t len = piece == NULL ? 0 : PyUnicode_GET_LENGTH(piece);
-        if (len && PyUnicode_CopyCharacters(out, at, piece, 0, len) < 0) { Py_DECREF(out); return NULL; }
-        at += len;
-    }
-    return out;
-}
-
-/* kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices in
- * one pass (`removed` maps line indices to removals; only its keys are read). */
-static PyObject *kept(PyObject *self, PyObject *args) {
-    PyObject *lines, *removed;
-    if (!PyArg_ParseTuple(args, "O!O", &PyTuple_Type, &lines, &removed)) return NULL;
-    if (!PyDict_Check(removed)) {
-        PyErr_SetString(PyExc_TypeError, "kept() takes a dict of removals");
-        return NULL;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(lines);
-    unsigned char *gone = PyMem_Calloc(n > 0 ? n : 1, 1);
-    PyObject *all = PyList_New(0), *text = PyList_New(0);
-    if (gone == NULL || all == NULL || text == NULL) goto fail;
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(removed, &pos, &key, &value)) {
-        if (!PyLong_Check(key)) continue; /* not a line index: removes nothing */
-        Py_ssize_t r = PyLong_AsSsize_t(key);
-        if (r == -1 && PyErr_Occurred()) PyErr_Clear(); /* too large to be a line index */
-        else if (r >= 0 && r < n) gone[r] = 1;
-    }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (gone[k]) continue;
-        PyObject *line = PyTuple_GET_ITEM(lines, k);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 4) {
-            PyErr_SetString(PyExc_TypeError, "lines must be Line tuples");
-            goto fail;
-        }
-        PyObject *v = int_of(k);
-        if (v == NULL || PyList_Append(all, v) < 0) { Py_XDECREF(v); goto fail; }
-        int has_text = PyObject_IsTrue(PyTuple_GET_ITEM(line, 3)); /* its stripped text */
-        if (has_text < 0 || (has_text && PyList_Append(text, v) < 0)) { Py_DECREF(v); goto fail; }
-        Py_DECREF(v);
-    }
-    PyMem_Free(gone);
-    PyObject *out = PyTuple_Pack(2, all, text);
-    Py_DECREF(all);
-    Py_DECREF(text);
-    return out;
-fail:
-    PyMem_Free(gone);
-    Py_XDECREF(all);
-    Py_XDECREF(text);
-    return NULL;
-}
-
 static PyObject *fold_general(PyObject *text);
 static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
                                                                  Py_ssize_t n);
@@ -1130,14 +879,8 @@ static PyMethodDef methods[] = {
      "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
      "0x81 + its index, other non-ASCII as 0x80)."},
     {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
-    {"assemble", assemble, METH_VARARGS, "assemble(lines, final_newline) -> str: pipeline.assemble."},
-    {"kept", kept, METH_VARARGS,
-     "kept(lines, removed) -> (kept, kept_text): Document.kept_indices and kept_text_indices."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
-    {"decisions", decisions, METH_VARARGS, "decisions(lines, removed, Decision[, removed_only]) -> tuple: pipeline.decisions."},
-    {"families", families, METH_VARARGS,
-     "families(lines, removed) -> {family: count}: pipeline.Decisions.families (a missing family as itself)."},
     {NULL, NULL, 0, NULL},
 };
 

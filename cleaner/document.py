@@ -9,12 +9,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import accumulate, compress, count, filterfalse, repeat
+from itertools import accumulate, count, repeat
 from operator import itemgetter, not_
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import regex
 
+from cleaner.assembly import kept_lines
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
@@ -157,12 +158,9 @@ class Document:
         return self._chars  # type: ignore[return-value]
 
     def _count_kept(self) -> None:
-        """Work out both lists of kept lines (in one compiled pass where cleaner._native is:
-        several stages of every pass ask for them)."""
-        if _native is not None and type(self.lines) is tuple and type(self.removed) is dict:
-            kept, kept_text = _native.kept(self.lines, self.removed)
-        else:
-            kept, kept_text = kept_lines_python(self.lines, self.removed)
+        """Work out both lists of kept lines (in one pass, cleaner/assembly.py: several
+        stages of every pass ask for them)."""
+        kept, kept_text = kept_lines(tuple(self.lines), dict(self.removed) if type(self.removed) is not dict else self.removed)
         object.__setattr__(self, "_kept", kept)
         object.__setattr__(self, "_kept_text", kept_text)
 
@@ -228,13 +226,6 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
     _set_kept(doc, kept)
     _set_kept_text(doc, kept_text)
     return doc
-
-
-def kept_lines_python(lines: tuple[Line, ...], removed: Mapping[int, Removal]) -> tuple[list[int], list[int]]:
-    """The indices of the lines not removed, and of those with text (what the compiled
-    `kept` is held to)."""
-    kept = list(range(len(lines))) if not removed else list(filterfalse(removed.__contains__, range(len(lines))))
-    return kept, list(compress(kept, map(itemgetter(3), map(lines.__getitem__, kept))))
 
 
 _as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress, repeat
+from itertools import compress
 from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
 
-from cleaner.document import Decision, Line, Numbering, Removal, _native, split_lines_python
+from cleaner import assembly
+from cleaner.document import Decision, Line, Numbering, Removal, split_lines_python
 
 
 class Decisions(Sequence[Decision]):
@@ -63,11 +64,8 @@ class Decisions(Sequence[Decision]):
     def families(self) -> Counter[str]:
         """Removed lines with text per rule family, counted from the removals themselves:
         a summary needs no Decision built per removed line (a third of what the JSONL path
-        spent per record besides cleaning). In one native call where cleaner._native is."""
-        if _native is not None:
-            out = Counter(_native.families(self._lines, self._removals))
-        else:
-            out = families_python(self._lines, self._removals)
+        spent per record besides cleaning)."""
+        out = Counter(assembly.families(tuple(self._lines), self._removals))
         for none in (None, ""):  # a removal without a family counts as "other"
             if none in out:
                 out["other"] += out.pop(none)
@@ -131,55 +129,16 @@ class CleanResult:
         return self.text
 
 
-_TEXT_AND_ENDING = itemgetter(1, 2)  # a Line's text and ending
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 
 
 def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
     """One decision per input line (`removed` maps 0-based line indices to removals), or
-    with `removed_only` those of the removed lines, in line order: built in one compiled call
-    where cleaner._native is, since there is one per line."""
-    if _native is not None:
-        return _native.decisions(lines, removed, Decision, removed_only)
-    return decisions_python(lines, removed, removed_only)
-
-
-def families_python(lines: Sequence[Line], removed: dict[int, Removal]) -> Counter[str]:
-    """Decisions.families without the compiled module, before a missing family counts as
-    "other" (and what tests hold the compiled one to)."""
-    n = len(lines)
-    return Counter(r.family for i, r in removed.items() if isinstance(i, int) and 0 <= i < n and not lines[i].blank)
-
-
-def decisions_python(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
-    """decisions without the compiled module, by C-level iteration (and what tests hold the
-    compiled one to)."""
-    gone = sorted({i for i in removed if isinstance(i, int) and 0 <= i < len(lines)})  # other keys remove nothing
-    if removed_only:
-        return tuple(_decided(lines[i], removed[i]) for i in gone)
-    none = repeat(None)  # zip draws the four empty fields from this one endless iterator
-    out = list(map(_as_decision, zip(map(itemgetter(0), lines), repeat(True), map(itemgetter(1), lines),
-                                     none, none, none, none)))
-    for i in gone:  # fewer, and each needs its Removal's fields
-        out[i] = _decided(lines[i], removed[i])
-    return tuple(out)
-
-
-def _decided(line: Line, r: Removal) -> Decision:
-    return _as_decision((line.number, False, line.text, r.rule, r.source, r.reason, r.family))
+    with `removed_only` those of the removed lines, in line order (cleaner/assembly.py)."""
+    return assembly.decisions(tuple(lines), removed, Decision, removed_only)
 
 
 def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
     """The kept lines joined with their own endings; the input's final newline (or its
-    absence) is kept (in one compiled pass where cleaner._native is)."""
-    if _native is not None and type(lines) is tuple:
-        return _native.assemble(lines, final_newline)
-    return assemble_python(lines, final_newline=final_newline)
-
-
-def assemble_python(lines: Sequence[Line], *, final_newline: bool) -> str:
-    """assemble without the compiled module (and what tests hold the compiled one to)."""
-    text = "".join(chain.from_iterable(map(_TEXT_AND_ENDING, lines)))
-    if not final_newline and lines and lines[-1].ending:
-        text = text[: -len(lines[-1].ending)]
-    return text
+    absence) is kept (cleaner/assembly.py)."""
+    return assembly.assemble(tuple(lines), final_newline)

@@ -437,6 +437,7 @@ def test_second_copies_remember_the_keys_of_short_lines_within_bounds():
 HIDE_COMPILED = """
 import importlib.machinery, json, sys
 names = set(json.loads(sys.argv[1]))
+sys.modules["cython"] = None  # not installed (a build requirement only): the sources' shim stands in
 
 class SourceOnly(importlib.machinery.PathFinder):
     @classmethod
@@ -452,6 +453,8 @@ sys.meta_path.insert(0, SourceOnly)
 from cleaner import Cleaner
 import importlib
 assert all(importlib.import_module(n).__file__.endswith(".py") for n in names)
+from cleaner import _cython_shim
+assert all(importlib.import_module(n).cython is _cython_shim for n in names)
 cleaner = Cleaner()
 for path in sys.argv[2:]:
     r = cleaner.clean(open(path, encoding="utf-8").read())
@@ -460,8 +463,8 @@ for path in sys.argv[2:]:
 
 
 def test_the_pipeline_decides_the_same_with_every_compiled_module_replaced_by_its_source():
-    """What a machine without a C compiler runs: the same decisions on the seeds and dev
-    inputs, every reason included."""
+    """What a machine without a C compiler (and without Cython, a build requirement only) runs:
+    the same decisions on the seeds and dev inputs, every reason included."""
     import json
     import subprocess
 
@@ -477,3 +480,166 @@ def test_the_pipeline_decides_the_same_with_every_compiled_module_replaced_by_it
         r = cleaner.clean(Path(path).read_text(encoding="utf-8"))
         expected.append([r.text, [[d.line, d.rule, d.reason] for d in r.removed]])
     assert [json.loads(line) for line in out] == expected
+
+
+# --- outputs: kept lines, the cleaned text, decisions, families -----------------------------------
+import gc  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from cleaner import Cleaner  # noqa: E402
+from cleaner.document import Decision, Removal  # noqa: E402
+
+ASSEMBLY = "cleaner/assembly.py"
+OFF = Cleaner(accelerate=False)
+
+
+def is_line_index(key, n):
+    return isinstance(key, int) and 0 <= key < n
+
+
+def plain_kept(lines, removed):
+    kept = [i for i in range(len(lines)) if not any(is_line_index(k, len(lines)) and k == i for k in removed)]
+    return kept, [i for i in kept if lines[i].stripped]
+
+
+def plain_decisions(lines, removed, removed_only=False):
+    out = []
+    for i, line in enumerate(lines):
+        why = removed.get(i) if i in removed else None
+        if why is not None:
+            out.append(Decision(line.number, False, line.text, why.rule, why.source, why.reason, why.family))
+        elif not removed_only:
+            out.append(Decision(line.number, True, line.text))
+    return tuple(out)
+
+
+def plain_families(lines, removed):
+    return Counter(why.family for k, why in removed.items() if is_line_index(k, len(lines)) and not lines[k].blank)
+
+
+def removals_of(text: str) -> tuple[tuple, dict]:
+    lines = tuple(document.split_lines(text))
+    return lines, {d.line - 1: Removal(d.rule, d.source, d.reason, d.family) for d in OFF.clean(text).decisions if not d.kept}
+
+
+def test_kept_lines_are_the_plain_ones_compiled_and_interpreted():
+    for k, text in enumerate(TEXTS + EDGE_TEXTS):
+        lines = tuple(document.split_lines(text))
+        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
+                        {-1: None, len(lines): None, 2**80: None, "0": None, 1.0: None}):
+            expected = plain_kept(lines, {key: v for key, v in removed.items() if type(key) is int})
+            for module in pair(ASSEMBLY):
+                assert module.kept_lines(lines, removed) == expected
+
+
+@settings(SETTINGS, max_examples=150)
+@given(documents(), st.sets(st.integers(0, 40), max_size=12))
+def test_kept_lines_of_generated_documents_are_the_plain_ones(text, drop):
+    lines = tuple(document.split_lines(text))
+    removed = {i: None for i in drop}
+    for module in pair(ASSEMBLY):
+        assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
+
+
+def test_line_indices_are_right_on_either_side_of_the_shared_ints():
+    """Small line indices are handed out from one tuple and the others made: a document longer
+    than that walks its lines the same."""
+    lines = tuple(document.split_lines("".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000))))
+    removed = {i: None for i in range(0, 20_000, 7)}
+    for module in pair(ASSEMBLY):
+        assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
+
+
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_assembling_is_the_plain_join(final_newline):
+    """Every line, every other line, and none; across every kind of ending and width."""
+    for text in EDGE_TEXTS + TEXTS + ["a\r\nb\rc\n\r", "中\n\U0001d400\r\n"]:
+        lines = tuple(document.split_lines(text))
+        for part in (lines, lines[::2], lines[1::3], ()):
+            joined = "".join(ln.text + ln.ending for ln in part)
+            if not final_newline and part:
+                joined = joined[: len(joined) - len(part[-1].ending)]
+            for module in pair(ASSEMBLY):
+                assert module.assemble(part, final_newline) == joined
+
+
+def test_decisions_are_the_plain_ones_compiled_and_interpreted():
+    for text in TEXTS:
+        lines, removed = removals_of(text)
+        for module in pair(ASSEMBLY):
+            built = module.decisions(lines, removed, Decision)
+            assert built == plain_decisions(lines, removed)
+            assert all(type(d) is Decision for d in built)
+            gone = module.decisions(lines, removed, Decision, True)
+            assert gone == plain_decisions(lines, removed, True) == tuple(d for d in built if not d.kept)
+            assert module.decisions((), {}, Decision) == module.decisions((), {}, Decision, True) == ()
+
+
+@pytest.mark.parametrize("removed_only", [False, True])
+def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_only):
+    """Many distinct Removals, taken in turn and out of turn: each line reports its own."""
+    lines = tuple(document.split_lines("".join(f"line {k}\n" for k in range(3000))))
+    whys = [Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
+    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
+    for module in pair(ASSEMBLY):
+        got = module.decisions(lines, removed, Decision, removed_only)
+        assert got == plain_decisions(lines, removed, removed_only)
+        assert len([d for d in got if not d.kept]) == 1500
+
+
+@pytest.mark.parametrize("removed_only", [False, True])
+def test_removals_at_no_line_index_remove_nothing(removed_only):
+    lines = tuple(document.split_lines("a\nb\nc\n"))
+    why = Removal("x/y", "test", "because")
+    odd = {1: why, 3: why, -1: why, 10**30: why, "2": why}
+    for module in pair(ASSEMBLY):
+        got = module.decisions(lines, odd, Decision, removed_only)
+        assert [(d.line, d.text, d.rule) for d in got if not d.kept] == [(2, "b", "x/y")]
+        assert module.families(lines, odd) == {why.family: 1}
+
+
+def test_decisions_are_made_only_as_a_tuple_type():
+    """They are filled as a tuple: any other type is refused, not written into; a tuple type
+    with room of its own (a __dict__) is made whole and works as such."""
+
+    class Roomy(tuple):
+        pass
+
+    lines = tuple(document.split_lines("Menu \n"))
+    for module in pair(ASSEMBLY):
+        with pytest.raises(TypeError):
+            module.decisions(lines, {}, dict)
+        [made] = module.decisions(lines, {}, Roomy)
+        assert type(made) is Roomy and tuple(made) == (1, True, "Menu ", None, None, None, None)
+        made.note = "a __dict__ of its own"
+        assert made.note and gc.is_tracked(made)
+
+
+def test_only_decisions_of_atoms_leave_the_cyclic_collector():
+    """Untracking is CPython's own rule for tuples: a decision holding a container could be
+    in a cycle, so it stays tracked."""
+    compiled, _ = pair(ASSEMBLY)
+    if not is_compiled(compiled):
+        pytest.skip("the interpreted module makes decisions as tuple.__new__ does")
+    lines = tuple(document.split_lines("Menu\nAd\n"))
+    odd = Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
+    kept, dropped = compiled.decisions(lines, {1: odd}, Decision)
+    assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
+
+
+def test_family_counts_are_the_plain_ones_and_the_removed_lines_decisions():
+    """Counted per removed line with text, over the seeds and texts and over many distinct
+    Removals, with blank lines among them."""
+    for text in TEXTS:
+        result = OFF.clean(text)
+        lines, removed = tuple(document.split_lines(text)), result.decisions._removals
+        for module in pair(ASSEMBLY):
+            assert module.families(lines, removed) == plain_families(lines, removed)
+        assert result.families() == Counter(d.family or "other" for d in result.removed_text())
+    lines = tuple(document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000))))
+    whys = [Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
+    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
+    for module in pair(ASSEMBLY):
+        got = module.families(lines, removed)
+        assert got == plain_families(lines, removed) == Counter(removed[i].family for i in removed if i % 4)
+        assert sum(got.values()) == 750

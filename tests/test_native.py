@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import sysconfig
 import zlib
-from collections import Counter
 
 import pytest
 import regex
@@ -153,7 +152,6 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
 
 # --- lines in, decisions out --------------------------------------------------------------
 from cleaner import document  # noqa: E402
-from cleaner.result import assemble_python, decisions_python, families_python  # noqa: E402
 from cleaner.document import Line  # noqa: E402
 
 # Line ends and whitespace at the edges of what split and strip do: CR, CRLF, CR before LF
@@ -228,100 +226,6 @@ def test_line_numbers_and_indices_are_right_on_either_side_of_the_shared_ints():
     lines = native_split(text)
     assert lines == document.split_lines_python(text)
     assert [ln.number for ln in lines] == list(range(1, 20_001))
-    removed = {i: None for i in range(0, 20_000, 7)}
-    assert native._native.kept(tuple(lines), removed) == document.kept_lines_python(tuple(lines), removed)
-
-
-@compiled_only
-@pytest.mark.parametrize("final_newline", [True, False])
-def test_assembling_matches_the_python_join(final_newline):
-    """Every line, every other line, and none; across every kind of ending and width."""
-    for text in SPLIT_EDGES + TEXTS:
-        lines = tuple(document.split_lines(text))
-        for part in (lines, lines[::2], lines[1::3], ()):
-            got = native._native.assemble(part, final_newline)
-            assert got == assemble_python(part, final_newline=final_newline), repr(text[:60])
-    assert native._native.assemble(tuple(document.split_lines("a\nb\r\n")), True) == "a\nb\r\n"
-    with pytest.raises(TypeError):
-        native._native.assemble(("not a line",), True)
-
-
-@compiled_only
-def test_decisions_match_the_python_build():
-    for text in TEXTS:
-        lines = document.split_lines(text)
-        removed = {d.line - 1: document.Removal(d.rule, d.source, d.reason, d.family)
-                   for d in OFF.clean(text).decisions if not d.kept}
-        built = native._native.decisions(lines, removed, document.Decision)
-        assert built == decisions_python(lines, removed)
-        assert all(type(d) is document.Decision for d in built)
-        gone = native._native.decisions(lines, removed, document.Decision, True)
-        assert gone == decisions_python(lines, removed, True) == tuple(d for d in built if not d.kept)
-        assert all(type(d) is document.Decision for d in gone)
-    assert native._native.decisions([], {}, document.Decision) == ()
-    assert native._native.decisions([], {}, document.Decision, True) == ()
-
-
-@compiled_only
-@pytest.mark.parametrize("removed_only", [False, True])
-def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_only):
-    """More distinct Removals than the fields decisions() remembers, taken in turn and out of
-    turn, so that remembered ones are displaced and read again: each line still reports its
-    own Removal's fields."""
-    lines = document.split_lines("".join(f"line {k}\n" for k in range(3000)))
-    whys = [document.Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
-    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
-    got = native._native.decisions(lines, removed, document.Decision, removed_only)
-    assert got == decisions_python(lines, removed, removed_only)
-    gone = [d for d in got if not d.kept]
-    assert len(gone) == 1500
-    assert all((d.rule, d.source, d.reason, d.family) == tuple(
-        getattr(removed[d.line - 1], f) for f in ("rule", "source", "reason", "family")) for d in gone)
-
-
-@compiled_only
-@pytest.mark.parametrize("removed_only", [False, True])
-def test_removals_at_no_line_index_remove_nothing(removed_only):
-    lines = document.split_lines("a\nb\nc\n")
-    why = document.Removal("x/y", "test", "because")
-    odd = {1: why, 3: why, -1: why, 10**30: why, "2": why}
-    got = native._native.decisions(lines, odd, document.Decision, removed_only)
-    assert got == decisions_python(lines, odd, removed_only)
-    assert [(d.line, d.text, d.rule) for d in got if not d.kept] == [(2, "b", "x/y")]
-
-
-@compiled_only
-def test_decisions_reject_what_is_not_a_line():
-    with pytest.raises(TypeError):
-        native._native.decisions(["not a line"], {}, document.Decision)
-
-
-@compiled_only
-def test_family_counts_match_the_python_build_and_the_removed_lines_decisions():
-    """Counted per removed line with text, over the seeds and texts and over more distinct
-    Removals than the counts are kept for at once, with blank lines among them."""
-    for text in TEXTS:
-        result = OFF.clean(text)
-        lines, removed = document.split_lines(text), result.decisions._removals
-        assert native._native.families(lines, removed) == families_python(lines, removed)
-        assert result.families() == Counter(d.family or "other" for d in result.removed_text())
-    lines = document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000)))
-    whys = [document.Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
-    removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
-    got = native._native.families(lines, removed)
-    assert got == families_python(lines, removed)
-    assert got == Counter(removed[i].family for i in removed if i % 4)
-    assert sum(got.values()) == 750
-
-
-@compiled_only
-def test_family_counts_leave_out_keys_at_no_line_and_reject_what_is_not_a_line():
-    lines = document.split_lines("a\nb\n\nc\n")
-    why, other = document.Removal("x/y", "test", "because", "nav"), document.Removal("x/z", "t", "r", "")
-    odd = {1: why, 2: why, 3: other, -1: why, 10**30: why, "0": why}
-    assert native._native.families(lines, odd) == families_python(lines, odd) == {"nav": 1, "": 1}
-    with pytest.raises(TypeError):
-        native._native.families(["not a line"], {0: why})
 
 
 @compiled_only
@@ -331,9 +235,6 @@ def test_only_tuples_of_atoms_leave_the_cyclic_collector():
     import gc
     [line] = native._native.split("Menu\n", Line)
     assert not gc.is_tracked(line)
-    odd = document.Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
-    kept, dropped = native._native.decisions([line, line._replace(number=2)], {1: odd}, document.Decision)
-    assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
 
 
 @compiled_only
@@ -350,8 +251,6 @@ def test_a_tuple_type_laid_out_otherwise_is_built_the_general_way():
     assert type(line) is Roomy and tuple(line) == (1, "Menu ", "\n", "Menu", False)
     line.note = "a __dict__ of its own"
     assert line.note and gc.is_tracked(line)
-    decided = native._native.decisions([line], {}, Roomy)
-    assert type(decided[0]) is Roomy and tuple(decided[0]) == (1, True, "Menu ", None, None, None, None)
 
 
 # --- the scanner's input ----------------------------------------------------------------------
@@ -424,49 +323,6 @@ def test_the_native_memo_keeps_short_lines_only_and_stays_bounded():
     assert native._native.measure(["Sport"], {"Sport": stale}, 10, 2) == [stale]  # what the memo holds is used
 
 
-# --- walks over a document's removals: blank lines to drop, kept lines ----------------------------
-
-# Each native walk and the Python it is held to; both take (lines, removed) and read only
-# removed's keys.
-WALKS = {"kept": document.kept_lines_python}
-
-
-@compiled_only
-@pytest.mark.parametrize("name", WALKS)
-def test_walks_over_removals_are_the_same_natively(name):
-    walk = getattr(native._native, name)
-    for k, text in enumerate(TEXTS + ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n", "\n\nMenu\n\nBody.\n \n\t\nAd\n"]):
-        lines = tuple(document.split_lines(text))
-        for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {}):
-            assert walk(lines, removed) == WALKS[name](lines, removed)
-
-
-@compiled_only
-@settings(SETTINGS, max_examples=150)
-@given(st.sampled_from(sorted(WALKS)), documents(), st.sets(st.integers(0, 40), max_size=12))
-def test_walks_over_removals_of_generated_documents_are_the_same_natively(name, text, drop):
-    lines = tuple(document.split_lines(text))
-    removed = {i: None for i in drop if i < len(lines)}
-    assert getattr(native._native, name)(lines, removed) == WALKS[name](lines, removed)
-
-
-@compiled_only
-def test_kept_lines_of_an_empty_document_or_for_no_such_lines_are_the_same_natively():
-    for lines in ((), tuple(document.split_lines("a\n\nb\n"))):
-        removed = {-1: None, len(lines): None, 2**80: None}  # no such lines: nothing removed
-        assert native._native.kept(lines, removed) == document.kept_lines_python(lines, removed)
-
-
-@compiled_only
-def test_kept_lines_reject_what_is_not_a_document():
-    with pytest.raises(TypeError):
-        native._native.kept([("a",)], {})
-    with pytest.raises(TypeError):
-        native._native.kept((("a",),), {})
-    with pytest.raises(TypeError):
-        native._native.kept((), [])
-
-
 @compiled_only
 def test_no_character_is_both_a_word_character_and_whitespace():
     """What the native fold's strip rests on."""
@@ -507,8 +363,6 @@ def test_the_native_calls_build_only_tuple_types():
         native._native.split("a\n", dict)
     with pytest.raises(TypeError):
         native._native.split("a\n", Line, ("not", "a list"))
-    with pytest.raises(TypeError):
-        native._native.decisions(document.split_lines("a\n"), {}, dict)
     with pytest.raises(TypeError):
         native._native.configure(native.class_table(), prose.stopwords(), dict, prose.SAMPLE_CHARS)
 

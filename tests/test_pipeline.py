@@ -188,7 +188,8 @@ def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_o
     import pickle
 
     from cleaner.document import split_lines
-    from cleaner.result import Decisions, decisions_python
+    from cleaner.document import Decision
+    from cleaner.result import Decisions
 
     text = "Home\nNews\nSport\nWeather\n\nThe council voted on Tuesday to close the library, despite a petition.\n\nAdvertisement\n"
     result = Cleaner(accelerate=False).clean(text)
@@ -209,7 +210,7 @@ def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_o
     assert result.decisions != list(eager)  # compares as the tuple it stands for
     thawed = pickle.loads(pickle.dumps(result))
     assert thawed == result and thawed.decisions == eager
-    assert Decisions(lines, {}) == decisions_python(lines, {})  # nothing removed: every line kept
+    assert Decisions(lines, {}) == tuple(Decision(ln.number, True, ln.text) for ln in lines)  # nothing removed: every line kept
     assert Decisions([], {}) == () and not Cleaner().clean("").changed
 
 
