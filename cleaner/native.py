@@ -1,13 +1,13 @@
-"""The optional compiled helpers (cleaner/_native.c), and the Python they stand for.
+"""The optional compiled data helpers (cleaner/_native.c), and the Python they stand for.
 
-The extension holds the per-line passes, each the twin of a Python function that stays the
-fallback and the reference the tests hold it to: line measurement (here, and prose.py),
-layout classes and the body span (heuristics/layout.py), the all-capitals test
-(heuristics/shouting.py), second copies and their fold (heuristics/duplicates.py), blank-line
-tidying (tidy.py), the scanner's input (scanner.py), and splitting lines and building
-decisions (document.py, result.py). The last three need no class table and are used
-whenever the extension is built; the others run with the native paths on (`enable()`, which
-a Cleaner calls unless `accelerate=False`), so `accelerate=False` gives the Python reference.
+The extension computes data, never decisions: the lines of a text (document.py's split),
+each line's Features (here, and prose.py), the fold keys of second copies
+(heuristics/duplicates.py) and the scanner's input (scanner.py). Each is the twin of a Python
+definition that stays the fallback and the reference the tests hold it to. Every decision
+over those data is Python, compiled by Cython from its own source where built (setup.py's
+COMPILED). Splitting and the scanner's input need no class table and are used whenever the
+extension is built; measuring and folding run with the native paths on (`enable()`, which a
+Cleaner calls unless `accelerate=False`).
 
 `measure_lines(texts)` returns `prose.features` of each line. With the compiled module
 built (it is, by `pip install`, wherever a C compiler is found) it measures a whole document
