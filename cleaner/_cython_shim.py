@@ -39,4 +39,4 @@ class _Type:
         return value
 
 
-Py_ssize_t = Py_UCS4 = bint = uchar = p_uchar = longlong = ulonglong = double = int_ = int = void = _Type()
+Py_ssize_t = Py_UCS4 = bint = uchar = p_uchar = p_void = longlong = ulonglong = double = int_ = int = void = _Type()

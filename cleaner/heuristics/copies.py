@@ -62,13 +62,21 @@ def _wrap(x: cython.ulonglong) -> cython.ulonglong:
 @cython.wraparound(False)
 @cython.exceptval(check=False)
 def _piece(key: str, q: cython.Py_ssize_t) -> cython.ulonglong:
-    """The hash of the piece key[q:q+GRAM] (never 0, which marks an empty slot)."""
+    """The hash of the piece key[q:q+GRAM] (never 0, which marks an empty slot). Compiled, the
+    code points are read where the str stores them (the C API, cimported by copies.pxd)."""
     h: cython.ulonglong = 0
     j: cython.Py_ssize_t = q
-    while j < q + GRAM:  # (a while loop: C's, where a range with a variable step would be Python's)
-        h = _wrap(h * BASE + ord(key[j]))
+    if not cython.compiled:
+        while j < q + GRAM:  # (a while loop: C's, where a range with a variable step would be Python's)
+            h = _wrap(h * BASE + ord(key[j]))
+            j += SAMPLE
+        return _wrap(h * MIX) | 1
+    kind: cython.int = PyUnicode_KIND(key)  # noqa: F821 (these names: copies.pxd)
+    data: cython.p_void = PyUnicode_DATA(key)  # noqa: F821
+    while j < q + GRAM:
+        h = h * BASE + PyUnicode_READ(kind, data, j)  # noqa: F821 (wraps at 2**64 in C)
         j += SAMPLE
-    return _wrap(h * MIX) | 1
+    return (h * MIX) | 1
 
 
 @cython.cfunc
