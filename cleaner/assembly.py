@@ -74,9 +74,9 @@ def _line_index(key: object, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
     """A key of `removed` as a line index, or -1 where it names no line (not an int, or out
     of range)."""
     r: cython.Py_ssize_t
-    if not isinstance(key, int):
+    if type(key) is not int and not isinstance(key, int):
         return -1
-    try:
+    try:  # (an int too large for C: no line)
         r = key
     except OverflowError:
         return -1

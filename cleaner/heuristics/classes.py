@@ -57,7 +57,8 @@ DATEISH = regex.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|Jan|Feb|Mar|Apr|May|
 _dated: dict = {}  # does a short line hold a date (across documents, bounded: native.remember)
 
 
-def is_dated(text: str) -> bool:
+@cython.ccall
+def is_dated(text: str) -> cython.bint:
     """Does the line hold a date or time (DATEISH)? Remembered for short lines, which
     repeat across a site's pages (stamps, headlines above the body)."""
     dated = _dated.get(text)
