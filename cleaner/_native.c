@@ -721,53 +721,6 @@ static PyObject *wide(PyObject *self, PyObject *args) {
     return Py_BuildValue("(NO)", data, has_control ? Py_True : Py_False);
 }
 
-/* lines_at(texts, ends) -> [int]: for each offset in `ends` into the bytes `wide` made of
- * these texts, the index of the line it falls on: the last line starting at or before it
- * (line k starts after the characters of the lines before it and k newlines). */
-static PyObject *lines_at(PyObject *self, PyObject *args) {
-    PyObject *texts, *ends;
-    if (!PyArg_ParseTuple(args, "OO", &texts, &ends)) return NULL;
-    PyObject *tseq = PySequence_Fast(texts, "lines_at() takes a sequence of str");
-    if (tseq == NULL) return NULL;
-    PyObject *seq = PySequence_Fast(ends, "lines_at() takes a sequence of offsets");
-    if (seq == NULL) { Py_DECREF(tseq); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(tseq), m = PySequence_Fast_GET_SIZE(seq);
-    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1)); /* and where a line after the last would start */
-    PyObject *out = PyList_New(m);
-    if (starts == NULL || out == NULL) goto fail;
-    for (Py_ssize_t k = 0, at = 0; k < n; k++) {
-        PyObject *t = PySequence_Fast_GET_ITEM(tseq, k);
-        if (!PyUnicode_Check(t)) { PyErr_SetString(PyExc_TypeError, "lines_at() takes a sequence of str"); goto fail; }
-        starts[k] = at;
-        at += PyUnicode_GET_LENGTH(t) + 1;
-        starts[k + 1] = at;
-    }
-    starts[0] = 0;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        Py_ssize_t end = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j));
-        if (end == -1 && PyErr_Occurred()) goto fail;
-        Py_ssize_t lo = 0, hi = n + 1; /* bisect_right(starts, end) - 1 */
-        while (lo < hi) {
-            Py_ssize_t mid = lo + (hi - lo) / 2;
-            if (end < starts[mid]) hi = mid;
-            else lo = mid + 1;
-        }
-        PyObject *v = int_of(lo - 1);
-        if (v == NULL) goto fail;
-        PyList_SET_ITEM(out, j, v);
-    }
-    PyMem_Free(starts);
-    Py_DECREF(seq);
-    Py_DECREF(tseq);
-    return out;
-fail:
-    PyMem_Free(starts);
-    Py_XDECREF(out);
-    Py_DECREF(seq);
-    Py_DECREF(tseq);
-    return NULL;
-}
-
 static PyObject *fold_general(PyObject *text);
 static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
                                                                  Py_ssize_t n);
@@ -878,7 +831,6 @@ static PyMethodDef methods[] = {
     {"wide", wide, METH_VARARGS,
      "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
      "0x81 + its index, other non-ASCII as 0x80)."},
-    {"lines_at", lines_at, METH_VARARGS, "lines_at(texts, ends) -> [int]: the line each offset of wide(texts) falls on."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
     {NULL, NULL, 0, NULL},

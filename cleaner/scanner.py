@@ -70,12 +70,12 @@ from __future__ import annotations
 import codecs
 import string
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, compress, count, repeat
-from operator import add, contains, is_, ne
+from itertools import compress, count, repeat
+from operator import contains, is_, ne
 from typing import Any, Sequence
 
 import regex
@@ -711,16 +711,6 @@ def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
             at = text.find(c, at + 1)
     control = len(data.translate(None, _CONTROL_BYTES)) != len(data) or data.count(b"\n") != max(len(texts) - 1, 0)
     return bytes(data), control
-
-
-def lines_at(texts: Sequence[str], ends: Sequence[int]) -> list[int]:
-    """The line each match end offset (into `encode(texts)`) falls on."""
-    if _native is not None:
-        return _native.lines_at(texts, ends)
-    # one byte per character, so character offsets are byte offsets: line k starts after
-    # the characters of the lines before it and k newlines
-    starts = list(map(add, accumulate(map(len, texts), initial=0), count()))
-    return [bisect_right(starts, end) - 1 for end in ends]
 
 
 class Hits:

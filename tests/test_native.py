@@ -257,10 +257,10 @@ def test_a_tuple_type_laid_out_otherwise_is_built_the_general_way():
 from cleaner import scanner as scanner_module  # noqa: E402
 
 
-def python_scanner_input(monkeypatch, texts, ends, mapped=""):
+def python_scanner_input(monkeypatch, texts, mapped=""):
     with monkeypatch.context() as m:
         m.setattr(scanner_module, "_native", None)
-        return scanner_module.encode(texts, mapped), scanner_module.lines_at(texts, ends)
+        return scanner_module.encode(texts, mapped)
 
 
 # The built-in packs' mapped characters, and edge cases: the first and last code points that can
@@ -271,35 +271,29 @@ MAPS = ["", scanner_module.wide_map([r.options[k].source for r in Cleaner(accele
 
 
 @compiled_only
-def test_the_scanned_bytes_and_match_lines_are_the_same_natively(monkeypatch):
+def test_the_scanned_bytes_are_the_same_natively(monkeypatch):
     assert "’" in MAPS[1] and "©" in MAPS[1]
     for text in TEXTS + ["tab\there", "form\x0cfeed", "del\x7f", "é\x01", "\ud800 lone", "\U0001d400", "",
                          "\x80\uffff\U00010000’—\u2000\u207e\u207f"]:
         texts = [ln.strip() for ln in text.split("\n")]
-        size = sum(map(len, texts)) + len(texts)
-        ends = sorted({0, size - 1, size, *range(0, size, 37)})
         for mapped in MAPS:
-            native_side = scanner_module.encode(texts, mapped), scanner_module.lines_at(texts, ends)
-            assert native_side == python_scanner_input(monkeypatch, texts, ends, mapped)
+            assert scanner_module.encode(texts, mapped) == python_scanner_input(monkeypatch, texts, mapped)
 
 
 @compiled_only
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(EDGY + ["\x00", "\x1f", "\x7f", "\r", "~", "©", "—", "\uffff"]),
                          max_size=12).map("".join), max_size=8),
-       st.lists(st.integers(0, 120), max_size=10), st.sampled_from(MAPS))
-def test_generated_lines_scan_the_same_natively(texts, ends, mapped):
+       st.sampled_from(MAPS))
+def test_generated_lines_scan_the_same_natively(texts, mapped):
     with pytest.MonkeyPatch.context() as m:
-        assert (scanner_module.encode(texts, mapped), scanner_module.lines_at(texts, ends)) == \
-            python_scanner_input(m, texts, ends, mapped)
+        assert scanner_module.encode(texts, mapped) == python_scanner_input(m, texts, mapped)
 
 
 @compiled_only
 def test_the_scanner_input_takes_only_text():
     with pytest.raises(TypeError):
         native._native.wide([b"bytes"], b"")
-    with pytest.raises(TypeError):
-        native._native.lines_at([b"bytes"], [0])
     with pytest.raises(TypeError):
         native._native.wide(["a"], b"", "x" * 128)  # more than bytes 0x81-0xff can hold
     with pytest.raises(ValueError):
