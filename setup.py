@@ -15,7 +15,7 @@ COMPILED = [
     "cleaner/heuristics/classes.py",  # each line's layout class and weight; the body span
     "cleaner/heuristics/capitals.py",  # the letter counts of the all-capitals heuristic
     "cleaner/heuristics/copies.py",  # the second-copy walk
-    "cleaner/assembly.py",  # kept lines, the cleaned text, decisions, families
+    "cleaner/lines.py",  # lines in (split) and out (kept lines, the cleaned text, decisions, families)
 ]
 
 ext_modules = [Extension("cleaner._native", ["cleaner/_native.c"], optional=True)]

@@ -433,28 +433,7 @@ fail:
     return NULL;
 }
 
-/* --- documents: lines in -------------------------------------------------------------- */
-
-static PyObject *ending_lf = NULL, *ending_crlf = NULL, *ending_cr = NULL, *ending_none = NULL;
-
-static int interned = 0;
-
-static int intern_constants(void) {
-    if (interned) return 0;
-    ending_lf = PyUnicode_InternFromString("\n");
-    ending_crlf = PyUnicode_InternFromString("\r\n");
-    ending_cr = PyUnicode_InternFromString("\r");
-    ending_none = PyUnicode_InternFromString("");
-    interned = ending_lf && ending_crlf && ending_cr && ending_none;
-    return interned ? 0 : -1;
-}
-
-/* Is `type` a tuple type (a named tuple), so that tp_alloc gives a tuple to fill? */
-static int tuple_type(PyObject *type, const char *what) {
-    if (PyType_Check(type) && PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)) return 1;
-    PyErr_Format(PyExc_TypeError, "%s must be a tuple type (a named tuple)", what);
-    return 0;
-}
+/* --- the Features tuples measure() makes ------------------------------------------------ */
 
 /* An instance of the tuple subclass `type` with n empty items. A named tuple's instances are
  * laid out as a tuple's (no __dict__, no further slots): such an instance is made directly,
@@ -472,151 +451,6 @@ static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n) {
     if (t == NULL) return NULL;
     for (Py_ssize_t k = 0; k < n; k++) t->ob_item[k] = NULL;
     return (PyObject *)t;
-}
-
-/* A tuple subclass instance (a named tuple) with these items, stolen; NULL items fail it. */
-static PyObject *make_tuple_of(PyTypeObject *type, PyObject **items, Py_ssize_t n) {
-    PyObject *t = NULL;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (items[k] == NULL) goto fail;
-    t = new_tuple_of(type, n);
-    if (t == NULL) goto fail;
-    int atoms = 1;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyTuple_SET_ITEM(t, k, items[k]);
-        atoms &= !PyObject_GC_IsTracked(items[k]);
-    }
-    /* Holding only untracked objects (str, int, bool, None), the tuple can be in no cycle:
-     * the cyclic collector need not track it (CPython's own rule for tuples, applied at
-     * once rather than at the next collection). Otherwise it is tracked, as any tuple. */
-    if (!atoms && !PyObject_GC_IsTracked(t)) PyObject_GC_Track(t);
-    return t;
-fail:
-    for (Py_ssize_t k = 0; k < n; k++) Py_XDECREF(items[k]);
-    return NULL;
-}
-
-/* One Line(number, text, ending, stripped, blank) for text[start:end]. */
-static PyObject *make_line(PyTypeObject *type, PyObject *text, int kind, const void *data, Py_ssize_t number,
-                           Py_ssize_t start, Py_ssize_t end, PyObject *ending) {
-    Py_ssize_t a = start, b = end; /* str.strip(): Python's own whitespace */
-    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
-    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
-    PyObject *line = PyUnicode_Substring(text, start, end);
-    PyObject *stripped = NULL;
-    if (line != NULL) stripped = (a == start && b == end) ? Py_NewRef(line) : PyUnicode_Substring(text, a, b);
-    PyObject *items[5] = {int_of(number), line, Py_NewRef(ending), stripped,
-                          Py_NewRef(a == b ? Py_True : Py_False)};
-    return make_tuple_of(type, items, 5);
-}
-
-/* Append `line` to `out`, and its stripped text to `texts` when given; steals `line`. */
-static int add_line(PyObject *out, PyObject *texts, PyObject *line) {
-    if (line == NULL) return -1;
-    int failed = PyList_Append(out, line) < 0 || (texts != NULL && PyList_Append(texts, PyTuple_GET_ITEM(line, 3)) < 0);
-    Py_DECREF(line);
-    return failed ? -1 : 0;
-}
-
-/* The lines split() has read but not yet emitted: with `runs` (compaction on), a run of
- * blank lines is held back until the next line with text (or the end) shows how long it is. */
-typedef struct {
-    PyTypeObject *type;
-    PyObject *text, *out, *texts, *runs;
-    int kind;
-    const void *data;
-    Py_ssize_t number;                       /* lines emitted so far (the last one's number) */
-    Py_ssize_t run_count, run_start, run_end; /* the blank run held back: members, text[start:end] */
-    PyObject *run_ending;                    /* its last member's ending (borrowed: interned) */
-} Splitter;
-
-/* Emit the blank run held back: one member as the line it is, two or more as one Line whose
- * text + ending is the run's text, stripped "" and blank, its position and size appended to
- * `runs`. */
-static int flush_run(Splitter *s) {
-    if (s->run_count == 0) return 0;
-    Py_ssize_t count = s->run_count;
-    s->run_count = 0;
-    if (count == 1)
-        return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, s->run_start,
-                                                    s->run_end, s->run_ending));
-    PyObject *items[5] = {int_of(++s->number), PyUnicode_Substring(s->text, s->run_start, s->run_end),
-                          Py_NewRef(s->run_ending), Py_NewRef(ending_none), Py_NewRef(Py_True)};
-    if (add_line(s->out, s->texts, make_tuple_of(s->type, items, 5)) < 0) return -1;
-    PyObject *at = PyLong_FromSsize_t(s->number - 1), *size = PyLong_FromSsize_t(count);
-    int failed = at == NULL || size == NULL || PyList_Append(s->runs, at) < 0 || PyList_Append(s->runs, size) < 0;
-    Py_XDECREF(at);
-    Py_XDECREF(size);
-    return failed ? -1 : 0;
-}
-
-/* One line read: text[start:end] with its ending. */
-static inline int on_line(Splitter *s, Py_ssize_t start, Py_ssize_t end, PyObject *ending) {
-    if (s->runs != NULL) {
-        Py_ssize_t a = start;
-        while (a < end && Py_UNICODE_ISSPACE(PyUnicode_READ(s->kind, s->data, a))) a++;
-        if (a == end) { /* blank: held back */
-            if (s->run_count++ == 0) s->run_start = start;
-            s->run_end = end;
-            s->run_ending = ending;
-            return 0;
-        }
-        if (flush_run(s) < 0) return -1;
-    }
-    return add_line(s->out, s->texts, make_line(s->type, s->text, s->kind, s->data, ++s->number, start, end, ending));
-}
-
-/* split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines in one pass. Only LF,
- * CRLF and CR end a line; a last line without an ending is kept when it is not empty. Each
- * line's stripped text is appended to the list `texts` when one is given. With the list
- * `runs`, runs of two or more blank lines are compacted (see document.split_lines). */
-static PyObject *split(PyObject *self, PyObject *args) {
-    PyObject *text, *ltype, *texts = NULL, *runs = NULL;
-    if (!PyArg_ParseTuple(args, "UO|O!O!", &text, &ltype, &PyList_Type, &texts, &PyList_Type, &runs)
-        || !tuple_type(ltype, "Line"))
-        return NULL;
-    if (intern_constants() < 0) return NULL;
-    Splitter s = {(PyTypeObject *)ltype, text, NULL, texts, runs, PyUnicode_KIND(text), PyUnicode_DATA(text),
-                  0, 0, 0, 0, NULL};
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0;
-    PyObject *out = s.out = PyList_New(0);
-    if (out == NULL) return NULL;
-    Py_ssize_t has_cr = PyUnicode_FindChar(text, '\r', 0, n, 1);
-    if (has_cr == -2) goto fail;
-    if (has_cr == -1) { /* LF only, the common case: each line end found by a fast search */
-        while (start < n) {
-            Py_ssize_t i = PyUnicode_FindChar(text, '\n', start, n, 1);
-            if (i == -2) goto fail;
-            if (on_line(&s, start, i < 0 ? n : i, i < 0 ? ending_none : ending_lf) < 0) goto fail;
-            start = i < 0 ? n : i + 1;
-        }
-        if (flush_run(&s) < 0) goto fail;
-        return out;
-    }
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        PyObject *ending;
-        Py_ssize_t next;
-        if (i == n) {
-            if (start == n) break;
-            ending = ending_none;
-            next = n;
-        } else {
-            Py_UCS4 c = PyUnicode_READ(s.kind, s.data, i);
-            if (c == '\n') { ending = ending_lf; next = i + 1; }
-            else if (c == '\r') {
-                if (i + 1 < n && PyUnicode_READ(s.kind, s.data, i + 1) == '\n') { ending = ending_crlf; next = i + 2; }
-                else { ending = ending_cr; next = i + 1; }
-            } else continue;
-        }
-        if (on_line(&s, start, i, ending) < 0) goto fail;
-        start = next;
-        i = next - 1;
-    }
-    if (flush_run(&s) < 0) goto fail;
-    return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
 /* --- the scanner's input ------------------------------------------------------------------ */
@@ -832,7 +666,6 @@ static PyMethodDef methods[] = {
      "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
      "0x81 + its index, other non-ASCII as 0x80)."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
-    {"split", split, METH_VARARGS, "split(text, Line[, texts[, runs]]) -> [Line]: document.split_lines."},
     {NULL, NULL, 0, NULL},
 };
 

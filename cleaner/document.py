@@ -8,28 +8,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import accumulate, count, repeat
-from operator import itemgetter, not_
+from itertools import accumulate
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
-import regex
-
-from cleaner.assembly import kept_lines
+from cleaner.lines import kept_lines, split
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
     from cleaner.kinds import Budget
     from cleaner.scanner import Hits
-
-try:  # the compiled helpers (cleaner/_native.c), where built; the Python below otherwise
-    from cleaner import _native
-except ImportError:
-    _native = None
-
-# Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
-# U+2028, and joining those back would change the file.
-_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class Line(NamedTuple):
@@ -158,7 +146,7 @@ class Document:
         return self._chars  # type: ignore[return-value]
 
     def _count_kept(self) -> None:
-        """Work out both lists of kept lines (in one pass, cleaner/assembly.py: several
+        """Work out both lists of kept lines (in one pass, cleaner/lines.py: several
         stages of every pass ask for them)."""
         kept, kept_text = kept_lines(tuple(self.lines), dict(self.removed) if type(self.removed) is not dict else self.removed)
         object.__setattr__(self, "_kept", kept)
@@ -228,56 +216,22 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
     return doc
 
 
-_as_line = partial(tuple.__new__, Line)  # Line(*fields) without its Python-level __new__
 
 
 def split_lines(text: str, texts: list[str] | None = None, runs: list[int] | None = None) -> list[Line]:
-    """Split on LF, CRLF or CR only, keeping each line's own ending (one compiled pass when
-    cleaner._native is built: a Line per input line is a good part of the per-line cost).
-    Each line's stripped text is also appended to `texts` when given (what the scanner and
-    the line measurement take), in the same pass.
+    """Split on LF, CRLF or CR only, keeping each line's own ending (cleaner/lines.py, one pass,
+    compiled where built: a Line per input line is a good part of the per-line cost). Each
+    line's stripped text is also appended to `texts` when given (what the scanner and the
+    line measurement take), in the same pass.
 
-    With the list `runs`, each run of two or more blank lines becomes one blank Line (see
-    `compact`), and each such run's position and number of lines are appended to `runs`."""
-    if _native is not None:
-        if runs is not None:
-            return _native.split(text, Line, [] if texts is None else texts, runs)
-        return _native.split(text, Line) if texts is None else _native.split(text, Line, texts)
-    lines = split_lines_python(text)
-    if runs is not None:
-        lines = compact(lines, runs)
-    if texts is not None:
-        texts.extend(map(itemgetter(3), lines))
-    return lines
-
-
-def compact(lines: list[Line], runs: list[int]) -> list[Line]:
-    """The lines with each run of two or more blank lines as one blank Line, numbered by
-    position (what the compiled split gives, and what tests hold it to).
-
-    A blank line carries no decision of its own: rules and heuristics skip it, and the one
-    stage that removes blank lines (tidy_blank_lines) gives every line of a run the same
-    verdict (a run holds no removed line). So a run can stand as one line whose text and
-    ending are the run's text (its text holds the endings between its members), and
-    memory does not grow with the number of blank lines. Each compacted run's position
-    and size are appended to `runs`, from which `Numbering` gives the input's numbers."""
-    out: list[Line] = []
-    k, n = 0, len(lines)
-    while k < n:
-        j = k
-        while j < n and lines[j].blank:
-            j += 1
-        if j - k >= 2:
-            raw = "".join(ln.text + ln.ending for ln in lines[k:j])
-            ending = lines[j - 1].ending
-            runs += [len(out), j - k]
-            out.append(Line(len(out) + 1, raw[:len(raw) - len(ending)], ending, "", True))
-            k = j
-        else:
-            line = lines[k]
-            out.append(line if line.number == len(out) + 1 else line._replace(number=len(out) + 1))
-            k += 1
-    return out
+    With the list `runs`, each run of two or more blank lines becomes one blank Line, and each
+    such run's position and number of lines are appended to `runs`. A blank line carries no
+    decision of its own: rules and heuristics skip it, and the one stage that removes blank
+    lines (tidy_blank_lines) gives every line of a run the same verdict (a run holds no
+    removed line). So a run can stand as one line whose text and ending are the run's text
+    (its text holds the endings between its members), and memory does not grow with the
+    number of blank lines; `Numbering` gives the input's numbers back."""
+    return split(text, Line, texts, runs)
 
 
 def _text_length(text: str) -> int:
@@ -320,27 +274,3 @@ class Numbering:
     def lines(self, total: int) -> int:
         """The input's number of lines, for `total` compacted lines."""
         return total + (self._extra[-1] if self._extra else 0)
-
-
-def split_lines_python(text: str) -> list[Line]:
-    """split_lines without the compiled module (and what tests hold the compiled one to)."""
-    if "\r" not in text:  # the common case, several times faster than the regex
-        parts = text.split("\n")
-        last = parts.pop()
-        stripped = list(map(str.strip, parts))
-        # Line(n, part, "\n", stripped, blank) for each part, built by C-level iteration
-        lines = list(map(_as_line, zip(count(1), parts, repeat("\n"), stripped, map(not_, stripped))))
-        if last:
-            lines.append(Line.of(len(parts) + 1, last, ""))
-        return lines
-    out: list[Line] = []
-    for number, match in enumerate(_LINE.finditer(text), start=1):
-        chunk = match.group()
-        if chunk.endswith("\r\n"):
-            text, ending = chunk[:-2], "\r\n"
-        elif chunk.endswith(("\n", "\r")):
-            text, ending = chunk[:-1], chunk[-1]
-        else:
-            text, ending = chunk, ""
-        out.append(Line.of(number, text, ending))
-    return out

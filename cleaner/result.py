@@ -9,8 +9,8 @@ from itertools import compress
 from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
 
-from cleaner import assembly
-from cleaner.document import Decision, Line, Numbering, Removal, split_lines_python
+from cleaner import lines as line_outputs
+from cleaner.document import Decision, Line, Numbering, Removal, split_lines
 
 
 class Decisions(Sequence[Decision]):
@@ -54,7 +54,7 @@ class Decisions(Sequence[Decision]):
                 out.append(_as_decision((number, *d[1:])))
                 continue
             line = self._lines[d.line - 1]  # a compacted line's number is its position
-            for k, member in enumerate(split_lines_python(line.text + line.ending)):
+            for k, member in enumerate(split_lines(line.text + line.ending)):
                 out.append(_as_decision((number + k, d.kept, member.text, *d[3:])))
         return tuple(out)
 
@@ -65,7 +65,7 @@ class Decisions(Sequence[Decision]):
         """Removed lines with text per rule family, counted from the removals themselves:
         a summary needs no Decision built per removed line (a third of what the JSONL path
         spent per record besides cleaning)."""
-        out = Counter(assembly.families(tuple(self._lines), self._removals))
+        out = Counter(line_outputs.families(tuple(self._lines), self._removals))
         for none in (None, ""):  # a removal without a family counts as "other"
             if none in out:
                 out["other"] += out.pop(none)
@@ -134,11 +134,11 @@ _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its
 
 def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
     """One decision per input line (`removed` maps 0-based line indices to removals), or
-    with `removed_only` those of the removed lines, in line order (cleaner/assembly.py)."""
-    return assembly.decisions(tuple(lines), removed, Decision, removed_only)
+    with `removed_only` those of the removed lines, in line order (cleaner/lines.py)."""
+    return line_outputs.decisions(tuple(lines), removed, Decision, removed_only)
 
 
 def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
     """The kept lines joined with their own endings; the input's final newline (or its
-    absence) is kept (cleaner/assembly.py)."""
-    return assembly.assemble(tuple(lines), final_newline)
+    absence) is kept (cleaner/lines.py)."""
+    return line_outputs.assemble(tuple(lines), final_newline)

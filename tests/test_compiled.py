@@ -489,7 +489,7 @@ from collections import Counter  # noqa: E402
 from cleaner import Cleaner  # noqa: E402
 from cleaner.document import Decision, Removal  # noqa: E402
 
-ASSEMBLY = "cleaner/assembly.py"
+ASSEMBLY = "cleaner/lines.py"  # (its outputs)
 OFF = Cleaner(accelerate=False)
 
 
@@ -643,3 +643,147 @@ def test_family_counts_are_the_plain_ones_and_the_removed_lines_decisions():
         got = module.families(lines, removed)
         assert got == plain_families(lines, removed) == Counter(removed[i].family for i in removed if i % 4)
         assert sum(got.values()) == 750
+
+
+# --- lines in: splitting a text ------------------------------------------------------------------
+LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # only LF, CRLF and CR end a line
+LINES = "cleaner/lines.py"
+
+
+def line_of(number: int, text: str, ending: str) -> Line:
+    stripped = text.strip()
+    return Line(number, text, ending, stripped, not stripped)
+
+
+def plain_split(text: str) -> list[Line]:
+    """The policy, plainly: a line ends at LF, CRLF or CR, keeps its ending, and a last line
+    without one is kept when not empty."""
+    out = []
+    for number, match in enumerate(LINE.finditer(text), start=1):
+        chunk = match.group()
+        if chunk.endswith("\r\n"):
+            out.append(line_of(number, chunk[:-2], "\r\n"))
+        elif chunk.endswith(("\n", "\r")):
+            out.append(line_of(number, chunk[:-1], chunk[-1]))
+        else:
+            out.append(line_of(number, chunk, ""))
+    return out
+
+
+def plain_compact(lines: list[Line], runs: list[int]) -> list[Line]:
+    """Each run of two or more blank lines as one blank Line holding the run's text, numbered
+    by position; each run's position and size appended to `runs`."""
+    out: list[Line] = []
+    k, n = 0, len(lines)
+    while k < n:
+        j = k
+        while j < n and lines[j].blank:
+            j += 1
+        if j - k >= 2:
+            raw = "".join(ln.text + ln.ending for ln in lines[k:j])
+            ending = lines[j - 1].ending
+            runs += [len(out), j - k]
+            out.append(Line(len(out) + 1, raw[:len(raw) - len(ending)], ending, "", True))
+            k = j
+        else:
+            out.append(lines[k]._replace(number=len(out) + 1))
+            k += 1
+    return out
+
+
+# Line ends and whitespace at the edges of what split and strip do: CR, CRLF, CR before LF
+# across lines, a missing final newline, and characters str.strip() removes although they
+# end no line here (vertical tab, form feed, file/record separators, NEL, U+2028, NBSP).
+SPLIT_EDGES = ["", "\n", "\r", "\r\n", "\n\n", "a", "a\n", "a\r\nb\rc\n\r", "\r\r\n\n", "a\n\nb",
+               " \t x \x0b\x0c", "\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0 y \u3000", "中文\r\n\U0001d400 ",
+               "last line without end", "  \n \r\n\t", "\r\n\r\n\r", "a\rb\nc\r\n"]
+
+
+def splits(text: str) -> list[Line]:
+    """The split, compiled and interpreted (held equal), checked for the stripped texts it
+    hands out in the same pass."""
+    got = []
+    for module in pair(LINES):
+        out = module.split(text, Line)
+        assert all(type(ln) is Line for ln in out)
+        texts = ["already here"]
+        assert module.split(text, Line, texts) == out
+        assert texts == ["already here", *(ln.stripped for ln in out)]
+        got.append(out)
+    assert got[0] == got[1]
+    return got[0]
+
+
+def test_splitting_is_the_plain_split():
+    for text in SPLIT_EDGES + TEXTS:
+        assert splits(text) == plain_split(text), repr(text[:60])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", " ", "\x0c", "\x85"]), max_size=60).map("".join))
+def test_splitting_any_text_is_the_plain_split(text):
+    assert splits(text) == plain_split(text)
+
+
+def compacted(text: str) -> tuple[list[Line], list[int], list[str]]:
+    """The split with blank runs compacted (compiled and interpreted held equal): its lines,
+    runs and stripped texts."""
+    got = []
+    for module in pair(LINES):
+        runs: list[int] = []
+        texts: list[str] = []
+        got.append((module.split(text, Line, texts, runs), runs, texts))
+    assert got[0] == got[1]
+    return got[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", "\n\n\n", " ", "\x0c", "\x85", "\u2028"]),
+                max_size=60).map("".join))
+def test_compacting_blank_runs_is_the_plain_compact(text):
+    lines, runs, texts = compacted(text)
+    want_runs: list[int] = []
+    assert lines == plain_compact(plain_split(text), want_runs) and runs == want_runs
+    assert texts == [ln.stripped for ln in lines]
+    assert "".join(ln.text + ln.ending for ln in lines) == text  # nothing lost or moved
+    assert [ln.number for ln in lines] == list(range(1, len(lines) + 1))
+    assert not any(a.blank and b.blank for a, b in zip(lines, lines[1:]))  # no two blank lines in a row
+    numbering = document.Numbering(runs) if runs else None
+    full = plain_split(text)
+    if numbering is not None:  # each compacted line maps back to its first input line
+        assert numbering.lines(len(lines)) == len(full)
+        assert [full[numbering.original(ln.number) - 1].blank for ln in lines] == [ln.blank for ln in lines]
+
+
+def test_a_run_of_a_million_blank_lines_is_one_line():
+    lines, runs, _ = compacted("Menu\n" + "\n" * 1_000_000 + "  \r\n" * 1000 + "Body.\n")
+    assert len(lines) == 3 and runs == [1, 1_001_000] and lines[1].blank
+    assert document.Numbering(runs).original(3) == 1_001_002  # "Body." keeps its input number
+
+
+def test_line_numbers_are_right_on_either_side_of_the_shared_ints():
+    text = "".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000))
+    lines = splits(text)
+    assert lines == plain_split(text)
+    assert [ln.number for ln in lines] == list(range(1, 20_001))
+
+
+def test_lines_are_made_only_as_a_tuple_type_and_plain_ones_leave_the_cyclic_collector():
+    """Any other type is refused, not written into; a tuple type with room of its own (a
+    __dict__) is made whole, works as such and stays tracked; a Line (all atoms) is not
+    tracked once made, where compiled."""
+
+    class Roomy(tuple):
+        pass
+
+    for module in pair(LINES):
+        with pytest.raises(TypeError):
+            module.split("a\n", dict)
+        [roomy] = module.split("Menu \n", Roomy)
+        assert type(roomy) is Roomy and tuple(roomy) == (1, "Menu ", "\n", "Menu", False)
+        roomy.note = "a __dict__ of its own"
+        assert roomy.note and gc.is_tracked(roomy)
+    compiled, _ = pair(LINES)
+    if is_compiled(compiled):
+        [line] = compiled.split("Menu\n", Line)
+        assert not gc.is_tracked(line)

@@ -150,109 +150,6 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
     assert memo == {"Menu 3": 3}  # full: emptied, then the new line kept
 
 
-# --- lines in, decisions out --------------------------------------------------------------
-from cleaner import document  # noqa: E402
-from cleaner.document import Line  # noqa: E402
-
-# Line ends and whitespace at the edges of what split and strip do: CR, CRLF, CR before LF
-# across lines, a missing final newline, and characters str.strip() removes although they
-# end no line here (vertical tab, form feed, file/record separators, NEL, U+2028, NBSP).
-SPLIT_EDGES = ["", "\n", "\r", "\r\n", "\n\n", "a", "a\n", "a\r\nb\rc\n\r", "\r\r\n\n", "a\n\nb",
-               " \t x \x0b\x0c", "\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0 y \u3000", "中文\r\n\U0001d400 ",
-               "last line without end", "  \n \r\n\t"]
-
-
-@compiled_only
-def test_splitting_matches_the_python_split():
-    for text in SPLIT_EDGES + TEXTS:
-        assert native_split(text) == document.split_lines_python(text), repr(text[:60])
-
-
-def native_split(text: str) -> list[Line]:
-    """The native split, checked for the stripped texts it hands out in the same pass."""
-    out = native._native.split(text, Line)
-    assert all(type(ln) is Line for ln in out)
-    texts = ["already here"]
-    assert native._native.split(text, Line, texts) == out
-    assert texts == ["already here", *(ln.stripped for ln in out)]
-    return out
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", " ", "\x0c", "\x85"]), max_size=60).map("".join))
-def test_splitting_any_text_matches_the_python_split(text):
-    assert native_split(text) == document.split_lines_python(text)
-
-
-def compacted(text: str) -> tuple[list[Line], list[int], list[str]]:
-    """The native split with blank runs compacted: its lines, runs and stripped texts."""
-    runs: list[int] = []
-    texts: list[str] = []
-    return native._native.split(text, Line, texts, runs), runs, texts
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(EDGY + ["\r", "\r\n", "\n", "\n\n\n", " ", "\x0c", "\x85", "\u2028"]),
-                max_size=60).map("".join))
-def test_compacting_blank_runs_matches_the_python_compact(text):
-    lines, runs, texts = compacted(text)
-    want_runs: list[int] = []
-    assert lines == document.compact(document.split_lines_python(text), want_runs) and runs == want_runs
-    assert texts == [ln.stripped for ln in lines]
-    assert "".join(ln.text + ln.ending for ln in lines) == text  # nothing lost or moved
-    assert [ln.number for ln in lines] == list(range(1, len(lines) + 1))
-    assert not any(a.blank and b.blank for a, b in zip(lines, lines[1:]))  # no two blank lines in a row
-    numbering = document.Numbering(runs) if runs else None
-    full = document.split_lines_python(text)
-    if numbering is not None:  # each compacted line maps back to its first input line
-        assert numbering.lines(len(lines)) == len(full)
-        assert [full[numbering.original(ln.number) - 1].blank for ln in lines] == [ln.blank for ln in lines]
-
-
-@compiled_only
-def test_a_run_of_a_million_blank_lines_is_one_line():
-    lines, runs, _ = compacted("Menu\n" + "\n" * 1_000_000 + "  \r\n" * 1000 + "Body.\n")
-    assert len(lines) == 3 and runs == [1, 1_001_000] and lines[1].blank
-    assert document.Numbering(runs).original(3) == 1_001_002  # "Body." keeps its input number
-
-
-@compiled_only
-def test_line_numbers_and_indices_are_right_on_either_side_of_the_shared_ints():
-    """The native code shares the ints of small line numbers and indices and makes the
-    others: a document longer than that numbers and walks its lines the same."""
-    text = "".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000))
-    lines = native_split(text)
-    assert lines == document.split_lines_python(text)
-    assert [ln.number for ln in lines] == list(range(1, 20_001))
-
-
-@compiled_only
-def test_only_tuples_of_atoms_leave_the_cyclic_collector():
-    """Untracking is CPython's own rule for tuples, applied early: a tuple holding a container
-    could be in a cycle, so it stays tracked."""
-    import gc
-    [line] = native._native.split("Menu\n", Line)
-    assert not gc.is_tracked(line)
-
-
-@compiled_only
-def test_a_tuple_type_laid_out_otherwise_is_built_the_general_way():
-    """Named tuples are made directly; a tuple subclass with a __dict__ (or other slots) is
-    made by its own allocator, whole, works as such, and stays tracked by the cyclic
-    collector (its __dict__ could close a cycle)."""
-    import gc
-
-    class Roomy(tuple):  # a __dict__ and a weak reference slot: not a named tuple's layout
-        pass
-
-    [line] = native._native.split("Menu \n", Roomy)
-    assert type(line) is Roomy and tuple(line) == (1, "Menu ", "\n", "Menu", False)
-    line.note = "a __dict__ of its own"
-    assert line.note and gc.is_tracked(line)
-
-
 # --- the scanner's input ----------------------------------------------------------------------
 from cleaner import scanner as scanner_module  # noqa: E402
 
@@ -351,12 +248,8 @@ def test_folding_any_text_is_the_same_natively(text):
 
 
 @compiled_only
-def test_the_native_calls_build_only_tuple_types():
-    """They fill what the type allocates as a tuple: any other type is refused, not written into."""
-    with pytest.raises(TypeError):
-        native._native.split("a\n", dict)
-    with pytest.raises(TypeError):
-        native._native.split("a\n", Line, ("not", "a list"))
+def test_the_native_measurement_builds_only_a_tuple_type():
+    """It fills what the type allocates as a tuple: any other type is refused, not written into."""
     with pytest.raises(TypeError):
         native._native.configure(native.class_table(), prose.stopwords(), dict, prose.SAMPLE_CHARS)
 

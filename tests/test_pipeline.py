@@ -110,13 +110,9 @@ def test_a_document_copy_carries_every_field_and_changes_only_those_named():
     assert other.removed is why and other.site is None and other.kept_indices() == [1, 2]
 
 
-@pytest.mark.parametrize("compiled", [True, False])
-def test_splitting_hands_out_the_stripped_texts_as_well(compiled, monkeypatch):
-    from cleaner import document
+def test_splitting_hands_out_the_stripped_texts_as_well():
     from cleaner.document import split_lines
 
-    if not compiled:
-        monkeypatch.setattr(document, "_native", None)
     texts: list[str] = ["before"]
     lines = split_lines("  Menu \r\n\nBody line.\rTail", texts)
     assert [ln.text for ln in lines] == ["  Menu ", "", "Body line.", "Tail"]

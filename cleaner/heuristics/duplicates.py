@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import regex
 
-from cleaner.document import Document, Removal, _native
+from cleaner import native
+from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
 from cleaner.heuristics.copies import CONTAINED, EXACT, NEAR, second_copies
 from cleaner.heuristics.spec import thresholds
@@ -54,8 +55,8 @@ _REASONS = {
 
 
 def _second_copies(doc: Document) -> dict[int, Removal]:
-    native_paths = doc.profile is not None and _native is not None  # the class table is configured
-    found = second_copies(tuple(doc.lines), doc.kept_text_indices(), _native.fold if native_paths else fold, _keys)
+    native_paths = doc.profile is not None and native.compiled()  # the class table is configured
+    found = second_copies(tuple(doc.lines), doc.kept_text_indices(), native._native.fold if native_paths else fold, _keys)
     if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
         found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
     # one Removal per line copied (and kind), shared by its copies: a line repeated a million

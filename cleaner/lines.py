@@ -1,7 +1,8 @@
-"""Outputs built from a document's lines and its removals: which lines are kept, the cleaned
-text, a Decision per line, and the removed lines per family. Nothing here decides; it reads
-what the pipeline decided (`removed` maps 0-based line indices to Removals; any other key
-removes nothing) and runs once or more per document and pass, so per line.
+"""Lines in and out: a text split into its lines, and what is built from the lines and their
+removals (which lines are kept, the cleaned text, a Decision per line, the removed lines per
+family). Nothing here decides; the outputs read what the pipeline decided (`removed` maps
+0-based line indices to Removals; any other key removes nothing). Every function runs once
+or more per document and pass, so per line.
 
 One source: Cython compiles this module where built (setup.py), typing the loops for C; run
 as Python it is the reference and the fallback. Lines are Line tuples (number, text, ending,
@@ -32,13 +33,13 @@ def _index(k: cython.Py_ssize_t) -> object:
 def _record(kind: type, plain: cython.bint, line: object, kept: object, text: object, rule: object,
             source: object, reason: object, family: object) -> object:
     """A named tuple of `kind` with these seven fields. Compiled, in one allocation (the C API,
-    cimported by assembly.pxd), and left to the cyclic collector only when a field could
+    cimported by lines.pxd), and left to the cyclic collector only when a field could
     close a cycle (as CPython does for plain tuples of atoms; `plain`: `kind` adds no slots or
     __dict__ to a tuple's layout); interpreted, by tuple.__new__,
     which skips the named tuple's Python-level __new__ but copies the tuple it is given."""
     if not cython.compiled:
         return tuple.__new__(kind, (line, kept, text, rule, source, reason, family))
-    out = PyType_GenericAlloc(kind, 7)  # noqa: F821 (these names: assembly.pxd)
+    out = PyType_GenericAlloc(kind, 7)  # noqa: F821 (these names: lines.pxd)
     _put(out, 0, line)
     _put(out, 1, kept)
     _put(out, 2, text)
@@ -66,6 +67,128 @@ def _put(record: object, k: cython.Py_ssize_t, item: object) -> cython.void:
     """(compiled only) record[k] = item, in a tuple being made."""
     Py_INCREF(item)  # noqa: F821 (a reference for the tuple, which SET_ITEM takes)
     PyTuple_SET_ITEM(record, k, item)  # noqa: F821
+
+
+@cython.cfunc
+@cython.inline
+def _line(kind: type, plain: cython.bint, number: object, text: str, ending: str, stripped: str,
+          blank: object) -> object:
+    """A Line of `kind` (a named tuple: number, text, ending, stripped, blank), made as
+    _record makes a Decision; its fields are all atoms, so a plain one is never tracked."""
+    if not cython.compiled:
+        return tuple.__new__(kind, (number, text, ending, stripped, blank))
+    out = PyType_GenericAlloc(kind, 5)  # noqa: F821 (these names: lines.pxd)
+    _put(out, 0, number)
+    _put(out, 1, text)
+    _put(out, 2, ending)
+    _put(out, 3, stripped)
+    _put(out, 4, blank)
+    if plain:
+        PyObject_GC_UnTrack(out)  # noqa: F821
+    return out
+
+
+# Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
+# U+2028, and joining those back would change the file.
+LF, CRLF, CR, NO_ENDING = "\n", "\r\n", "\r", ""
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def split(text: str, line: type, texts: list = None, runs: list = None) -> list:
+    """The text's lines, as `line` tuples (the Line type), each with its own ending; a last
+    line without an ending is kept when it is not empty. Each line's stripped text (str.strip,
+    Python's own whitespace) is appended to `texts` when given.
+
+    With the list `runs`, each run of two or more blank lines becomes one blank Line whose
+    text and ending are the run's (its text holds the endings between its members), numbered
+    by position, and each such run's position and number of lines are appended to `runs`
+    (see document.split_lines: memory then does not grow with blank lines)."""
+    if not issubclass(line, tuple):
+        raise TypeError("lines are made as a tuple type")
+    plain: cython.bint = line.__basicsize__ == tuple.__basicsize__
+    out: list = []
+    n: cython.Py_ssize_t = len(text)
+    start: cython.Py_ssize_t = 0
+    end: cython.Py_ssize_t
+    after: cython.Py_ssize_t
+    number: cython.Py_ssize_t = 0  # the last line made
+    next_lf: cython.Py_ssize_t = text.find(LF)
+    next_cr: cython.Py_ssize_t = text.find(CR)
+    held: cython.Py_ssize_t = 0  # blank lines held back (with `runs`): text[run_start:run_end]
+    run_start: cython.Py_ssize_t = 0
+    run_end: cython.Py_ssize_t = 0
+    run_ending: str = NO_ENDING
+    while start < n:
+        if runs is not None:  # empty lines ended by LF, one character each: a run in one step
+            while start < n and text[start] == LF:
+                if held == 0:
+                    run_start = start
+                held += 1
+                run_end, run_ending = start, LF
+                start += 1
+            if start == n:
+                break
+        if 0 <= next_lf < start:
+            next_lf = text.find(LF, start)
+        if 0 <= next_cr < start:
+            next_cr = text.find(CR, start)
+        if next_cr < 0 or 0 <= next_lf < next_cr:  # LF (or no ending: the last line)
+            end = n if next_lf < 0 else next_lf
+            ending = NO_ENDING if next_lf < 0 else LF
+            after = end + 1
+        else:
+            end = next_cr
+            if end + 1 < n and text[end + 1] == LF:
+                ending, after = CRLF, end + 2
+            else:
+                ending, after = CR, end + 1
+        piece = text[start:end]
+        if end > start and not text[start].isspace() and not text[end - 1].isspace():
+            stripped = piece  # nothing to strip (the common case, without a call)
+        else:
+            stripped = piece.strip()
+        if runs is not None:
+            if not stripped:  # blank: held back until the run's length is known
+                if held == 0:
+                    run_start = start
+                held += 1
+                run_end, run_ending = end, ending
+                start = after
+                continue
+            if held:
+                number = _flush_run(text, line, plain, out, texts, runs, number, held, run_start, run_end,
+                                    run_ending)
+                held = 0
+        number += 1
+        out.append(_line(line, plain, _index(number), piece, ending, stripped, not stripped))
+        if texts is not None:
+            texts.append(stripped)
+        start = after
+    if held:
+        _flush_run(text, line, plain, out, texts, runs, number, held, run_start, run_end, run_ending)
+    return out
+
+
+@cython.cfunc
+def _flush_run(text: str, line: type, plain: cython.bint, out: list, texts: object, runs: list,
+               number: cython.Py_ssize_t, held: cython.Py_ssize_t, run_start: cython.Py_ssize_t,
+               run_end: cython.Py_ssize_t, run_ending: str) -> cython.Py_ssize_t:
+    """Emit the blank run held back (one member as the line it is, more as one Line); the
+    number of the last line made."""
+    piece = text[run_start:run_end]
+    number += 1
+    if held == 1:
+        stripped = piece.strip()
+        out.append(_line(line, plain, _index(number), piece, run_ending, stripped, True))
+    else:
+        stripped = NO_ENDING
+        out.append(_line(line, plain, _index(number), piece, run_ending, stripped, True))
+        runs.append(number - 1)
+        runs.append(held)
+    if texts is not None:
+        texts.append(stripped)
+    return number
 
 
 @cython.cfunc

@@ -1,4 +1,4 @@
-# What Cython compiles cleaner/assembly.py with, besides its own annotations (Python does not
+# What Cython compiles cleaner/lines.py with, besides its own annotations (Python does not
 # read this file): the C API that makes a named tuple in one allocation, as tuple.__new__
 # (the interpreted path) makes it in two.
 from cpython.ref cimport Py_INCREF
