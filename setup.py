@@ -16,6 +16,7 @@ COMPILED = [
     "cleaner/heuristics/capitals.py",  # the letter counts of the all-capitals heuristic
     "cleaner/heuristics/copies.py",  # the second-copy walk
     "cleaner/lines.py",  # lines in (split) and out (kept lines, the cleaned text, decisions, families)
+    "cleaner/scanned.py",  # the bytes the scanner matches
 ]
 
 ext_modules = [Extension("cleaner._native", ["cleaner/_native.c"], optional=True)]

@@ -453,108 +453,6 @@ static PyObject *new_tuple_of(PyTypeObject *type, Py_ssize_t n) {
     return (PyObject *)t;
 }
 
-/* --- the scanner's input ------------------------------------------------------------------ */
-
-/* The byte of each code point below 0x10000 in the scanner's input (itself below 0x80; a
- * mapped character's own byte; else 0x80), for the `mapped` string it was built from (kept,
- * and compared by identity). One table lookup per character, in a loop per string width. */
-static unsigned char wide_bytes[0x10000];
-static PyObject *wide_mapped = NULL;
-
-static int set_wide_map(PyObject *mapped) {
-    if (mapped == wide_mapped) return 0;
-    if (!PyUnicode_Check(mapped) || PyUnicode_GET_LENGTH(mapped) > 0xFF - 0x80) {
-        PyErr_SetString(PyExc_TypeError, "wide() takes at most 127 mapped characters as a str");
-        return -1;
-    }
-    int kind = PyUnicode_KIND(mapped);
-    const void *data = PyUnicode_DATA(mapped);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(mapped);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, k);
-        if (c < 0x80 || c >= 0x10000) {
-            PyErr_SetString(PyExc_ValueError, "mapped characters must be non-ASCII, below U+10000");
-            return -1;
-        }
-    }
-    for (Py_UCS4 c = 0; c < 0x10000; c++) wide_bytes[c] = c < 0x80 ? (unsigned char)c : 0x80;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, k);
-        if (wide_bytes[c] == 0x80) wide_bytes[c] = (unsigned char)(0x81 + k); /* the first place wins, as in Python */
-    }
-    Py_INCREF(mapped);
-    Py_XSETREF(wide_mapped, mapped);
-    return 0;
-}
-
-/* wide(texts, control[, mapped]) -> (data, has_control): the lines joined by "\n" as bytes,
- * one byte per character: the k-th character of `mapped` as 0x81 + k, any other non-ASCII
- * character as 0x80 (what cleaner/scanner.py's `encode` gives); and whether any byte of
- * `control` occurs in it, or a newline in a text. */
-static PyObject *wide(PyObject *self, PyObject *args) {
-    PyObject *texts, *mapped = NULL;
-    Py_buffer control;
-    if (!PyArg_ParseTuple(args, "Oy*|U", &texts, &control, &mapped)) return NULL;
-    unsigned char is_control[256] = {0};
-    for (Py_ssize_t k = 0; k < control.len; k++) is_control[((unsigned char *)control.buf)[k]] = 1;
-    PyBuffer_Release(&control);
-    if (mapped == NULL) {
-        mapped = PyUnicode_New(0, 0);
-        if (mapped == NULL) return NULL;
-        int failed = set_wide_map(mapped);
-        Py_DECREF(mapped);
-        if (failed) return NULL;
-    } else if (set_wide_map(mapped) < 0) {
-        return NULL;
-    }
-    PyObject *seq = PySequence_Fast(texts, "wide() takes a sequence of str");
-    if (seq == NULL) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), size = n > 0 ? n - 1 : 0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
-        if (!PyUnicode_Check(t)) {
-            Py_DECREF(seq);
-            PyErr_SetString(PyExc_TypeError, "wide() takes a sequence of str");
-            return NULL;
-        }
-        size += PyUnicode_GET_LENGTH(t);
-    }
-    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
-    if (data == NULL) { Py_DECREF(seq); return NULL; }
-    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(data);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
-        Py_ssize_t len = PyUnicode_GET_LENGTH(t);
-        if (k > 0) *out++ = '\n';
-        const void *src = PyUnicode_DATA(t);
-        if (PyUnicode_IS_ASCII(t)) {
-            memcpy(out, src, len);
-        } else if (PyUnicode_KIND(t) == PyUnicode_1BYTE_KIND) {
-            for (Py_ssize_t i = 0; i < len; i++) out[i] = wide_bytes[((const Py_UCS1 *)src)[i]];
-        } else if (PyUnicode_KIND(t) == PyUnicode_2BYTE_KIND) {
-            for (Py_ssize_t i = 0; i < len; i++) out[i] = wide_bytes[((const Py_UCS2 *)src)[i]];
-        } else {
-            for (Py_ssize_t i = 0; i < len; i++) {
-                Py_UCS4 c = ((const Py_UCS4 *)src)[i];
-                out[i] = c < 0x10000 ? wide_bytes[c] : 0x80;
-            }
-        }
-        out += len;
-    }
-    /* over the whole result, separators included, as scanner.encode checks; a newline
-     * other than the separators is a line's own */
-    unsigned char any = 0;
-    Py_ssize_t newlines = 0;
-    const unsigned char *all = (const unsigned char *)PyBytes_AS_STRING(data);
-    for (Py_ssize_t i = 0; i < size; i++) {
-        any |= is_control[all[i]];
-        newlines += all[i] == '\n';
-    }
-    int has_control = any != 0 || newlines != (n > 0 ? n - 1 : 0);
-    Py_DECREF(seq);
-    return Py_BuildValue("(NO)", data, has_control ? Py_True : Py_False);
-}
-
 static PyObject *fold_general(PyObject *text);
 static inline __attribute__((always_inline)) PyObject *fold_plain(PyObject *text, int kind, const void *data,
                                                                  Py_ssize_t n);
@@ -662,9 +560,6 @@ static PyMethodDef methods[] = {
      "code point), the stopword set, the Features type and prose.SAMPLE_CHARS."},
     {"measure", measure, METH_VARARGS,
      "measure(lines[, memo, max_chars, max_entries]) -> [Features]: prose._measure of each line."},
-    {"wide", wide, METH_VARARGS,
-     "wide(texts, control[, mapped]) -> (data, has_control): the scanner's bytes (each mapped character as "
-     "0x81 + its index, other non-ASCII as 0x80)."},
     {"fold", fold, METH_O, "fold(text) -> str: heuristics/duplicates.py's fold."},
     {NULL, NULL, 0, NULL},
 };

@@ -1,13 +1,11 @@
 """The optional compiled data helpers (cleaner/_native.c), and the Python they stand for.
 
-The extension computes data, never decisions: each line's Features (here, and prose.py), the
-fold keys of second copies (heuristics/duplicates.py) and the scanner's input (scanner.py).
-Each is the twin of a Python definition that stays the fallback and the reference the tests
-hold it to. Every decision over those data, and splitting a text into lines, is Python
-compiled by Cython from its own source where built (setup.py's COMPILED). The scanner's
-input needs no class table and is used whenever the extension is built; measuring and
-folding run with the native paths on (`enable()`, which a Cleaner calls unless
-`accelerate=False`).
+The extension computes data, never decisions: each line's Features (here, and prose.py) and
+the fold keys of second copies (heuristics/duplicates.py). Each is the twin of a Python
+definition that stays the fallback and the reference the tests hold it to. Every decision
+over those data, splitting a text into lines and the scanner's bytes are Python compiled by
+Cython from its own source where built (setup.py's COMPILED). Measuring and folding run with
+the native paths on (`enable()`, which a Cleaner calls unless `accelerate=False`).
 
 `measure_lines(texts)` returns `prose.features` of each line. With the compiled module
 built (it is, by `pip install`, wherever a C compiler is found) it measures a whole document

@@ -67,7 +67,6 @@ and every rule tries every line, as before.
 """
 from __future__ import annotations
 
-import codecs
 import string
 import unicodedata
 from bisect import bisect_left
@@ -82,10 +81,7 @@ import regex
 
 from cleaner.prefilter import structure, top_level_alternatives
 
-try:  # the compiled helpers (cleaner/_native.c), where built
-    from cleaner import _native
-except ImportError:
-    _native = None
+from cleaner import scanned
 
 try:  # optional: google-re2, a compiled dependency with wheels for the common platforms
     import re2 as _re2
@@ -129,13 +125,6 @@ def wide_map(sources: Sequence[str]) -> str:
 
 
 _HEX_ESCAPE = regex.compile(r"(?<!\\)(?:\\\\)*\\x([0-9a-fA-F]{2})")
-
-
-def _as_wide(error: UnicodeEncodeError) -> tuple[bytes, int]:
-    return b"\x80" * (error.end - error.start), error.end
-
-
-codecs.register_error("cleaner.wide", _as_wide)
 
 
 def available() -> bool:
@@ -696,21 +685,8 @@ def _set_of(exprs: Sequence[bytes], options: Any) -> Any:
 def encode(texts: Sequence[str], mapped: str = "") -> tuple[bytes, bool]:
     """The bytes scanned: the lines joined by newlines, one byte per character (the k-th
     character of `mapped` as 0x81 + k, any other non-ASCII one as 0x80), and whether they hold
-    an ASCII control character or a newline of their own (one native pass, where
-    cleaner._native is built)."""
-    if _native is not None:
-        return _native.wide(texts, _CONTROL_BYTES, mapped)
-    text = "\n".join(texts)
-    data = bytearray(text.encode("ascii", "cleaner.wide"))
-    for k, c in enumerate(mapped):  # one byte per character: the offsets agree
-        if c in mapped[:k]:
-            continue  # its first place gives its byte
-        at = text.find(c)
-        while at >= 0:
-            data[at] = 0x81 + k
-            at = text.find(c, at + 1)
-    control = len(data.translate(None, _CONTROL_BYTES)) != len(data) or data.count(b"\n") != max(len(texts) - 1, 0)
-    return bytes(data), control
+    an ASCII control character or a newline of their own (cleaner/scanned.py)."""
+    return scanned.encode(texts if type(texts) is list else list(texts), mapped, _CONTROL_BYTES)
 
 
 class Hits:

@@ -787,3 +787,72 @@ def test_lines_are_made_only_as_a_tuple_type_and_plain_ones_leave_the_cyclic_col
     if is_compiled(compiled):
         [line] = compiled.split("Menu\n", Line)
         assert not gc.is_tracked(line)
+
+
+# --- the bytes the scanner matches ---------------------------------------------------------------
+import codecs  # noqa: E402
+
+from cleaner import scanner  # noqa: E402
+
+SCANNED = "cleaner/scanned.py"
+codecs.register_error("test.wide", lambda e: (b"\x80" * (e.end - e.start), e.end))
+
+
+def plain_scanned(texts: list[str], mapped: str) -> tuple[bytes, bool]:
+    """The policy, plainly: one byte per character (ASCII itself, the k-th mapped character
+    0x81 + k at its first place, any other 0x80), lines joined by newlines; and whether a
+    control character or a line's own newline is in them."""
+    text = "\n".join(texts)
+    data = bytearray(text.encode("ascii", "test.wide"))
+    for k, c in enumerate(mapped):
+        if c in mapped[:k]:
+            continue
+        for at in [m.start() for m in regex.finditer(regex.escape(c), text)]:
+            data[at] = 0x81 + k
+    control = any(b in scanner._CONTROL_BYTES for b in data) or data.count(b"\n") != max(len(texts) - 1, 0)
+    return bytes(data), control
+
+
+# The built-in packs' mapped characters, and edge cases: the first and last code points that can
+# be mapped, a character mapped twice (its first place gives its byte).
+MAPS = ["", scanner.wide_map([r.options[k].source for r in Cleaner(accelerate=False).rules
+                              for k in ("pattern", "label", "start") if k in r.options]),
+        "\x80\uffff’", "’’—", "".join(map(chr, range(0x2000, 0x2000 + 127)))]
+
+
+def both_scanned(texts: list[str], mapped: str) -> tuple:
+    compiled, source = pair(SCANNED)
+    fast = compiled.encode(texts, mapped, scanner._CONTROL_BYTES)
+    assert source.encode(texts, mapped, scanner._CONTROL_BYTES) == fast
+    return fast
+
+
+def test_the_scanned_bytes_are_the_plain_ones_compiled_and_interpreted():
+    assert "’" in MAPS[1] and "©" in MAPS[1]
+    for text in TEXTS + ["tab\there", "form\x0cfeed", "del\x7f", "é\x01", "\ud800 lone", "\U0001d400", "",
+                         "\x80\uffff\U00010000’—\u2000\u207e\u207f"]:
+        texts = [ln.strip() for ln in text.split("\n")]
+        for mapped in MAPS:
+            assert both_scanned(texts, mapped) == plain_scanned(texts, mapped)
+    assert both_scanned(["a\nb"], "") == (b"a\nb", True)  # a line's own newline
+    assert both_scanned([], "") == (b"", False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(EDGY + ["\x00", "\x1f", "\x7f", "\r", "~", "©", "—", "\uffff"]),
+                         max_size=12).map("".join), max_size=8),
+       st.sampled_from(MAPS))
+def test_generated_lines_scan_to_the_plain_bytes(texts, mapped):
+    assert both_scanned(texts, mapped) == plain_scanned(texts, mapped)
+
+
+def test_the_scanned_bytes_take_only_text_and_a_map_that_fits():
+    for module in pair(SCANNED):
+        with pytest.raises(TypeError):
+            module.encode([b"bytes"], "", b"")
+        with pytest.raises(TypeError):
+            module.encode(["a"], "\u2000" * 128, b"")  # more than bytes 0x81-0xff can hold
+        with pytest.raises(ValueError):
+            module.encode(["a"], "a", b"")  # an ASCII character stands for itself
+        with pytest.raises(ValueError):
+            module.encode(["a"], "\U00010000", b"")

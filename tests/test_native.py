@@ -150,55 +150,6 @@ def test_the_cross_document_memo_keeps_short_lines_only_and_stays_bounded(monkey
     assert memo == {"Menu 3": 3}  # full: emptied, then the new line kept
 
 
-# --- the scanner's input ----------------------------------------------------------------------
-from cleaner import scanner as scanner_module  # noqa: E402
-
-
-def python_scanner_input(monkeypatch, texts, mapped=""):
-    with monkeypatch.context() as m:
-        m.setattr(scanner_module, "_native", None)
-        return scanner_module.encode(texts, mapped)
-
-
-# The built-in packs' mapped characters, and edge cases: the first and last code points that can
-# be mapped, a character mapped twice (its first place gives its byte).
-MAPS = ["", scanner_module.wide_map([r.options[k].source for r in Cleaner(accelerate=False).rules
-                                     for k in ("pattern", "label", "start") if k in r.options]),
-        "\x80\uffff’", "’’—", "".join(map(chr, range(0x2000, 0x2000 + 127)))]
-
-
-@compiled_only
-def test_the_scanned_bytes_are_the_same_natively(monkeypatch):
-    assert "’" in MAPS[1] and "©" in MAPS[1]
-    for text in TEXTS + ["tab\there", "form\x0cfeed", "del\x7f", "é\x01", "\ud800 lone", "\U0001d400", "",
-                         "\x80\uffff\U00010000’—\u2000\u207e\u207f"]:
-        texts = [ln.strip() for ln in text.split("\n")]
-        for mapped in MAPS:
-            assert scanner_module.encode(texts, mapped) == python_scanner_input(monkeypatch, texts, mapped)
-
-
-@compiled_only
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(EDGY + ["\x00", "\x1f", "\x7f", "\r", "~", "©", "—", "\uffff"]),
-                         max_size=12).map("".join), max_size=8),
-       st.sampled_from(MAPS))
-def test_generated_lines_scan_the_same_natively(texts, mapped):
-    with pytest.MonkeyPatch.context() as m:
-        assert scanner_module.encode(texts, mapped) == python_scanner_input(m, texts, mapped)
-
-
-@compiled_only
-def test_the_scanner_input_takes_only_text():
-    with pytest.raises(TypeError):
-        native._native.wide([b"bytes"], b"")
-    with pytest.raises(TypeError):
-        native._native.wide(["a"], b"", "x" * 128)  # more than bytes 0x81-0xff can hold
-    with pytest.raises(ValueError):
-        native._native.wide(["a"], b"", "a")  # an ASCII character stands for itself
-    with pytest.raises(ValueError):
-        native._native.wide(["a"], b"", "\U00010000")
-
-
 @compiled_only
 def test_the_native_memo_keeps_short_lines_only_and_stays_bounded():
     native.enable()
