@@ -25,7 +25,10 @@ try:
 except ImportError:  # no Cython (an install that skipped the build requirements): plain Python
     pass
 else:
-    for ext in cythonize(COMPILED, language_level=3, quiet=True, compiler_directives={"binding": True}):
+    # Indices are checked where they come from outside (a line index, a key of `removed`); inside
+    # the loops they are in range by construction, so C does not check them again.
+    directives = {"binding": True, "boundscheck": False, "wraparound": False}
+    for ext in cythonize(COMPILED, language_level=3, quiet=True, compiler_directives=directives):
         ext.optional = True  # no C compiler: plain Python again
         ext_modules.append(ext)
 

@@ -22,8 +22,6 @@ _N_INDICES = cython.declare(cython.Py_ssize_t, 1 << 13)
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _index(k: cython.Py_ssize_t) -> object:
     return _INDICES[k] if k < _N_INDICES else k
 
@@ -93,8 +91,6 @@ def _line(kind: type, plain: cython.bint, number: object, text: str, ending: str
 LF, CRLF, CR, NO_ENDING = "\n", "\r\n", "\r", ""
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def split(text: str, line: type, texts: list = None, runs: list = None) -> list:
     """The text's lines, as `line` tuples (the Line type), each with its own ending; a last
     line without an ending is kept when it is not empty. Each line's stripped text (str.strip,
@@ -207,8 +203,6 @@ def _line_index(key: object, n: cython.Py_ssize_t) -> cython.Py_ssize_t:
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
     """One byte per line: 1 where a key of `removed` names it."""
     gone = bytearray(n)
@@ -221,8 +215,6 @@ def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
     return gone
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def kept_lines(lines: tuple, removed: dict) -> tuple:
     """(kept, kept_text): the indices of the lines not removed, and of those with text."""
     n: cython.Py_ssize_t = len(lines)
@@ -241,8 +233,6 @@ def kept_lines(lines: tuple, removed: dict) -> tuple:
     return kept, text
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def assemble(lines: tuple, final_newline: cython.bint) -> str:
     """The lines' texts and endings joined, in order; without final_newline the last line's
     ending is left off."""
@@ -258,8 +248,6 @@ def assemble(lines: tuple, final_newline: cython.bint) -> str:
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _removals_by_line(removed: dict, n: cython.Py_ssize_t) -> list:
     """Each line's Removal, or None, by index (one walk over `removed`)."""
     why_of: list = [None] * n
@@ -271,8 +259,6 @@ def _removals_by_line(removed: dict, n: cython.Py_ssize_t) -> list:
     return why_of
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def decisions(lines: tuple, removed: dict, decision: type, removed_only: cython.bint = False) -> tuple:
     """A `decision` (the Decision type: line, kept, text, rule, source, reason, family) per
     line, in order, or with `removed_only` per removed line."""
@@ -300,8 +286,6 @@ def decisions(lines: tuple, removed: dict, decision: type, removed_only: cython.
     return tuple(out)
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def families(lines: tuple, removed: dict) -> dict:
     """{family: count} of the removed lines that hold text (a missing family counted as it is)."""
     n: cython.Py_ssize_t = len(lines)

@@ -41,8 +41,6 @@ def byte_table(mapped: str) -> bytes:
     return table
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def encode(texts: list, mapped: str, control: bytes) -> tuple:
     """(data, has_control): the lines' bytes joined by newlines, and whether any byte of
     `control` occurs in them or a line holds a newline of its own."""

@@ -32,8 +32,6 @@ def tidy_blank_lines(doc: Document) -> Document:
     return doc.remove(dict.fromkeys(drop, TIDY))
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def blank_lines_to_drop(lines: tuple, removed: dict) -> list:
     """The blank lines tidy_blank_lines drops (`removed`'s keys are the removed indices)."""
     n: cython.Py_ssize_t = len(lines)

@@ -38,8 +38,6 @@ def thresholds_in_use() -> dict:
     return {"MIN_WORDS": MIN_WORDS, "MAX_LOWER": MAX_LOWER, "LOWER_WINDOW": LOWER_WINDOW}
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def letter_counts(texts: list, table: bytes) -> list:
     """(index, capitals, lower-case letters, letters) of each line that passes the cheap
     tests: at least MIN_CHARS characters, at least MIN_WORDS - 1 spaces, and no more than

@@ -100,8 +100,6 @@ def weight(cls: str, f: tuple) -> int:
     return f[0] if cls == PROSE else (CHROME_WEIGHT if cls == CHROME else NEUTRAL_WEIGHT)
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def line_classes(features: list, texts: list) -> tuple:
     """(classes, weights): every line's class, as one ASCII bytes object, and its weight."""
     n: cython.Py_ssize_t = len(features)
@@ -120,8 +118,6 @@ def line_classes(features: list, texts: list) -> tuple:
     return bytes(codes), weights
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def body_span(lines: tuple, kept: list, codes: bytes, weights: list) -> tuple | None:
     """(order, classes, start, end), or None without a prose line: the kept non-blank lines
     (indices into `lines`, from `kept`), their classes as a str, and the span over them with

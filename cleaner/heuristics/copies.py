@@ -1,4 +1,3 @@
-# cython: boundscheck=False, wraparound=False
 """The walk of the second-copy heuristic (heuristics/duplicates.py): which kept lines repeat
 text already kept, exactly, near-exactly (case, punctuation and spacing folded) or inside a
 longer kept line, and which line each repeats.
@@ -58,8 +57,6 @@ def _wrap(x: cython.ulonglong) -> cython.ulonglong:
 
 @cython.cfunc
 @cython.inline
-@cython.boundscheck(False)
-@cython.wraparound(False)
 @cython.exceptval(check=False)
 def _piece(key: str, q: cython.Py_ssize_t) -> cython.ulonglong:
     """The hash of the piece key[q:q+GRAM] (never 0, which marks an empty slot). Compiled, the
@@ -87,8 +84,6 @@ def _slot(h: cython.ulonglong, mask: cython.Py_ssize_t) -> cython.Py_ssize_t:
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _add_pieces(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -> cython.Py_ssize_t:
     """Add the hashes of key[q:q+GRAM] for q = 0, STRIDE, 2 * STRIDE, ... (where they fit);
     the number of hashes new to the table (open addressing)."""
@@ -109,8 +104,6 @@ def _add_pieces(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str)
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _may_hold(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -> cython.bint:
     """Could `key` be inside a holder key? (False: certainly not.)"""
     o: cython.Py_ssize_t
@@ -135,8 +128,6 @@ def thresholds_in_use() -> dict:
 
 
 @cython.cfunc
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.Py_ssize_t) -> object:
     """A table of at least `need` slots (a power of two), holding the same hashes."""
     bigger_size: cython.Py_ssize_t = size
@@ -155,8 +146,6 @@ def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.P
     return grams
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def second_copies(lines: tuple, order: list, fold: object, memo: dict) -> list:
     """(index, kind, number of the line it repeats) for each second copy among the lines
     `order` (kept, non-blank; indices into `lines`), walked in order. `fold` makes a line's
