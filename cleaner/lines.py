@@ -31,10 +31,10 @@ def _index(k: cython.Py_ssize_t) -> object:
 def _record(kind: type, plain: cython.bint, line: object, kept: object, text: object, rule: object,
             source: object, reason: object, family: object) -> object:
     """A named tuple of `kind` with these seven fields. Compiled, in one allocation (the C API,
-    cimported by lines.pxd), and left to the cyclic collector only when a field could
-    close a cycle (as CPython does for plain tuples of atoms; `plain`: `kind` adds no slots or
-    __dict__ to a tuple's layout); interpreted, by tuple.__new__,
-    which skips the named tuple's Python-level __new__ but copies the tuple it is given."""
+    cimported by lines.pxd), and left to the cyclic collector only when a field could close a
+    cycle (as CPython does for plain tuples of atoms; `plain`: `kind` adds no slots or
+    __dict__ to a tuple's layout); interpreted, by tuple.__new__, which skips the named
+    tuple's Python-level __new__ but copies the tuple it is given."""
     if not cython.compiled:
         return tuple.__new__(kind, (line, kept, text, rule, source, reason, family))
     out = PyType_GenericAlloc(kind, 7)  # noqa: F821 (these names: lines.pxd)

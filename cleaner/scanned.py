@@ -15,7 +15,7 @@ except ImportError:  # Cython is a build requirement only
 
 WIDE = cython.declare(cython.uchar, 0x80)  # a non-ASCII character without a byte of its own
 FIRST_MAPPED = cython.declare(cython.uchar, 0x81)
-MAX_MAPPED = 0xFF - 0x80  # what the bytes from 0x81 can hold
+MAPPED_BYTES = 0xFF - 0x80  # what the bytes from 0x81 can hold (scanner.MAX_MAPPED uses fewer)
 TABLE_SIZE = cython.declare(cython.Py_ssize_t, 0x10000)  # mapped characters are below U+10000
 NEWLINE = cython.declare(cython.uchar, 0x0A)
 
@@ -27,8 +27,8 @@ def byte_table(mapped: str) -> bytes:
     (its first place), else 0x80."""
     table = _tables.get(mapped)
     if table is None:
-        if len(mapped) > MAX_MAPPED:
-            raise TypeError(f"at most {MAX_MAPPED} mapped characters")
+        if len(mapped) > MAPPED_BYTES:
+            raise TypeError(f"at most {MAPPED_BYTES} mapped characters")
         if any(not 0x80 <= ord(c) < 0x10000 for c in mapped):
             raise ValueError("mapped characters are non-ASCII, below U+10000")
         made = bytearray(range(0x80)) + bytearray([0x80]) * (0x10000 - 0x80)

@@ -82,11 +82,6 @@ def test_a_module_built_in_place_is_not_older_than_its_source(path):
         assert Path(module.__file__).stat().st_mtime >= (ROOT / path).stat().st_mtime, f"rebuild {path}"
 
 
-def test_the_interpreted_modules_are_plain_python():
-    for path in COMPILED:
-        assert not is_compiled(interpreted(path))
-
-
 # --- tidy: the blank lines that framed removed text ------------------------------------------
 
 EDGE_TEXTS = ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n", "\n\nMenu\n\nBody.\n \n\t\nAd\n", "", "\n", "a"]

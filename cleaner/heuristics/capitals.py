@@ -10,7 +10,7 @@ classes (\\p{Lu}, \\p{Ll}, \\p{L}) come from the class table (cleaner/native.py)
 from __future__ import annotations
 
 from cleaner.heuristics.spec import thresholds
-from cleaner.native import CLASS_FLAGS
+from cleaner.native import CLASS_FLAGS, CODE_POINTS
 from cleaner.prose import SAMPLE_CHARS
 
 try:
@@ -29,7 +29,7 @@ _BITS = {cls: bit for bit, cls in CLASS_FLAGS}
 UPPER = cython.declare(cython.uchar, _BITS[r"\p{Lu}"])
 LOWER = cython.declare(cython.uchar, _BITS[r"\p{Ll}"])
 LETTER = cython.declare(cython.uchar, _BITS[r"\p{L}"])
-TABLE_SIZE = cython.declare(cython.Py_ssize_t, 0x110000)
+TABLE_SIZE = cython.declare(cython.Py_ssize_t, CODE_POINTS)
 
 
 def thresholds_in_use() -> dict:

@@ -90,16 +90,6 @@ def _code(f: tuple, text: object) -> cython.uchar:
     return _NEUTRAL
 
 
-def classify(f: tuple, text: str) -> str:
-    """First pass: prose, neutral or chrome, from the line's own features."""
-    return chr(_code(f, text))
-
-
-def weight(cls: str, f: tuple) -> int:
-    """Second pass: what a line adds to a span's score (see CHROME_COST)."""
-    return f[0] if cls == PROSE else (CHROME_WEIGHT if cls == CHROME else NEUTRAL_WEIGHT)
-
-
 def line_classes(features: list, texts: list) -> tuple:
     """(classes, weights): every line's class, as one ASCII bytes object, and its weight."""
     n: cython.Py_ssize_t = len(features)

@@ -25,7 +25,8 @@ CONTAIN_MAX_LINES = cython.declare(cython.Py_ssize_t, _T["CONTAIN_MAX_LINES"])
 FOLD_MAX_CHARS = cython.declare(cython.Py_ssize_t, _T["FOLD_MAX_CHARS"])
 # Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
 # than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key, so it is not folded.
-MAX_FOLD_GROWTH = cython.declare(cython.Py_ssize_t, 3)
+MAX_FOLD_GROWTH = 3
+_GROWTH = cython.declare(cython.Py_ssize_t, MAX_FOLD_GROWTH)
 MEMO_CHARS = cython.declare(cython.Py_ssize_t, REMEMBER_MAX_CHARS)
 MEMO_LINES = cython.declare(cython.Py_ssize_t, REMEMBER_LINES)
 
@@ -182,7 +183,7 @@ def second_copies(lines: tuple, order: list, fold: object, memo: dict) -> list:
             out.append((i, EXACT, seen))
             continue
         n = len(text)
-        if NEAR_MIN_CHARS <= n * MAX_FOLD_GROWTH and n <= FOLD_MAX_CHARS:
+        if NEAR_MIN_CHARS <= n * _GROWTH and n <= FOLD_MAX_CHARS:
             key = memo.get(text) if n <= MEMO_CHARS else None
             if key is None:
                 key = fold(text)

@@ -15,7 +15,7 @@ import regex
 from cleaner import native
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
-from cleaner.heuristics.copies import CONTAINED, EXACT, NEAR, second_copies
+from cleaner.heuristics.copies import CONTAINED, EXACT, MAX_FOLD_GROWTH, NEAR, second_copies
 from cleaner.heuristics.spec import thresholds
 from cleaner.prose import CACHE_MAX_CHARS
 
@@ -25,10 +25,6 @@ _T = thresholds("second-copy")
 NEAR_MIN_CHARS = _T["NEAR_MIN_CHARS"]
 CONTAIN_MAX_LINES = _T["CONTAIN_MAX_LINES"]
 FOLD_MAX_CHARS = _T["FOLD_MAX_CHARS"]
-
-# Case folding makes a character at most this many (ß -> ss, ΐ -> three): a line shorter
-# than NEAR_MIN_CHARS / 3 cannot fold to a near-repeat key (see heuristics/copies.py).
-MAX_FOLD_GROWTH = 3
 
 _FOLD = regex.compile(r"[^\w]+")
 
