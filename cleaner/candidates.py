@@ -16,13 +16,12 @@ document and pass by `CandidateIndex.of`:
 """
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 import regex
 
 from cleaner import native, scanner
-from cleaner.document import Document, Line
+from cleaner.document import Document, Lines
 from cleaner.kinds import MATCH_TIMEOUT_S, RULE_MAX_LINE_CHARS, TRIGGER_KEY, Budget, Rule, position_dependent
 from cleaner.prefilter import AnchoredSet
 from cleaner.prose import Profile
@@ -43,9 +42,9 @@ def _timeout(budget: Budget | None) -> float:
     return MATCH_TIMEOUT_S if budget is None else budget.timeout()
 
 
-def _rule_texts(lines: Sequence[Line]) -> list[str]:
+def _rule_texts(lines: Lines) -> list[str]:
     """The texts of the lines rules and fingerprints look at (not blank, not too long)."""
-    return [ln.stripped for ln in lines if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
+    return [s for s, t in zip(lines.stripped, lines.texts) if s and len(t) <= RULE_MAX_LINE_CHARS]
 
 
 class CandidateIndex:
@@ -110,7 +109,7 @@ class CandidateIndex:
 
     # --- per document -------------------------------------------------------------------------
 
-    def measure(self, lines: Sequence[Line], texts: list[str], chars: int) -> tuple[Hits | None, Profile | None]:
+    def measure(self, lines: Lines, texts: list[str], chars: int) -> tuple[Hits | None, Profile | None]:
         """A document's scanner hits and every line's Features, where the native paths run
         for it (else None, None: patterns try their lines, heuristics measure as they go).
         `texts` are the lines' stripped texts, `chars` the document's length."""
@@ -118,8 +117,8 @@ class CandidateIndex:
             return None, None
         hits = None
         if self.scanner is not None:
-            if chars > RULE_MAX_LINE_CHARS and max(map(len, map(itemgetter(1), lines))) > RULE_MAX_LINE_CHARS:
-                texts = [t if len(ln.text) <= RULE_MAX_LINE_CHARS else "" for t, ln in zip(texts, lines)]  # rules skip those
+            if chars > RULE_MAX_LINE_CHARS and max(map(len, lines.texts)) > RULE_MAX_LINE_CHARS:
+                texts = [t if len(line) <= RULE_MAX_LINE_CHARS else "" for t, line in zip(texts, lines.texts)]  # rules skip those
             hits = self.scanner.scan(texts)
         profile = Profile(texts, native.measure_lines(texts)) if native.enabled() else None
         return hits, profile
@@ -133,7 +132,7 @@ class CandidateIndex:
         """The candidates of one document in one pass."""
         return RegexCandidates(self, doc) if doc.hits is None else ScannerCandidates(self, doc, doc.hits)
 
-    def _accelerated(self, lines: Sequence[Line]) -> bool:
+    def _accelerated(self, lines: Lines) -> bool:
         """Do the native paths (scanner, line measurement) run for this document? Always with
         accelerate=True, never with False; with None from the first document when both are
         cached, else once SCANNER_WARMUP_CHARS of text have been cleaned."""
@@ -143,7 +142,7 @@ class CandidateIndex:
             if self.accelerate is None:
                 if self._seen_chars == 0 and self._set_up_is_free():
                     self._seen_chars = SCANNER_WARMUP_CHARS
-                self._seen_chars += sum(len(ln.text) for ln in lines)
+                self._seen_chars += sum(map(len, lines.texts))
                 if self._seen_chars < SCANNER_WARMUP_CHARS:
                     return False
             self._start_scanner()
@@ -163,7 +162,6 @@ class RegexCandidates:
 
     def __init__(self, index: CandidateIndex, doc: Document):
         self.index, self.doc = index, doc
-        self._texts: list[tuple[int, str]] | None = None
 
     def site(self, timed_out: list[str], budget: Budget | None) -> str | None:
         """The first site pack whose fingerprints match (timeouts noted in `timed_out`)."""
@@ -177,10 +175,11 @@ class RegexCandidates:
 
     def rules(self, pack: "Pack", rules: list[Rule], budget: Budget | None) -> Iterator[tuple[Rule, set[int] | None]]:
         """Each rule to try, in order, with the lines it may fire on (None: every line)."""
-        if self._texts is None:
-            self._texts = [(i, ln.stripped) for i, ln in enumerate(self.doc.lines)
-                           if not ln.blank and len(ln.text) <= RULE_MAX_LINE_CHARS]
-        candidates = pack.prefilter.candidates(self._texts, timeout=_timeout(budget))
+        # (index, text) of each line a rule looks at, made as the prefilter reads them: a
+        # list of them would cost a tuple and an int per line for the whole stage
+        lines = self.doc.lines
+        texts = ((i, s) for i, (s, t) in enumerate(zip(lines.stripped, lines.texts)) if s and len(t) <= RULE_MAX_LINE_CHARS)
+        candidates = pack.prefilter.candidates(texts, timeout=_timeout(budget))
         for rule in rules:
             yield rule, candidates if rule.id in pack.anchored else None
 
@@ -195,11 +194,11 @@ class ScannerCandidates:
     def site(self, timed_out: list[str], budget: Budget | None) -> str | None:
         """The first site pack whose fingerprints match, each fingerprint tried on the lines
         it may match and on the lines that were not scanned."""
-        index, hits, lines = self.index, self.hits, self.doc.lines
+        index, hits, lines = self.index, self.hits, self.doc.lines.stripped
         matched = hits.matched.keys()  # triggers found somewhere (in an earlier pass: maybe on lines gone since)
         if not hits.unscanned and index.any_fingerprint is not None and matched.isdisjoint(index.any_fingerprint):
             return None  # the common case: no fingerprint of any site found
-        unscanned = [lines[i].stripped for i in sorted(hits.unscanned)]
+        unscanned = [lines[i] for i in sorted(hits.unscanned)]
         everywhere: list[str] | None = None
         for pack in index.site_packs.values():
             if not unscanned:
@@ -211,10 +210,10 @@ class ScannerCandidates:
                 found = hits.lines(k)
                 if found is None:
                     if everywhere is None:
-                        everywhere = _rule_texts(lines)
+                        everywhere = _rule_texts(self.doc.lines)
                     where.append(everywhere)
                 else:
-                    where.append([lines[i].stripped for i in sorted(found)] + unscanned)
+                    where.append([lines[i] for i in sorted(found)] + unscanned)
             if pack.recognises_in(where, timed_out, budget):
                 return pack.name
         return None
@@ -231,7 +230,8 @@ class ScannerCandidates:
         hits, trigger = self.hits, self.index.rule_trigger
         candidates = None
         if hits.unscanned:  # the scanner saw the other lines; the anchored prefilter covers the rest
-            candidates = pack.prefilter.candidates([(i, self.doc.lines[i].stripped) for i in sorted(hits.unscanned)],
+            stripped = self.doc.lines.stripped
+            candidates = pack.prefilter.candidates([(i, stripped[i]) for i in sorted(hits.unscanned)],
                                                    timeout=_timeout(budget))
         for rule in self._worth_trying(pack, rules):
             may_match = hits.lines(trigger[rule.id])

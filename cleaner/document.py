@@ -9,10 +9,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import itemgetter
-from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from cleaner.lines import kept_lines, split
+from cleaner.lines import ENDINGS, kept_lines, split
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
@@ -21,9 +20,8 @@ if TYPE_CHECKING:
 
 
 class Line(NamedTuple):
-    """One input line: 1-based number in the original input, text without ending, ending.
-    (A named tuple: immutable, and a third of the cost of a frozen dataclass to build, which
-    matters at one per input line.)"""
+    """One input line: 1-based number in the original input, text without ending, ending (a
+    row of Lines, made when read: the pipeline reads the columns)."""
 
     number: int
     text: str
@@ -35,6 +33,84 @@ class Line(NamedTuple):
     def of(cls, number: int, text: str, ending: str) -> "Line":
         stripped = text.strip()  # the same object when there is nothing to strip: no copy
         return cls(number, text, ending, stripped, not stripped)
+
+
+_CODE = {ending: code for code, ending in enumerate(ENDINGS)}
+
+
+class Lines(Sequence[Line]):
+    """A document's lines as columns, not an object per line (memory per line is what bounds
+    a long text): each line's text without its ending, its stripped text (the same object
+    when there is nothing to strip), its ending as a code (`endings`, one byte per line:
+    lines.ENDINGS[code]), and for a later pass's lines `origin`, each line's index in the
+    lines it was taken from (None: the lines are those, numbered by position). Read by
+    index, it gives a Line (made when asked for: the pipeline reads the columns)."""
+
+    __slots__ = ("texts", "stripped", "endings", "origin")
+
+    def __init__(self, texts: list[str], stripped: list[str], endings: bytes, origin: list[int] | None = None):
+        if not len(texts) == len(stripped) == len(endings) or (origin is not None and len(origin) != len(texts)):
+            raise ValueError("every column holds one item per line")
+        if endings and max(endings) >= len(ENDINGS):
+            raise ValueError("an ending code names no ending")
+        # (the compiled readers, cleaner/lines.py and the heuristics, take these exact types)
+        self.texts: list[str] = texts if type(texts) is list else list(texts)
+        self.stripped: list[str] = stripped if type(stripped) is list else list(stripped)
+        self.endings: bytes = endings if type(endings) is bytes else bytes(endings)
+        self.origin: list[int] | None = origin if origin is None or type(origin) is list else list(origin)
+
+    @classmethod
+    def of(cls, rows: Iterable[Line]) -> "Lines":
+        """The columns of these Lines (numbered as they are: by position, or with an origin)."""
+        rows = list(rows)
+        origin = [row.number - 1 for row in rows]
+        return cls([row.text for row in rows], [row.stripped for row in rows],
+                   bytes(_CODE[row.ending] for row in rows),
+                   None if origin == list(range(len(rows))) else origin)
+
+    def number(self, index: int) -> int:
+        """Line `index`'s number (from 1): its position, or its origin's."""
+        return (index if self.origin is None else self.origin[index]) + 1
+
+    def ending(self, index: int) -> str:
+        return ENDINGS[self.endings[index]]
+
+    def blank(self, index: int) -> bool:
+        return not self.stripped[index]
+
+    def taking(self, indices: Sequence[int]) -> "Lines":
+        """These lines, in this order (a later pass's lines: each keeps its number)."""
+        texts, stripped, origin = self.texts, self.stripped, self.origin
+        return Lines(list(map(texts.__getitem__, indices)), list(map(stripped.__getitem__, indices)),
+                     bytes(map(self.endings.__getitem__, indices)),
+                     list(indices) if origin is None else list(map(origin.__getitem__, indices)))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return self.taking(range(len(self.texts))[index])
+        stripped = self.stripped[index]
+        return Line(self.number(index % len(self.texts) if index < 0 else index), self.texts[index],
+                    ENDINGS[self.endings[index]], stripped, not stripped)
+
+    def __iter__(self) -> Iterator[Line]:
+        return map(self.__getitem__, range(len(self.texts)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lines):
+            return NotImplemented
+        return (self.texts == other.texts and self.stripped == other.stripped and self.endings == other.endings
+                and (self.origin or list(range(len(self.texts)))) == (other.origin or list(range(len(other.texts)))))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return Lines, (self.texts, self.stripped, self.endings, self.origin)
+
+    def __repr__(self) -> str:
+        return f"Lines({list(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +153,7 @@ _SAME = object()  # Document.but: "leave this field as it is" where None is a va
 class Document:
     """Lines plus removals so far; stages return a new Document with more removals."""
 
-    lines: tuple[Line, ...]
+    lines: Lines
     removed: Mapping[int, Removal] = field(default_factory=dict)
     site: str | None = None
     warnings: tuple[str, ...] = ()
@@ -108,11 +184,11 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
-        return cls(tuple(split_lines(text)))
+        return cls(split_lines(text))
 
     def number(self, index: int) -> int:
         """The input's number (from 1) of line `index`: what reasons and decisions show."""
-        n = self.lines[index].number
+        n = self.lines.number(index)
         return n if self.numbering is None else self.numbering.original(n)
 
     def is_kept(self, index: int) -> bool:
@@ -120,8 +196,10 @@ class Document:
 
     def features(self, index: int) -> Features:
         """The Features of line `index` (from the profile when there is one)."""
-        line = self.lines[index]
-        return self.profile.features[line.number - 1] if self.profile is not None else features(line.stripped)
+        lines = self.lines
+        if self.profile is not None:
+            return self.profile.features[index if lines.origin is None else lines.origin[index]]
+        return features(lines.stripped[index])
 
     def kept_indices(self) -> list[int]:
         """Indices of the lines not removed (computed once per Document; do not change it)."""
@@ -142,18 +220,18 @@ class Document:
         between them that its text holds."""
         if self._chars is None:
             length = len if self.numbering is None else _text_length
-            object.__setattr__(self, "_chars", list(accumulate(map(length, map(itemgetter(1), self.lines)), initial=0)))
+            object.__setattr__(self, "_chars", list(accumulate(map(length, self.lines.texts), initial=0)))
         return self._chars  # type: ignore[return-value]
 
     def _count_kept(self) -> None:
         """Work out both lists of kept lines (in one pass, cleaner/lines.py: several
         stages of every pass ask for them)."""
-        kept, kept_text = kept_lines(tuple(self.lines), dict(self.removed) if type(self.removed) is not dict else self.removed)
+        kept, kept_text = kept_lines(self.lines, dict(self.removed) if type(self.removed) is not dict else self.removed)
         object.__setattr__(self, "_kept", kept)
         object.__setattr__(self, "_kept_text", kept_text)
 
     @classmethod
-    def start(cls, lines: tuple[Line, ...], applied: frozenset[str], views: dict[str, int], hits: "Hits | None",
+    def start(cls, lines: Lines, applied: frozenset[str], views: dict[str, int], hits: "Hits | None",
               profile: Profile | None, numbering: "Numbering | None" = None,
               budget: "Budget | None" = None) -> "Document":
         """A pass's document: these lines, nothing removed yet (the constructor's result, at
@@ -193,7 +271,7 @@ _new = object.__new__
  _set_numbering, _set_budget, _set_chars, _set_kept, _set_kept_text) = (getattr(Document, name).__set__ for name in _FIELDS)
 
 
-def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
+def _made(lines: Lines, removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
           applied: frozenset[str], views: dict[str, int], hits: "Hits | None", profile: Profile | None,
           numbering: "Numbering | None", budget: "Budget | None", chars: list[int] | None, kept: list[int] | None,
           kept_text: list[int] | None) -> Document:
@@ -218,20 +296,19 @@ def _made(lines: tuple[Line, ...], removed: Mapping[int, Removal], site: str | N
 
 
 
-def split_lines(text: str, texts: list[str] | None = None, runs: list[int] | None = None) -> list[Line]:
+def split_lines(text: str, runs: list[int] | None = None) -> Lines:
     """Split on LF, CRLF or CR only, keeping each line's own ending (cleaner/lines.py, one pass,
-    compiled where built: a Line per input line is a good part of the per-line cost). Each
-    line's stripped text is also appended to `texts` when given (what the scanner and the
-    line measurement take), in the same pass.
+    compiled where built), into the columns of Lines: an object per line would be most of
+    what a long text of short lines costs.
 
-    With the list `runs`, each run of two or more blank lines becomes one blank Line, and each
+    With the list `runs`, each run of two or more blank lines becomes one blank line, and each
     such run's position and number of lines are appended to `runs`. A blank line carries no
     decision of its own: rules and heuristics skip it, and the one stage that removes blank
     lines (tidy_blank_lines) gives every line of a run the same verdict (a run holds no
     removed line). So a run can stand as one line whose text and ending are the run's text
     (its text holds the endings between its members), and memory does not grow with the
     number of blank lines; `Numbering` gives the input's numbers back."""
-    return split(text, Line, texts, runs)
+    return Lines(*split(text, runs))
 
 
 def _text_length(text: str) -> int:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from time import monotonic
 from itertools import compress, islice
-from operator import itemgetter, not_
 from contextlib import contextmanager
 from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
 
@@ -224,12 +223,11 @@ def _apply_line(rule: Rule, doc: Document, skip: Container[int], only: set[int] 
     max_chars = rule.options.get("max_chars")
     out: dict[int, Removal] = {}
     why = rule.removal()
-    lines = doc.lines
-    for i in _indices(len(lines), only):
-        line = lines[i]
-        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
+    stripped, texts = doc.lines.stripped, doc.lines.texts
+    for i in _indices(len(texts), only):
+        text = stripped[i]
+        if i in skip or not text or len(texts[i]) > RULE_MAX_LINE_CHARS:
             continue
-        text = line.stripped
         if max_chars is not None and len(text) > max_chars:
             continue
         if pat.search(text, doc.budget):
@@ -242,12 +240,11 @@ def _apply_label(rule: Rule, doc: Document, skip: Container[int], only: set[int]
     follow = rule.options.get("caption_lines", 0)
     out: dict[int, Removal] = {}
     why = rule.removal()
-    lines = doc.lines
-    for i in _indices(len(lines), only):
-        line = lines[i]
-        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS:
+    stripped, texts = doc.lines.stripped, doc.lines.texts
+    for i in _indices(len(texts), only):
+        text = stripped[i]
+        if i in skip or not text or len(texts[i]) > RULE_MAX_LINE_CHARS:
             continue
-        text = line.stripped
         end = pat.match_end(text, doc.budget)
         if end is None:
             continue
@@ -255,8 +252,8 @@ def _apply_label(rule: Rule, doc: Document, skip: Container[int], only: set[int]
         if text[end:].strip() or not follow:
             continue  # the caption is glued to the label: the line itself is the caption
         taken, j = 0, i + 1
-        while taken < follow and j < len(lines):
-            if not lines[j].blank:
+        while taken < follow and j < len(texts):
+            if stripped[j]:  # not blank
                 out[j] = why
                 taken += 1
             j += 1
@@ -272,14 +269,15 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
     after_share = rule.options.get("after_share")
     out: dict[int, Removal] = {}
     why = rule.removal()
-    lines = doc.lines
+    stripped, texts = doc.lines.stripped, doc.lines.texts
+    n = len(texts)
     i = 0  # the first line not inside a section already taken
-    for i_start in range(len(lines)) if only is None else sorted(only):
+    for i_start in range(n) if only is None else sorted(only):
         if i_start < i:
             continue
         i = i_start
-        line = lines[i]
-        if i in skip or line.blank or len(line.text) > RULE_MAX_LINE_CHARS or not start.search(line.stripped, doc.budget):
+        if (i in skip or not stripped[i] or len(texts[i]) > RULE_MAX_LINE_CHARS
+                or not start.search(stripped[i], doc.budget)):
             continue
         if after_share is not None:
             before = doc.chars_before()
@@ -287,15 +285,14 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
                 continue
         out[i] = why
         if end is None and max_lines is None and not stop_at_body:  # it runs to the end of the document
-            out.update(dict.fromkeys(compress(range(i + 1, len(lines)), map(not_, map(_BLANK, islice(lines, i + 1, None)))), why))
+            out.update(dict.fromkeys(compress(range(i + 1, n), islice(stripped, i + 1, None)), why))  # each with text
             break
         taken, j = 0, i + 1
-        while j < len(lines):
-            nxt = lines[j]
-            if nxt.blank:
+        while j < n:
+            if not stripped[j]:  # blank
                 j += 1
                 continue
-            text = nxt.stripped[:RULE_MAX_LINE_CHARS]
+            text = stripped[j][:RULE_MAX_LINE_CHARS]
             if end is not None and end.search(text, doc.budget):
                 if include_end:
                     out[j] = why
@@ -303,7 +300,7 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
                 break
             if max_lines is not None and taken >= max_lines:
                 break
-            if stop_at_body and is_body(doc.features(j) if len(nxt.stripped) <= RULE_MAX_LINE_CHARS else features(text)):
+            if stop_at_body and is_body(doc.features(j) if len(stripped[j]) <= RULE_MAX_LINE_CHARS else features(text)):
                 break
             out[j] = why
             taken += 1
@@ -311,8 +308,6 @@ def _apply_section(rule: Rule, doc: Document, skip: Container[int], only: set[in
         i = j
     return out
 
-
-_BLANK = itemgetter(4)  # a Line's `blank`
 
 # A section that stops at body prose ends at the first line that reads as body: sentence-
 # shaped, with a normal share of function words, and at least BODY_MIN_CHARS long (teaser

@@ -5,8 +5,9 @@ family). Nothing here decides; the outputs read what the pipeline decided (`remo
 or more per document and pass, so per line.
 
 One source: Cython compiles this module where built (setup.py), typing the loops for C; run
-as Python it is the reference and the fallback. Lines are Line tuples (number, text, ending,
-stripped, blank), read by position.
+as Python it is the reference and the fallback. A document's lines are columns (a
+document.Lines: texts, stripped texts, ending codes, and for a later pass the origin of each
+line), read here column by column: no object per line but its text.
 """
 from __future__ import annotations
 
@@ -67,61 +68,49 @@ def _put(record: object, k: cython.Py_ssize_t, item: object) -> cython.void:
     PyTuple_SET_ITEM(record, k, item)  # noqa: F821
 
 
-@cython.cfunc
-@cython.inline
-def _line(kind: type, plain: cython.bint, number: object, text: str, ending: str, stripped: str,
-          blank: object) -> object:
-    """A Line of `kind` (a named tuple: number, text, ending, stripped, blank), made as
-    _record makes a Decision; its fields are all atoms, so a plain one is never tracked."""
-    if not cython.compiled:
-        return tuple.__new__(kind, (number, text, ending, stripped, blank))
-    out = PyType_GenericAlloc(kind, 5)  # noqa: F821 (these names: lines.pxd)
-    _put(out, 0, number)
-    _put(out, 1, text)
-    _put(out, 2, ending)
-    _put(out, 3, stripped)
-    _put(out, 4, blank)
-    if plain:
-        PyObject_GC_UnTrack(out)  # noqa: F821
-    return out
-
-
 # Only LF, CRLF and CR end a line: `str.splitlines` would also split on form feeds and
-# U+2028, and joining those back would change the file.
+# U+2028, and joining those back would change the file. A line's ending is held as its code,
+# one byte per line: ENDINGS[code].
 LF, CRLF, CR, NO_ENDING = "\n", "\r\n", "\r", ""
+ENDINGS = ("", "\n", "\r\n", "\r")
+_ENDINGS = cython.declare(tuple, ENDINGS)
+_NONE = cython.declare(cython.uchar, 0)
+_LF = cython.declare(cython.uchar, 1)
+_CRLF = cython.declare(cython.uchar, 2)
+_CR = cython.declare(cython.uchar, 3)
 
 
-def split(text: str, line: type, texts: list = None, runs: list = None) -> list:
-    """The text's lines, as `line` tuples (the Line type), each with its own ending; a last
-    line without an ending is kept when it is not empty. Each line's stripped text (str.strip,
-    Python's own whitespace) is appended to `texts` when given.
+def split(text: str, runs: list = None) -> tuple:
+    """The text's lines as three columns (texts, stripped, endings): each line's text without
+    its ending, its stripped text (str.strip, Python's own whitespace; the same object when
+    there is nothing to strip) and its ending's code (bytes, one per line). A last line
+    without an ending is kept when it is not empty.
 
-    With the list `runs`, each run of two or more blank lines becomes one blank Line whose
-    text and ending are the run's (its text holds the endings between its members), numbered
-    by position, and each such run's position and number of lines are appended to `runs`
-    (see document.split_lines: memory then does not grow with blank lines)."""
-    if not issubclass(line, tuple):
-        raise TypeError("lines are made as a tuple type")
-    plain: cython.bint = line.__basicsize__ == tuple.__basicsize__
-    out: list = []
+    With the list `runs`, each run of two or more blank lines becomes one blank line whose
+    text and ending are the run's (its text holds the endings between its members), and each
+    such run's position and number of lines are appended to `runs` (see
+    document.split_lines: memory then does not grow with blank lines)."""
+    texts: list = []
+    stripped_texts: list = []
+    endings = bytearray()
     n: cython.Py_ssize_t = len(text)
     start: cython.Py_ssize_t = 0
     end: cython.Py_ssize_t
     after: cython.Py_ssize_t
-    number: cython.Py_ssize_t = 0  # the last line made
+    ending: cython.uchar
     next_lf: cython.Py_ssize_t = text.find(LF)
     next_cr: cython.Py_ssize_t = text.find(CR)
     held: cython.Py_ssize_t = 0  # blank lines held back (with `runs`): text[run_start:run_end]
     run_start: cython.Py_ssize_t = 0
     run_end: cython.Py_ssize_t = 0
-    run_ending: str = NO_ENDING
+    run_ending: cython.uchar = _NONE
     while start < n:
         if runs is not None:  # empty lines ended by LF, one character each: a run in one step
             while start < n and text[start] == LF:
                 if held == 0:
                     run_start = start
                 held += 1
-                run_end, run_ending = start, LF
+                run_end, run_ending = start, _LF
                 start += 1
             if start == n:
                 break
@@ -131,14 +120,14 @@ def split(text: str, line: type, texts: list = None, runs: list = None) -> list:
             next_cr = text.find(CR, start)
         if next_cr < 0 or 0 <= next_lf < next_cr:  # LF (or no ending: the last line)
             end = n if next_lf < 0 else next_lf
-            ending = NO_ENDING if next_lf < 0 else LF
+            ending = _NONE if next_lf < 0 else _LF
             after = end + 1
         else:
             end = next_cr
             if end + 1 < n and text[end + 1] == LF:
-                ending, after = CRLF, end + 2
+                ending, after = _CRLF, end + 2
             else:
-                ending, after = CR, end + 1
+                ending, after = _CR, end + 1
         piece = text[start:end]
         if end > start and not text[start].isspace() and not text[end - 1].isspace():
             stripped = piece  # nothing to strip (the common case, without a call)
@@ -153,38 +142,29 @@ def split(text: str, line: type, texts: list = None, runs: list = None) -> list:
                 start = after
                 continue
             if held:
-                number = _flush_run(text, line, plain, out, texts, runs, number, held, run_start, run_end,
-                                    run_ending)
+                _flush_run(text, texts, stripped_texts, endings, runs, held, run_start, run_end, run_ending)
                 held = 0
-        number += 1
-        out.append(_line(line, plain, _index(number), piece, ending, stripped, not stripped))
-        if texts is not None:
-            texts.append(stripped)
+        texts.append(piece)
+        stripped_texts.append(stripped)
+        endings.append(ending)
         start = after
     if held:
-        _flush_run(text, line, plain, out, texts, runs, number, held, run_start, run_end, run_ending)
-    return out
+        _flush_run(text, texts, stripped_texts, endings, runs, held, run_start, run_end, run_ending)
+    return texts, stripped_texts, bytes(endings)
 
 
 @cython.cfunc
-def _flush_run(text: str, line: type, plain: cython.bint, out: list, texts: object, runs: list,
-               number: cython.Py_ssize_t, held: cython.Py_ssize_t, run_start: cython.Py_ssize_t,
-               run_end: cython.Py_ssize_t, run_ending: str) -> cython.Py_ssize_t:
-    """Emit the blank run held back (one member as the line it is, more as one Line); the
-    number of the last line made."""
+def _flush_run(text: str, texts: list, stripped_texts: list, endings: bytearray, runs: list,
+               held: cython.Py_ssize_t, run_start: cython.Py_ssize_t, run_end: cython.Py_ssize_t,
+               run_ending: cython.uchar) -> cython.void:
+    """Emit the blank run held back (one member as the line it is, more as one line)."""
     piece = text[run_start:run_end]
-    number += 1
-    if held == 1:
-        stripped = piece.strip()
-        out.append(_line(line, plain, _index(number), piece, run_ending, stripped, True))
-    else:
-        stripped = NO_ENDING
-        out.append(_line(line, plain, _index(number), piece, run_ending, stripped, True))
-        runs.append(number - 1)
+    if held > 1:
+        runs.append(len(texts))
         runs.append(held)
-    if texts is not None:
-        texts.append(stripped)
-    return number
+    texts.append(piece)
+    stripped_texts.append(piece.strip() if held == 1 else NO_ENDING)
+    endings.append(run_ending)
 
 
 @cython.cfunc
@@ -215,9 +195,19 @@ def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
     return gone
 
 
-def kept_lines(lines: tuple, removed: dict) -> tuple:
-    """(kept, kept_text): the indices of the lines not removed, and of those with text."""
-    n: cython.Py_ssize_t = len(lines)
+@cython.cfunc
+@cython.inline
+def _number(origin: object, k: cython.Py_ssize_t) -> object:
+    """The number (from 1) of a document's line at index k: its position in the input, or
+    with `origin` (a later pass's lines) in the lines it was taken from."""
+    return _index(k + 1) if origin is None else cython.cast(list, origin)[k] + 1
+
+
+def kept_lines(lines: object, removed: dict) -> tuple:
+    """(kept, kept_text): the indices of the lines (a document.Lines) not removed, and of
+    those with text."""
+    stripped: list = lines.stripped
+    n: cython.Py_ssize_t = len(stripped)
     k: cython.Py_ssize_t
     gone_lines = _removed_lines(removed, n)
     gone: cython.p_uchar = gone_lines
@@ -228,22 +218,28 @@ def kept_lines(lines: tuple, removed: dict) -> tuple:
             continue
         index = _index(k)
         kept.append(index)
-        if cython.cast(tuple, lines[k])[3]:  # its stripped text
+        if stripped[k]:
             text.append(index)
     return kept, text
 
 
-def assemble(lines: tuple, final_newline: cython.bint) -> str:
-    """The lines' texts and endings joined, in order; without final_newline the last line's
-    ending is left off."""
-    n: cython.Py_ssize_t = len(lines)
+def assemble(lines: object, final_newline: cython.bint) -> str:
+    """The lines' (a document.Lines) texts and endings joined, in order; without
+    final_newline the last line's ending is left off."""
+    texts: list = lines.texts
+    codes: bytes = lines.endings
+    ending: cython.p_uchar = codes
+    n: cython.Py_ssize_t = len(texts)
+    if len(codes) != n:
+        raise ValueError("one ending per line")
     k: cython.Py_ssize_t
     parts: list = []
     for k in range(n):
-        line: tuple = cython.cast(tuple, lines[k])
-        parts.append(line[1])
+        parts.append(texts[k])
         if final_newline or k < n - 1:
-            parts.append(line[2])
+            if ending[k] > _CR:
+                raise ValueError("an ending code names no ending")
+            parts.append(_ENDINGS[ending[k]])
     return "".join(parts)
 
 
@@ -259,12 +255,16 @@ def _removals_by_line(removed: dict, n: cython.Py_ssize_t) -> list:
     return why_of
 
 
-def decisions(lines: tuple, removed: dict, decision: type, removed_only: cython.bint = False) -> tuple:
+def decisions(lines: object, removed: dict, decision: type, removed_only: cython.bint = False) -> tuple:
     """A `decision` (the Decision type: line, kept, text, rule, source, reason, family) per
-    line, in order, or with `removed_only` per removed line."""
+    line of `lines` (a document.Lines), in order, or with `removed_only` per removed line."""
     if not issubclass(decision, tuple):
         raise TypeError("decisions are made as a tuple type")
-    n: cython.Py_ssize_t = len(lines)
+    texts: list = lines.texts
+    origin = lines.origin
+    n: cython.Py_ssize_t = len(texts)
+    if origin is not None and len(origin) != n:
+        raise ValueError("one origin per line")
     k: cython.Py_ssize_t
     why_of: list = _removals_by_line(removed, n)
     # a Removal's fields, read once per run of its lines (a document's lines share a few)
@@ -276,19 +276,19 @@ def decisions(lines: tuple, removed: dict, decision: type, removed_only: cython.
         why = why_of[k]
         if why is None:
             if not removed_only:
-                line: tuple = cython.cast(tuple, lines[k])
-                out.append(_record(decision, plain, line[0], True, line[1], None, None, None, None))
+                out.append(_record(decision, plain, _number(origin, k), True, texts[k], None, None, None, None))
             continue
         if why is not last:
             rule, source, reason, family, last = why.rule, why.source, why.reason, why.family, why
-        line = cython.cast(tuple, lines[k])
-        out.append(_record(decision, plain, line[0], False, line[1], rule, source, reason, family))
+        out.append(_record(decision, plain, _number(origin, k), False, texts[k], rule, source, reason, family))
     return tuple(out)
 
 
-def families(lines: tuple, removed: dict) -> dict:
-    """{family: count} of the removed lines that hold text (a missing family counted as it is)."""
-    n: cython.Py_ssize_t = len(lines)
+def families(lines: object, removed: dict) -> dict:
+    """{family: count} of the removed lines of `lines` (a document.Lines) that hold text (a
+    missing family counted as it is)."""
+    stripped: list = lines.stripped
+    n: cython.Py_ssize_t = len(stripped)
     r: cython.Py_ssize_t
     run: cython.Py_ssize_t = 0  # lines of the Removal `last` not yet counted in `out`
     last = None
@@ -296,7 +296,7 @@ def families(lines: tuple, removed: dict) -> dict:
     out: dict = {}
     for key, why in removed.items():
         r = _line_index(key, n)
-        if r < 0 or cython.cast(tuple, lines[r])[4]:  # no such line, or blank
+        if r < 0 or not stripped[r]:  # no such line, or blank
             continue
         if why is not last:
             if run:

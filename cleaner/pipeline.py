@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import is_, itemgetter
+from operator import is_
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from cleaner.candidates import SCANNER_WARMUP_CHARS, CandidateIndex
 from cleaner.disabling import check_disabled, is_enabled, without_disabled
-from cleaner.document import Document, Line, Numbering, Removal, split_lines
+from cleaner.document import Document, Numbering, Removal, split_lines
 from cleaner.errors import CleanerError
 from cleaner.heuristics import ALL as ALL_HEURISTICS, CONTENT_HEURISTICS, SECOND_COPY, Heuristic
 from cleaner.kinds import REGEX_BUDGET_S, Budget, Rule, apply_packs, budget_warning, spending
@@ -170,23 +170,21 @@ class Cleaner:
 
     def clean(self, text: str) -> CleanResult:
         """Clean one document; see the module docstring for the flow."""
-        texts: list[str] = []  # each line's `stripped`
         runs: list[int] = []  # where runs of blank lines were compacted (see document.split_lines)
-        lines = tuple(split_lines(text, texts, runs if len(text) >= COMPACT_MIN_CHARS else None))
+        lines = split_lines(text, runs if len(text) >= COMPACT_MIN_CHARS else None)
         numbering = Numbering(runs) if runs else None
         # where each trigger may match, by the input's line indices (renumbered for each
         # later pass), and every line's Features, where the native paths run
-        scanned, profile = self.candidates.measure(lines, texts, len(text))
+        scanned, profile = self.candidates.measure(lines, lines.stripped, len(text))
         removed: dict[int, Removal] = {}  # by the line's index in the input
         site: str | None = None
         warnings: list[str] = []
-        current: tuple[Line, ...] = lines
-        origin: list[int] = []  # in a later pass, each current line's index in the input
+        current = lines  # in a later pass, the lines left, each with its index in the input (origin)
         applied: frozenset[str] = frozenset()
         views: dict[str, int] = {}  # filled in place by the heuristics (see Document.views)
         budget = None if self.regex_budget is None else Budget(self.regex_budget * max(1.0, len(text) / 1e6))
         while True:
-            hits = scanned if current is lines else self.candidates.renumbered(scanned, origin)
+            hits = scanned if current is lines else self.candidates.renumbered(scanned, current.origin)
             doc = self.run_once(Document.start(current, applied, views, hits, profile, numbering, budget))
             applied = doc.applied
             site = site or doc.site
@@ -196,17 +194,15 @@ class Cleaner:
                 break
             if current is lines:  # the first pass: its indices are the input's
                 removed.update(doc.removed)
-                origin = doc.kept_indices()
             else:
-                removed.update(zip(map(origin.__getitem__, doc.removed), doc.removed.values()))
-                origin = list(map(origin.__getitem__, doc.kept_indices()))
-            current = tuple(map(current.__getitem__, doc.kept_indices()))
-            if not any(map(itemgetter(3), current)) or all(map(is_, doc.removed.values(), repeat(TIDY))):
+                removed.update(zip(map(current.origin.__getitem__, doc.removed), doc.removed.values()))
+            current = current.taking(doc.kept_indices())
+            if not any(current.stripped) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
         if budget is not None and budget.spent:
             warnings.append(budget_warning(self.regex_budget))  # type: ignore[arg-type]
         return CleanResult(
-            text=assemble(current, final_newline=bool(lines) and lines[-1].ending != ""),
+            text=assemble(current, final_newline=bool(lines) and lines.endings[-1] != 0),
             decisions=Decisions(lines, removed, numbering),
             site=site,
             warnings=tuple(warnings),

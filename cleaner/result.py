@@ -10,7 +10,7 @@ from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
 
 from cleaner import lines as line_outputs
-from cleaner.document import Decision, Line, Numbering, Removal, split_lines
+from cleaner.document import Decision, Lines, Numbering, Removal, split_lines
 
 
 class Decisions(Sequence[Decision]):
@@ -23,7 +23,7 @@ class Decisions(Sequence[Decision]):
 
     __slots__ = ("_lines", "_removals", "_all", "_numbering")
 
-    def __init__(self, lines: Sequence[Line], removals: dict[int, Removal], numbering: Numbering | None = None):
+    def __init__(self, lines: Lines, removals: dict[int, Removal], numbering: Numbering | None = None):
         self._lines = lines
         self._removals = removals  # by 0-based line index
         self._all: tuple[Decision, ...] | None = None
@@ -53,9 +53,9 @@ class Decisions(Sequence[Decision]):
             if size == 1:
                 out.append(_as_decision((number, *d[1:])))
                 continue
-            line = self._lines[d.line - 1]  # a compacted line's number is its position
-            for k, member in enumerate(split_lines(line.text + line.ending)):
-                out.append(_as_decision((number + k, d.kept, member.text, *d[3:])))
+            at = d.line - 1  # a compacted line's number is its position
+            for k, member in enumerate(split_lines(self._lines.texts[at] + self._lines.ending(at)).texts):
+                out.append(_as_decision((number + k, d.kept, member, *d[3:])))
         return tuple(out)
 
     def any_removed(self) -> bool:
@@ -65,7 +65,7 @@ class Decisions(Sequence[Decision]):
         """Removed lines with text per rule family, counted from the removals themselves:
         a summary needs no Decision built per removed line (a third of what the JSONL path
         spent per record besides cleaning)."""
-        out = Counter(line_outputs.families(tuple(self._lines), self._removals))
+        out = Counter(line_outputs.families(self._lines, self._removals))
         for none in (None, ""):  # a removal without a family counts as "other"
             if none in out:
                 out["other"] += out.pop(none)
@@ -92,7 +92,7 @@ class Decisions(Sequence[Decision]):
         return f"Decisions({self._built()!r})"
 
     def __reduce__(self):  # pickled as what it is built from
-        return Decisions, (tuple(self._lines), self._removals, self._numbering)
+        return Decisions, (self._lines, self._removals, self._numbering)
 
 
 @dataclass(frozen=True)
@@ -132,13 +132,13 @@ class CleanResult:
 _as_decision = partial(tuple.__new__, Decision)  # Decision(*fields) without its Python-level __new__
 
 
-def decisions(lines: Sequence[Line], removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
+def decisions(lines: Lines, removed: dict[int, Removal], removed_only: bool = False) -> tuple[Decision, ...]:
     """One decision per input line (`removed` maps 0-based line indices to removals), or
     with `removed_only` those of the removed lines, in line order (cleaner/lines.py)."""
-    return line_outputs.decisions(tuple(lines), removed, Decision, removed_only)
+    return line_outputs.decisions(lines, removed, Decision, removed_only)
 
 
-def assemble(lines: Sequence[Line], *, final_newline: bool) -> str:
+def assemble(lines: Lines, *, final_newline: bool) -> str:
     """The kept lines joined with their own endings; the input's final newline (or its
     absence) is kept (cleaner/lines.py)."""
-    return line_outputs.assemble(tuple(lines), final_newline)
+    return line_outputs.assemble(lines, final_newline)

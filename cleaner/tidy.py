@@ -28,13 +28,15 @@ def tidy_blank_lines(doc: Document) -> Document:
     """
     if not doc.removed:
         return doc
-    drop = blank_lines_to_drop(tuple(doc.lines), doc.removed)
+    drop = blank_lines_to_drop(doc.lines, doc.removed)
     return doc.remove(dict.fromkeys(drop, TIDY))
 
 
-def blank_lines_to_drop(lines: tuple, removed: dict) -> list:
-    """The blank lines tidy_blank_lines drops (`removed`'s keys are the removed indices)."""
-    n: cython.Py_ssize_t = len(lines)
+def blank_lines_to_drop(lines: object, removed: dict) -> list:
+    """The blank lines tidy_blank_lines drops (`lines`: a document.Lines; `removed`'s keys
+    are the removed indices)."""
+    stripped: list = lines.stripped
+    n: cython.Py_ssize_t = len(stripped)
     k: cython.Py_ssize_t
     r: cython.Py_ssize_t
     i: cython.Py_ssize_t
@@ -43,7 +45,7 @@ def blank_lines_to_drop(lines: tuple, removed: dict) -> list:
     states = bytearray(n)
     state: cython.p_uchar = states
     for k in range(n):
-        if cython.cast(tuple, lines[k])[4] is True:
+        if not stripped[k]:  # blank
             state[k] = BLANK
     for key in removed:
         r = key

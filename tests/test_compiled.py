@@ -90,7 +90,7 @@ EDGE_TEXTS = ["\n\nMenu\n\nBody.\n\n\nAd\n\nMore body.\n\n", "\n\nMenu\n\nBody.\
 def test_blank_lines_to_drop_are_the_same_compiled_and_interpreted():
     compiled, source = pair("cleaner/tidy.py")
     for k, text in enumerate(TEXTS + EDGE_TEXTS):
-        lines = tuple(document.split_lines(text))
+        lines = document.split_lines(text)
         for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
                         {-1: None, len(lines): None}):
             assert compiled.blank_lines_to_drop(lines, removed) == source.blank_lines_to_drop(lines, removed)
@@ -100,7 +100,7 @@ def test_blank_lines_to_drop_are_the_same_compiled_and_interpreted():
 @given(documents(), st.sets(st.integers(0, 40), max_size=12))
 def test_blank_lines_to_drop_of_generated_documents_are_the_same_compiled_and_interpreted(text, drop):
     compiled, source = pair("cleaner/tidy.py")
-    lines = tuple(document.split_lines(text))
+    lines = document.split_lines(text)
     removed = {i: None for i in drop if i < len(lines)}
     assert compiled.blank_lines_to_drop(lines, removed) == source.blank_lines_to_drop(lines, removed)
 
@@ -108,6 +108,7 @@ def test_blank_lines_to_drop_of_generated_documents_are_the_same_compiled_and_in
 # --- layout: each line's class and weight, and the body span ---------------------------------
 from cleaner import prose  # noqa: E402
 from cleaner.document import Line  # noqa: E402
+from cleaner.lines import ENDINGS  # noqa: E402
 
 CLASSES = "cleaner/heuristics/classes.py"
 
@@ -180,7 +181,7 @@ def test_line_classes_want_one_text_per_features():
 def both_spans(text: str, drop: set[int]) -> tuple[object, object]:
     """The body span of a document with the lines in `drop` removed, compiled and interpreted."""
     compiled, source = pair(CLASSES)
-    lines = tuple(document.split_lines(text))
+    lines = document.split_lines(text)
     texts = [ln.stripped for ln in lines]
     codes, weights = compiled.line_classes([prose._measure(t) for t in texts], texts)
     kept = [i for i in range(len(lines)) if i not in drop]
@@ -225,7 +226,7 @@ def brute_best_sum(weights: list[int]) -> int:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([-40, -8, 0, 8, 40, 120]) | st.integers(-300, 300), min_size=1, max_size=40))
 def test_the_body_span_is_the_best_sum_span(weights):
-    lines = tuple(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
+    lines = document.Lines.of(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
     for module in pair(CLASSES):
         _, classes, start, end = module.body_span(lines, list(range(len(weights))), b"p" * len(weights), weights)
         assert (start, end) == kadane(weights)
@@ -234,7 +235,7 @@ def test_the_body_span_is_the_best_sum_span(weights):
 
 
 def test_the_body_span_rejects_what_is_not_a_document():
-    lines = tuple(document.split_lines("Home\n"))
+    lines = document.split_lines("Home\n")
     for module in pair(CLASSES):
         with pytest.raises(IndexError):
             module.body_span(lines, [3], b"c", [-40])
@@ -345,7 +346,7 @@ def all_copies(text: str, drop: set[int], memo: dict | None = None):
     """The second copies of a document (lines in `drop` removed): compiled, interpreted, and
     by the plain policy."""
     compiled, source = pair(COPIES_MODULE)
-    lines = tuple(document.split_lines(text))
+    lines = document.split_lines(text)
     order = [i for i, ln in enumerate(lines) if not ln.blank and i not in drop]
     return (compiled.second_copies(lines, order, duplicates.fold, {} if memo is None else memo),
             source.second_copies(lines, order, duplicates.fold, {}), copies_by_find(lines, order))
@@ -389,7 +390,7 @@ def test_second_copies_of_generated_documents_are_the_policy(text, drop):
 def test_second_copies_reject_what_is_not_a_document():
     for module in pair(COPIES_MODULE):
         with pytest.raises(IndexError):
-            module.second_copies((), [0], duplicates.fold, {})
+            module.second_copies(document.Lines([], [], b""), [0], duplicates.fold, {})
 
 
 @settings(max_examples=300, deadline=None)
@@ -513,13 +514,13 @@ def plain_families(lines, removed):
 
 
 def removals_of(text: str) -> tuple[tuple, dict]:
-    lines = tuple(document.split_lines(text))
+    lines = document.split_lines(text)
     return lines, {d.line - 1: Removal(d.rule, d.source, d.reason, d.family) for d in OFF.clean(text).decisions if not d.kept}
 
 
 def test_kept_lines_are_the_plain_ones_compiled_and_interpreted():
     for k, text in enumerate(TEXTS + EDGE_TEXTS):
-        lines = tuple(document.split_lines(text))
+        lines = document.split_lines(text)
         for removed in ({i: None for i in range(k % 4, len(lines), 3)}, {0: None}, {len(lines) - 1: None}, {},
                         {-1: None, len(lines): None, 2**80: None, "0": None, 1.0: None}):
             expected = plain_kept(lines, {key: v for key, v in removed.items() if type(key) is int})
@@ -530,7 +531,7 @@ def test_kept_lines_are_the_plain_ones_compiled_and_interpreted():
 @settings(SETTINGS, max_examples=150)
 @given(documents(), st.sets(st.integers(0, 40), max_size=12))
 def test_kept_lines_of_generated_documents_are_the_plain_ones(text, drop):
-    lines = tuple(document.split_lines(text))
+    lines = document.split_lines(text)
     removed = {i: None for i in drop}
     for module in pair(ASSEMBLY):
         assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
@@ -539,7 +540,7 @@ def test_kept_lines_of_generated_documents_are_the_plain_ones(text, drop):
 def test_line_indices_are_right_on_either_side_of_the_shared_ints():
     """Small line indices are handed out from one tuple and the others made: a document longer
     than that walks its lines the same."""
-    lines = tuple(document.split_lines("".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000))))
+    lines = document.split_lines("".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000)))
     removed = {i: None for i in range(0, 20_000, 7)}
     for module in pair(ASSEMBLY):
         assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
@@ -549,8 +550,8 @@ def test_line_indices_are_right_on_either_side_of_the_shared_ints():
 def test_assembling_is_the_plain_join(final_newline):
     """Every line, every other line, and none; across every kind of ending and width."""
     for text in EDGE_TEXTS + TEXTS + ["a\r\nb\rc\n\r", "中\n\U0001d400\r\n"]:
-        lines = tuple(document.split_lines(text))
-        for part in (lines, lines[::2], lines[1::3], ()):
+        lines = document.split_lines(text)
+        for part in (lines, lines[::2], lines[1::3], document.Lines([], [], b"")):
             joined = "".join(ln.text + ln.ending for ln in part)
             if not final_newline and part:
                 joined = joined[: len(joined) - len(part[-1].ending)]
@@ -567,13 +568,14 @@ def test_decisions_are_the_plain_ones_compiled_and_interpreted():
             assert all(type(d) is Decision for d in built)
             gone = module.decisions(lines, removed, Decision, True)
             assert gone == plain_decisions(lines, removed, True) == tuple(d for d in built if not d.kept)
-            assert module.decisions((), {}, Decision) == module.decisions((), {}, Decision, True) == ()
+            nothing = document.Lines([], [], b"")
+            assert module.decisions(nothing, {}, Decision) == module.decisions(nothing, {}, Decision, True) == ()
 
 
 @pytest.mark.parametrize("removed_only", [False, True])
 def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_only):
     """Many distinct Removals, taken in turn and out of turn: each line reports its own."""
-    lines = tuple(document.split_lines("".join(f"line {k}\n" for k in range(3000))))
+    lines = document.split_lines("".join(f"line {k}\n" for k in range(3000)))
     whys = [Removal(f"pack/rule-{k}", f"src{k}", f"reason {k}", f"fam{k % 7}") for k in range(300)]
     removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
     for module in pair(ASSEMBLY):
@@ -584,7 +586,7 @@ def test_each_line_gets_its_own_removals_fields_among_many_interleaved(removed_o
 
 @pytest.mark.parametrize("removed_only", [False, True])
 def test_removals_at_no_line_index_remove_nothing(removed_only):
-    lines = tuple(document.split_lines("a\nb\nc\n"))
+    lines = document.split_lines("a\nb\nc\n")
     why = Removal("x/y", "test", "because")
     odd = {1: why, 3: why, -1: why, 10**30: why, "2": why}
     for module in pair(ASSEMBLY):
@@ -600,7 +602,7 @@ def test_decisions_are_made_only_as_a_tuple_type():
     class Roomy(tuple):
         pass
 
-    lines = tuple(document.split_lines("Menu \n"))
+    lines = document.split_lines("Menu \n")
     for module in pair(ASSEMBLY):
         with pytest.raises(TypeError):
             module.decisions(lines, {}, dict)
@@ -616,7 +618,7 @@ def test_only_decisions_of_atoms_leave_the_cyclic_collector():
     compiled, _ = pair(ASSEMBLY)
     if not is_compiled(compiled):
         pytest.skip("the interpreted module makes decisions as tuple.__new__ does")
-    lines = tuple(document.split_lines("Menu\nAd\n"))
+    lines = document.split_lines("Menu\nAd\n")
     odd = Removal(["a", "list"], "s", "r", "f")  # type: ignore[arg-type]
     kept, dropped = compiled.decisions(lines, {1: odd}, Decision)
     assert not gc.is_tracked(kept) and gc.is_tracked(dropped)
@@ -627,11 +629,11 @@ def test_family_counts_are_the_plain_ones_and_the_removed_lines_decisions():
     Removals, with blank lines among them."""
     for text in TEXTS:
         result = OFF.clean(text)
-        lines, removed = tuple(document.split_lines(text)), result.decisions._removals
+        lines, removed = document.split_lines(text), result.decisions._removals
         for module in pair(ASSEMBLY):
             assert module.families(lines, removed) == plain_families(lines, removed)
         assert result.families() == Counter(d.family or "other" for d in result.removed_text())
-    lines = tuple(document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000))))
+    lines = document.split_lines("".join(f"line {k}\n" if k % 4 else "\n" for k in range(3000)))
     whys = [Removal(f"pack/rule-{k}", "src", "why", f"fam{k % 7}") for k in range(300)]
     removed = {i: whys[(i * 7919) % 300 if i % 3 else i % 5] for i in range(0, 3000, 2)}
     for module in pair(ASSEMBLY):
@@ -695,16 +697,13 @@ SPLIT_EDGES = ["", "\n", "\r", "\r\n", "\n\n", "a", "a\n", "a\r\nb\rc\n\r", "\r\
 
 
 def splits(text: str) -> list[Line]:
-    """The split, compiled and interpreted (held equal), checked for the stripped texts it
-    hands out in the same pass."""
+    """The split, compiled and interpreted (held equal): its columns (texts, stripped texts,
+    ending codes) read back as Lines."""
     got = []
     for module in pair(LINES):
-        out = module.split(text, Line)
-        assert all(type(ln) is Line for ln in out)
-        texts = ["already here"]
-        assert module.split(text, Line, texts) == out
-        assert texts == ["already here", *(ln.stripped for ln in out)]
-        got.append(out)
+        texts, stripped, endings = module.split(text)
+        assert type(texts) is list and type(stripped) is list and type(endings) is bytes
+        got.append(list(document.Lines(texts, stripped, endings)))
     assert got[0] == got[1]
     return got[0]
 
@@ -726,8 +725,8 @@ def compacted(text: str) -> tuple[list[Line], list[int], list[str]]:
     got = []
     for module in pair(LINES):
         runs: list[int] = []
-        texts: list[str] = []
-        got.append((module.split(text, Line, texts, runs), runs, texts))
+        texts, stripped, endings = module.split(text, runs)
+        got.append((list(document.Lines(texts, stripped, endings)), runs, stripped))
     assert got[0] == got[1]
     return got[0]
 
@@ -763,25 +762,14 @@ def test_line_numbers_are_right_on_either_side_of_the_shared_ints():
     assert [ln.number for ln in lines] == list(range(1, 20_001))
 
 
-def test_lines_are_made_only_as_a_tuple_type_and_plain_ones_leave_the_cyclic_collector():
-    """Any other type is refused, not written into; a tuple type with room of its own (a
-    __dict__) is made whole, works as such and stays tracked; a Line (all atoms) is not
-    tracked once made, where compiled."""
-
-    class Roomy(tuple):
-        pass
-
+def test_a_split_makes_no_object_per_line_but_its_text():
+    """Columns, not a Line per line: a line with nothing to strip is one str (its text and its
+    stripped text), and its ending one byte."""
     for module in pair(LINES):
-        with pytest.raises(TypeError):
-            module.split("a\n", dict)
-        [roomy] = module.split("Menu \n", Roomy)
-        assert type(roomy) is Roomy and tuple(roomy) == (1, "Menu ", "\n", "Menu", False)
-        roomy.note = "a __dict__ of its own"
-        assert roomy.note and gc.is_tracked(roomy)
-    compiled, _ = pair(LINES)
-    if is_compiled(compiled):
-        [line] = compiled.split("Menu\n", Line)
-        assert not gc.is_tracked(line)
+        texts, stripped, endings = module.split("Menu\n  Body \r\nTail\rEnd")
+        assert texts[0] is stripped[0] and texts[2] is stripped[2] and texts[3] is stripped[3]
+        assert texts[1] == "  Body " and stripped[1] == "Body"
+        assert endings == bytes([1, 2, 3, 0]) and [ENDINGS[c] for c in endings] == ["\n", "\r\n", "\r", ""]
 
 
 # --- the bytes the scanner matches ---------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cleaner import Cleaner, clean
-from cleaner.document import Document, Line
+from cleaner.document import Document, Line, Lines
 from cleaner.heuristics import CREDIT_TAIL, SECOND_COPY, TEASER_TAIL
 
 P1 = ("The council voted on Tuesday to close the library, despite a petition signed by more than 4,000 "
@@ -252,7 +252,7 @@ def test_the_body_span_is_the_running_sum_span():
     from cleaner.heuristics.classes import body_span
 
     def best_span(weights):
-        lines = tuple(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
+        lines = Lines.of(Line(n, "x", "\n", "x", False) for n in range(1, len(weights) + 1))
         return tuple(body_span(lines, list(range(len(weights))), b"p" * len(weights), weights)[2:])
 
     assert best_span([-8, 300, -40, -8, 200, -40]) == (1, 4)

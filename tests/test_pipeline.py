@@ -110,14 +110,15 @@ def test_a_document_copy_carries_every_field_and_changes_only_those_named():
     assert other.removed is why and other.site is None and other.kept_indices() == [1, 2]
 
 
-def test_splitting_hands_out_the_stripped_texts_as_well():
-    from cleaner.document import split_lines
+def test_splitting_gives_each_lines_text_stripped_text_and_ending_as_columns():
+    from cleaner.document import Line, split_lines
 
-    texts: list[str] = ["before"]
-    lines = split_lines("  Menu \r\n\nBody line.\rTail", texts)
-    assert [ln.text for ln in lines] == ["  Menu ", "", "Body line.", "Tail"]
-    assert texts == ["before", "Menu", "", "Body line.", "Tail"]
-    assert split_lines("a\n") == split_lines("a\n", [])
+    lines = split_lines("  Menu \r\n\nBody line.\rTail")
+    assert lines.texts == ["  Menu ", "", "Body line.", "Tail"]
+    assert lines.stripped == ["Menu", "", "Body line.", "Tail"]
+    assert [lines.ending(i) for i in range(4)] == ["\r\n", "\n", "\r", ""]
+    assert lines[0] == Line(1, "  Menu ", "\r\n", "Menu", False) and lines[1].blank
+    assert split_lines("a\n") == split_lines("a\n", [])  # nothing to compact
 
 
 @pytest.mark.parametrize("accelerate", [True, False])
@@ -143,11 +144,44 @@ def test_cleaning_leaves_no_reference_cycles_behind(accelerate):
         gc.enable()
 
 
+def test_lines_taken_for_a_later_pass_keep_their_input_numbers():
+    """A later pass's lines are columns taken from the input's, each remembering its index
+    there (origin): rows, decisions and second copies report the input's numbers."""
+    import pickle
+
+    from cleaner.document import Decision, Lines, split_lines
+    from cleaner.heuristics import copies, duplicates
+    from cleaner.result import decisions
+
+    same = "The same sentence, long enough to count as a copy."
+    lines = split_lines(f"Intro\r\n{same}\nMiddle\n\n{same}\nTail")
+    later = lines.taking([1, 2, 4, 5])
+    assert later.origin == [1, 2, 4, 5] and [ln.number for ln in later] == [2, 3, 5, 6]
+    assert later.texts == [same, "Middle", same, "Tail"] and later.ending(3) == "" and later.ending(0) == "\n"
+    again = later.taking([2, 3])
+    assert again.origin == [4, 5] and list(again) == [lines[4], lines[5]]
+    assert [d.line for d in decisions(again, {})] == [5, 6]
+    assert decisions(again, {0: duplicates.SECOND_COPY.removal("x")})[0] == Decision(
+        5, False, same, "heuristic/second-copy", "heuristic", "x", "duplicate")
+    assert copies.second_copies(later, [0, 1, 2, 3], duplicates.fold, {}) == [(2, duplicates.EXACT, 2)]
+    assert Lines.of(list(again)) == again and Lines.of(list(lines)) == lines and Lines.of(lines).origin is None
+    assert lines[1:3] == lines.taking([1, 2]) and lines[-1].number == 6
+    assert pickle.loads(pickle.dumps(again)) == again
+
+
+def test_lines_hold_one_item_per_line_in_every_column():
+    from cleaner.document import Lines
+
+    for columns in ((["a"], [], b"\x01"), (["a"], ["a"], b""), (["a"], ["a"], b"\x04"), (["a"], ["a"], b"\x01", [0, 1])):
+        with pytest.raises(ValueError):
+            Lines(*columns)
+
+
 def test_a_pass_document_is_the_constructors_document():
     from cleaner.document import Document, split_lines
     from cleaner.prose import Profile
 
-    lines = tuple(split_lines("Menu\n\nBody line.\n"))
+    lines = split_lines("Menu\n\nBody line.\n")
     profile, applied, views = Profile([ln.stripped for ln in lines], []), frozenset({"general"}), {"heuristic/x": 2}
     made = Document.start(lines, applied, views, None, profile)
     assert made == Document(lines, applied=applied, views=views, profile=profile)
@@ -207,7 +241,7 @@ def test_decisions_read_as_the_tuple_of_every_line_decision_and_removed_builds_o
     thawed = pickle.loads(pickle.dumps(result))
     assert thawed == result and thawed.decisions == eager
     assert Decisions(lines, {}) == tuple(Decision(ln.number, True, ln.text) for ln in lines)  # nothing removed: every line kept
-    assert Decisions([], {}) == () and not Cleaner().clean("").changed
+    assert Decisions(split_lines(""), {}) == () and not Cleaner().clean("").changed
 
 
 @pytest.mark.parametrize("accelerate", [True, False])

@@ -108,13 +108,13 @@ def line_classes(features: list, texts: list) -> tuple:
     return bytes(codes), weights
 
 
-def body_span(lines: tuple, kept: list, codes: bytes, weights: list) -> tuple | None:
+def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple | None:
     """(order, classes, start, end), or None without a prose line: the kept non-blank lines
-    (indices into `lines`, from `kept`), their classes as a str, and the span over them with
-    the greatest sum of weights (inclusive). `codes` and `weights` are by input line
-    (Line.number - 1). The span is Kadane's: restart where the running sum is <= 0, keep
-    only a strictly better sum, so the earliest-ending best span, and for that end the
-    shortest."""
+    (indices into `lines`, a document.Lines, from `kept`), their classes as a str, and the
+    span over them with the greatest sum of weights (inclusive). `codes` and `weights` are by
+    input line (a line's number - 1). The span is Kadane's: restart where the running sum is
+    <= 0, keep only a strictly better sum, so the earliest-ending best span, and for that end
+    the shortest."""
     m: cython.Py_ssize_t = len(kept)
     n_codes: cython.Py_ssize_t = len(codes)
     if len(weights) != n_codes:
@@ -132,17 +132,19 @@ def body_span(lines: tuple, kept: list, codes: bytes, weights: list) -> tuple | 
     w: cython.longlong
     n: cython.Py_ssize_t
     any_prose: cython.bint = False
-    n_lines: cython.Py_ssize_t = len(lines)
+    stripped: list = lines.stripped
+    origin = lines.origin
+    n_lines: cython.Py_ssize_t = len(stripped)
+    if origin is not None and len(origin) != n_lines:
+        raise ValueError("one origin per line")
     i: cython.Py_ssize_t
     for index in kept:
         i = index
         if i < 0 or i >= n_lines:
             raise IndexError("kept index out of range")
-        line: tuple = cython.cast(tuple, lines[i])
-        if line[4] is True:  # blank
+        if not stripped[i]:  # blank
             continue
-        n = line[0]
-        n -= 1
+        n = i if origin is None else cython.cast(list, origin)[i]
         if n < 0 or n >= n_codes:
             raise IndexError("line number out of range")
         w = weights[n]

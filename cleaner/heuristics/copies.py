@@ -147,14 +147,18 @@ def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.P
     return grams
 
 
-def second_copies(lines: tuple, order: list, fold: object, memo: dict) -> list:
+def second_copies(lines: object, order: list, fold: object, memo: dict) -> list:
     """(index, kind, number of the line it repeats) for each second copy among the lines
-    `order` (kept, non-blank; indices into `lines`), walked in order. `fold` makes a line's
+    `order` (kept, non-blank; indices into `lines`, a document.Lines), walked in order. `fold` makes a line's
     near-repeat key; the keys of short lines are kept in `memo` across documents (bounded)."""
     out: list = []
     exact: dict = {}
     near: dict = {}
-    n_lines: cython.Py_ssize_t = len(lines)
+    stripped: list = lines.stripped
+    origin = lines.origin
+    n_lines: cython.Py_ssize_t = len(stripped)
+    if origin is not None and len(origin) != n_lines:
+        raise ValueError("one origin per line")
     i: cython.Py_ssize_t
     n: cython.Py_ssize_t
     at: cython.Py_ssize_t
@@ -175,9 +179,8 @@ def second_copies(lines: tuple, order: list, fold: object, memo: dict) -> list:
         i = index
         if i < 0 or i >= n_lines:
             raise IndexError("line index out of range")
-        line: tuple = cython.cast(tuple, lines[i])
-        number = line[0]
-        text: str = line[3]
+        text: str = stripped[i]
+        number = i + 1 if origin is None else cython.cast(list, origin)[i] + 1
         seen = exact.get(text)
         if seen is not None:
             out.append((i, EXACT, seen))

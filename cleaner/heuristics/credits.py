@@ -29,7 +29,7 @@ def _credit_tail(doc: Document) -> dict[int, Removal]:
     kept = doc.kept_text_indices()
     out: dict[int, Removal] = {}
     for i in kept[-TAIL_LINES:]:
-        text = doc.lines[i].stripped
+        text = doc.lines.stripped[i]
         if len(text) > MAX_CHARS or not _BRACKETED.match(text) or _NOTE_WORD.search(text):
             continue
         if not _CREDIT_WORD.search(text):

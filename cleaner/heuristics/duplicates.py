@@ -52,7 +52,7 @@ _REASONS = {
 
 def _second_copies(doc: Document) -> dict[int, Removal]:
     native_paths = doc.profile is not None and native.compiled()  # the class table is configured
-    found = second_copies(tuple(doc.lines), doc.kept_text_indices(), native._native.fold if native_paths else fold, _keys)
+    found = second_copies(doc.lines, doc.kept_text_indices(), native._native.fold if native_paths else fold, _keys)
     if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
         found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
     # one Removal per line copied (and kind), shared by its copies: a line repeated a million
@@ -71,11 +71,11 @@ def _no_holder_left_out(doc: Document) -> bool:
     lines would let later long lines become holders, so the heuristic runs again. Counted by
     length (a key of NEAR_MIN_CHARS needs this many characters), which needs no folding.
     """
-    lines, removed = doc.lines, doc.removed
-    if len(lines) - len(removed) < CONTAIN_MAX_LINES:
+    stripped, removed = doc.lines.stripped, doc.removed
+    if len(stripped) - len(removed) < CONTAIN_MAX_LINES:
         return True  # fewer lines kept than the cap: the common case, without counting
     shortest = -(-NEAR_MIN_CHARS // MAX_FOLD_GROWTH)
-    return sum(1 for i in doc.kept_text_indices() if len(lines[i].stripped) >= shortest) < CONTAIN_MAX_LINES
+    return sum(1 for i in doc.kept_text_indices() if len(stripped[i]) >= shortest) < CONTAIN_MAX_LINES
 
 
 SECOND_COPY = Heuristic(

@@ -69,7 +69,7 @@ def layout(doc: Document) -> Layout | None:
 
 def _layout(doc: Document) -> Layout | None:
     codes, weights = classes_by_number(doc)
-    got = body_span(tuple(doc.lines), doc.kept_indices(), codes, weights)
+    got = body_span(doc.lines, doc.kept_indices(), codes, weights)
     return None if got is None else Layout(*got)
 
 
@@ -84,11 +84,11 @@ def classes_by_number(doc: Document) -> tuple[bytes, list[int]]:
             done = profile.derived["layout"] = line_classes(profile.features, profile.texts)
         return done
     lines, order = doc.lines, doc.kept_text_indices()
-    codes, weights = line_classes([doc.features(i) for i in order], [lines[i].stripped for i in order])
-    size = max((lines[i].number for i in order), default=0)
+    codes, weights = line_classes([doc.features(i) for i in order], [lines.stripped[i] for i in order])
+    size = max((lines.number(i) for i in order), default=0)
     by_number, weight_of = bytearray(b" " * size), [0] * size
     for k, i in enumerate(order):
-        by_number[lines[i].number - 1], weight_of[lines[i].number - 1] = codes[k], weights[k]
+        by_number[lines.number(i) - 1], weight_of[lines.number(i) - 1] = codes[k], weights[k]
     return bytes(by_number), weight_of
 
 
@@ -104,7 +104,7 @@ def _title_index(lay: Layout, doc: Document) -> int | None:
     best, best_score = None, 0.0
     lo = max(0, lay.start - TITLE_LOOKBACK)
     for k in range(lay.start - 1, lo - 1, -1):
-        f, text = doc.features(lay.order[k]), doc.lines[lay.order[k]].stripped
+        f, text = doc.features(lay.order[k]), doc.lines.stripped[lay.order[k]]
         if not _title_shaped(f, text):
             continue
         if f.words < 8 and is_dated(text):

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress, count, repeat
-from operator import attrgetter, ge, itemgetter, mul
+from operator import attrgetter, ge, mul
 from importlib import resources
 from typing import Sequence
 
@@ -273,7 +273,7 @@ _LAZY: tuple[float, ...] = ()  # a slim _Own's x: own_features(text, features) a
 def _x(doc: Document, i: int, own: _Own) -> tuple[float, ...]:
     """The own feature vector of line `i`, whose _Own is `own` (measured again if slim)."""
     x = own.x
-    return own_features(doc.lines[i].stripped, doc.features(i)) if x is _LAZY else x  # type: ignore[return-value]
+    return own_features(doc.lines.stripped[i], doc.features(i)) if x is _LAZY else x  # type: ignore[return-value]
 
 
 _own_cache: dict[str, _Own] = {}
@@ -300,7 +300,6 @@ def _own(text: str, f: Features, m: Model) -> _Own:
 _PROSE_LINE = _Own(None, (), 0.0, True)  # a long prose line: prose, not short, no cue
 _LONG_X = tuple(0.0 for _ in OWN)
 _LONG_LINE = _Own(_LONG_X, (), 0.0, True)  # over MAX_CHARS, not prose
-_TEXT = itemgetter(3)  # a Line's stripped text
 _PARTIAL = attrgetter("partial")
 
 
@@ -323,11 +322,11 @@ def context_features(doc: Document, kept: Sequence[int], owns: Sequence[_Own], k
     if doc.removed:
         # Between two kept lines with text, a line is blank or removed in this pass: a
         # removed line with text sits there when any line there has text.
-        lines, i = doc.lines, kept[k]
+        stripped, i = doc.lines.stripped, kept[k]
         lo = kept[k - 1] + 1 if k > 0 else 0
-        hi = kept[k + 1] if k + 1 < n else len(lines)
-        before = 1.0 if lo < i and any(map(_TEXT, lines[lo:i])) else 0.0
-        after = 1.0 if i + 1 < hi and any(map(_TEXT, lines[i + 1:hi])) else 0.0
+        hi = kept[k + 1] if k + 1 < n else len(stripped)
+        before = 1.0 if lo < i and any(stripped[lo:i]) else 0.0
+        after = 1.0 if i + 1 < hi and any(stripped[i + 1:hi]) else 0.0
     return (
         1.0 if k == 0 else 0.0,
         1.0 if k < 3 else 0.0,
@@ -365,8 +364,8 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
     n = len(kept)
     if not n:
         return kept, [], []
-    lines = doc.lines
-    owns = list(map(_own_cache.get, map(_TEXT, map(lines.__getitem__, kept))))
+    stripped = doc.lines.stripped
+    owns = list(map(_own_cache.get, map(stripped.__getitem__, kept)))
     if n > CACHE_MAX:
         # More lines than the cache holds: each line's full _Own would stay alive for the
         # whole document (a feature vector of some 30 floats, about 1 KB a line); the slim
@@ -375,16 +374,16 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
         same: dict[tuple, _Own] = {}
         for k, o in enumerate(owns):
             if o is None:
-                o = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
+                o = _own(stripped[kept[k]], doc.features(kept[k]), m)
             key = (o.partial, o.short, o.prose, o.cue, o.veto, o.x is None, o.x is _LONG_X)
             slim = same.get(key)
             owns[k] = slim if slim is not None else same.setdefault(key, o.slim())
     elif not all(owns):  # (an _Own is true; a miss is None)
         for k, o in enumerate(owns):
             if o is None:
-                owns[k] = _own(lines[kept[k]].stripped, doc.features(kept[k]), m)
+                owns[k] = _own(stripped[kept[k]], doc.features(kept[k]), m)
     if every:
-        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(lines[kept[k]].stripped) <= MAX_CHARS]
+        return kept, owns, [k for k in range(n) if owns[k].x is not None and len(stripped[kept[k]]) <= MAX_CHARS]
     removals = bool(doc.removed)
     # Most lines (prose: minus infinity) are below the lowest bound anywhere: set aside in C
     # (an iterator: no list of them is kept, on a document of short lines nearly every line).

@@ -6,7 +6,6 @@ it. News prose is never set in capitals for a whole long line (a shouted quote o
 """
 from __future__ import annotations
 
-from operator import itemgetter
 
 from cleaner import native
 from cleaner.document import Document, Removal
@@ -38,7 +37,7 @@ def _shouting(doc: Document) -> dict[int, Removal]:
     if profile is not None and len(profile.texts) == len(doc.lines):
         texts = profile.texts  # the input's lines, whose stripped texts the profile holds
     else:  # a later pass: fewer lines than the input (in practice settled before it)
-        texts = list(map(itemgetter(3), doc.lines))  # each line's `stripped`
+        texts = doc.lines.stripped
     for i, upper, lower, letters in letter_counts(texts, native.class_table()):
         capitals = share(upper, lower, letters)
         if capitals >= MIN_UPPER_SHARE and i not in doc.removed:
