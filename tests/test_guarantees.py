@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from cleaner import Cleaner
 from cleaner.document import split_lines
 from conftest import SEEDS, run_cli
 
@@ -197,6 +198,41 @@ def test_huge_single_line_is_cleaned_in_bounded_memory(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out.txt").read_bytes() == f.read_bytes()
     assert rss < 60 + 6 * size / 2**20, rss  # interpreter + a few copies of the input
+
+
+# What one more short line with text may cost, at the peak of cleaning it: Python's own
+# allocations as tracemalloc counts them (the same on any machine with this Python, unlike
+# RSS). Measured between 50 K and 150 K lines "line N": 174 bytes a line with the lines
+# held as columns, 264 with a Line tuple and a number per line (786c44f); between 100 K and
+# 300 K, 155 and 269.
+MAX_BYTES_PER_SHORT_LINE = 210
+
+
+def _traced_peak(text: str) -> int:
+    import tracemalloc
+
+    from cleaner.heuristics import line_scorer
+
+    cleaner = Cleaner(accelerate=True)
+    cleaner.clean("warm up\n")
+    line_scorer._own_cache.clear()  # a bounded cache (CACHE_MAX texts), filled alike by both sizes
+    tracemalloc.start()
+    try:
+        cleaner.clean(text)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_each_short_line_costs_a_bounded_number_of_bytes(monkeypatch):
+    from cleaner.heuristics import line_scorer
+
+    # both sizes past the line scorer's cache (made smaller here, for time), so it costs both the same
+    monkeypatch.setattr(line_scorer, "CACHE_MAX", 1 << 10)
+    small, large = 50_000, 150_000
+    grow = (_traced_peak("".join(f"line {i}\n" for i in range(large)))
+            - _traced_peak("".join(f"line {i}\n" for i in range(small)))) / (large - small)
+    assert grow <= MAX_BYTES_PER_SHORT_LINE, grow
 
 
 def test_a_million_empty_lines(tmp_path: Path):
