@@ -42,9 +42,15 @@ def _timeout(budget: Budget | None) -> float:
     return MATCH_TIMEOUT_S if budget is None else budget.timeout()
 
 
+def _rule_lines(lines: Lines) -> Iterator[tuple[int, str]]:
+    """(index, stripped text) of the lines rules and fingerprints look at (not blank, not too
+    long), made as they are read: a list of them would cost a tuple and an int per line."""
+    return ((i, s) for i, (s, t) in enumerate(zip(lines.stripped, lines.texts)) if s and len(t) <= RULE_MAX_LINE_CHARS)
+
+
 def _rule_texts(lines: Lines) -> list[str]:
-    """The texts of the lines rules and fingerprints look at (not blank, not too long)."""
-    return [s for s, t in zip(lines.stripped, lines.texts) if s and len(t) <= RULE_MAX_LINE_CHARS]
+    """The texts of the lines rules and fingerprints look at."""
+    return [s for _, s in _rule_lines(lines)]
 
 
 class CandidateIndex:
@@ -175,11 +181,7 @@ class RegexCandidates:
 
     def rules(self, pack: "Pack", rules: list[Rule], budget: Budget | None) -> Iterator[tuple[Rule, set[int] | None]]:
         """Each rule to try, in order, with the lines it may fire on (None: every line)."""
-        # (index, text) of each line a rule looks at, made as the prefilter reads them: a
-        # list of them would cost a tuple and an int per line for the whole stage
-        lines = self.doc.lines
-        texts = ((i, s) for i, (s, t) in enumerate(zip(lines.stripped, lines.texts)) if s and len(t) <= RULE_MAX_LINE_CHARS)
-        candidates = pack.prefilter.candidates(texts, timeout=_timeout(budget))
+        candidates = pack.prefilter.candidates(_rule_lines(self.doc.lines), timeout=_timeout(budget))
         for rule in rules:
             yield rule, candidates if rule.id in pack.anchored else None
 

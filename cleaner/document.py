@@ -75,9 +75,6 @@ class Lines(Sequence[Line]):
     def ending(self, index: int) -> str:
         return ENDINGS[self.endings[index]]
 
-    def blank(self, index: int) -> bool:
-        return not self.stripped[index]
-
     def taking(self, indices: Sequence[int]) -> "Lines":
         """These lines, in this order (a later pass's lines: each keeps its number)."""
         texts, stripped, origin = self.texts, self.stripped, self.origin
@@ -91,9 +88,10 @@ class Lines(Sequence[Line]):
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
             return self.taking(range(len(self.texts))[index])
+        if index < 0:
+            index += len(self.texts)
         stripped = self.stripped[index]
-        return Line(self.number(index % len(self.texts) if index < 0 else index), self.texts[index],
-                    ENDINGS[self.endings[index]], stripped, not stripped)
+        return Line(self.number(index), self.texts[index], ENDINGS[self.endings[index]], stripped, not stripped)
 
     def __iter__(self) -> Iterator[Line]:
         return map(self.__getitem__, range(len(self.texts)))
@@ -196,10 +194,9 @@ class Document:
 
     def features(self, index: int) -> Features:
         """The Features of line `index` (from the profile when there is one)."""
-        lines = self.lines
         if self.profile is not None:
-            return self.profile.features[index if lines.origin is None else lines.origin[index]]
-        return features(lines.stripped[index])
+            return self.profile.features[self.lines.number(index) - 1]
+        return features(self.lines.stripped[index])
 
     def kept_indices(self) -> list[int]:
         """Indices of the lines not removed (computed once per Document; do not change it)."""

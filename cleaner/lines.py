@@ -195,6 +195,15 @@ def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
     return gone
 
 
+def origin_of(lines: object) -> object:
+    """`lines.origin` (a document.Lines), checked to be None or a list with one index per
+    line: the compiled readers index it without a check."""
+    origin = lines.origin
+    if origin is not None and (type(origin) is not list or len(origin) != len(lines.texts)):
+        raise ValueError("one origin per line")
+    return origin
+
+
 @cython.cfunc
 @cython.inline
 def _number(origin: object, k: cython.Py_ssize_t) -> object:
@@ -261,10 +270,8 @@ def decisions(lines: object, removed: dict, decision: type, removed_only: cython
     if not issubclass(decision, tuple):
         raise TypeError("decisions are made as a tuple type")
     texts: list = lines.texts
-    origin = lines.origin
+    origin = origin_of(lines)
     n: cython.Py_ssize_t = len(texts)
-    if origin is not None and len(origin) != n:
-        raise ValueError("one origin per line")
     k: cython.Py_ssize_t
     why_of: list = _removals_by_line(removed, n)
     # a Removal's fields, read once per run of its lines (a document's lines share a few)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import regex
 
 from cleaner.heuristics.spec import thresholds
+from cleaner.lines import origin_of
 from cleaner.native import remember
 
 try:
@@ -133,10 +134,8 @@ def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple |
     n: cython.Py_ssize_t
     any_prose: cython.bint = False
     stripped: list = lines.stripped
-    origin = lines.origin
+    origin = origin_of(lines)
     n_lines: cython.Py_ssize_t = len(stripped)
-    if origin is not None and len(origin) != n_lines:
-        raise ValueError("one origin per line")
     i: cython.Py_ssize_t
     for index in kept:
         i = index

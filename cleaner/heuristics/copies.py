@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_right
 
 from cleaner.heuristics.spec import thresholds
+from cleaner.lines import origin_of
 from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 
 try:
@@ -155,10 +156,8 @@ def second_copies(lines: object, order: list, fold: object, memo: dict) -> list:
     exact: dict = {}
     near: dict = {}
     stripped: list = lines.stripped
-    origin = lines.origin
+    origin = origin_of(lines)
     n_lines: cython.Py_ssize_t = len(stripped)
-    if origin is not None and len(origin) != n_lines:
-        raise ValueError("one origin per line")
     i: cython.Py_ssize_t
     n: cython.Py_ssize_t
     at: cython.Py_ssize_t

@@ -85,10 +85,11 @@ def classes_by_number(doc: Document) -> tuple[bytes, list[int]]:
         return done
     lines, order = doc.lines, doc.kept_text_indices()
     codes, weights = line_classes([doc.features(i) for i in order], [lines.stripped[i] for i in order])
-    size = max((lines.number(i) for i in order), default=0)
+    at = [lines.number(i) - 1 for i in order]
+    size = max(at, default=-1) + 1
     by_number, weight_of = bytearray(b" " * size), [0] * size
-    for k, i in enumerate(order):
-        by_number[lines.number(i) - 1], weight_of[lines.number(i) - 1] = codes[k], weights[k]
+    for k, n in enumerate(at):
+        by_number[n], weight_of[n] = codes[k], weights[k]
     return bytes(by_number), weight_of
 
 
