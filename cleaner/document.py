@@ -6,12 +6,13 @@ kept lines, in order, byte for byte.
 """
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from cleaner.lines import ENDINGS, kept_lines, split
+from cleaner.lines import ENDINGS, INDEX_TYPE, kept_lines, split
 from cleaner.prose import Features, Profile, features
 
 if TYPE_CHECKING:
@@ -43,12 +44,13 @@ class Lines(Sequence[Line]):
     a long text): each line's text without its ending, its stripped text (the same object
     when there is nothing to strip), its ending as a code (`endings`, one byte per line:
     lines.ENDINGS[code]), and for a later pass's lines `origin`, each line's index in the
-    lines it was taken from (None: the lines are those, numbered by position). Read by
+    lines it was taken from (an array, see lines.INDEX_TYPE; None: the lines are those,
+    numbered by position). Read by
     index, it gives a Line (made when asked for: the pipeline reads the columns)."""
 
     __slots__ = ("texts", "stripped", "endings", "origin")
 
-    def __init__(self, texts: list[str], stripped: list[str], endings: bytes, origin: list[int] | None = None):
+    def __init__(self, texts: list[str], stripped: list[str], endings: bytes, origin: Sequence[int] | None = None):
         if not len(texts) == len(stripped) == len(endings) or (origin is not None and len(origin) != len(texts)):
             raise ValueError("every column holds one item per line")
         if endings and max(endings) >= len(ENDINGS):
@@ -57,7 +59,8 @@ class Lines(Sequence[Line]):
         self.texts: list[str] = texts if type(texts) is list else list(texts)
         self.stripped: list[str] = stripped if type(stripped) is list else list(stripped)
         self.endings: bytes = endings if type(endings) is bytes else bytes(endings)
-        self.origin: list[int] | None = origin if origin is None or type(origin) is list else list(origin)
+        self.origin: array | None = (origin if origin is None or (type(origin) is array and origin.typecode == INDEX_TYPE)
+                                     else array(INDEX_TYPE, origin))
 
     @classmethod
     def of(cls, rows: Iterable[Line]) -> "Lines":
@@ -80,7 +83,7 @@ class Lines(Sequence[Line]):
         texts, stripped, origin = self.texts, self.stripped, self.origin
         return Lines(list(map(texts.__getitem__, indices)), list(map(stripped.__getitem__, indices)),
                      bytes(map(self.endings.__getitem__, indices)),
-                     list(indices) if origin is None else list(map(origin.__getitem__, indices)))
+                     array(INDEX_TYPE, indices) if origin is None else array(INDEX_TYPE, map(origin.__getitem__, indices)))
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -100,7 +103,7 @@ class Lines(Sequence[Line]):
         if not isinstance(other, Lines):
             return NotImplemented
         return (self.texts == other.texts and self.stripped == other.stripped and self.endings == other.endings
-                and (self.origin or list(range(len(self.texts)))) == (other.origin or list(range(len(other.texts)))))
+                and list(self.origin or range(len(self.texts))) == list(other.origin or range(len(other.texts))))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -175,8 +178,8 @@ class Document:
     # but each search's own; see kinds.Budget).
     budget: "Budget | None" = None
     # kept_indices() and kept_text_indices(), computed on first use (several stages ask).
-    _kept: list[int] | None = field(default=None, init=False, repr=False, compare=False)
-    _kept_text: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _kept: array | None = field(default=None, init=False, repr=False, compare=False)
+    _kept_text: array | None = field(default=None, init=False, repr=False, compare=False)
     # chars_before(), computed on first use (it depends on the lines alone).
     _chars: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -198,13 +201,14 @@ class Document:
             return self.profile.features[self.lines.number(index) - 1]
         return features(self.lines.stripped[index])
 
-    def kept_indices(self) -> list[int]:
-        """Indices of the lines not removed (computed once per Document; do not change it)."""
+    def kept_indices(self) -> array:
+        """Indices of the lines not removed, an array (lines.INDEX_TYPE: a line costs 8 bytes
+        in it, not a slot and an int; computed once per Document; do not change it)."""
         if self._kept is None:
             self._count_kept()
         return self._kept  # type: ignore[return-value]
 
-    def kept_text_indices(self) -> list[int]:
+    def kept_text_indices(self) -> array:
         """kept_indices() without the blank lines (computed once per Document)."""
         if self._kept_text is None:
             self._count_kept()
@@ -247,10 +251,17 @@ class Document:
                      self._kept if same else None, self._kept_text if same else None)
 
     def remove(self, removals: Mapping[int, Removal]) -> "Document":
-        """Return a copy with `removals` added; a line keeps the first reason it was given."""
+        """Return a copy with `removals` added; a line keeps the first reason it was given.
+
+        A dict given here is taken over, not copied (the copy's removals are it, with this
+        document's added): the stages hand over the dict they just made, and a copy of a
+        document's every removal, at each stage, would be most of what a long text of
+        removed lines costs at its peak."""
         if not removals:
             return self
-        return self.but(removed={**removals, **self.removed})  # the earlier reason wins
+        merged = removals if type(removals) is dict else dict(removals)
+        merged.update(self.removed)  # the earlier reason wins (in the order {**removals, **self.removed} has)
+        return self.but(removed=merged)
 
     def with_site(self, site: str | None) -> "Document":
         return self.but(site=site)
@@ -270,8 +281,8 @@ _new = object.__new__
 
 def _made(lines: Lines, removed: Mapping[int, Removal], site: str | None, warnings: tuple[str, ...],
           applied: frozenset[str], views: dict[str, int], hits: "Hits | None", profile: Profile | None,
-          numbering: "Numbering | None", budget: "Budget | None", chars: list[int] | None, kept: list[int] | None,
-          kept_text: list[int] | None) -> Document:
+          numbering: "Numbering | None", budget: "Budget | None", chars: list[int] | None, kept: array | None,
+          kept_text: array | None) -> Document:
     """A Document with every slot filled by the slot's own setter, which a frozen dataclass's
     __init__ reaches through object.__setattr__ by name, at twice the cost."""
     doc = _new(Document)

@@ -11,13 +11,15 @@ line), read here column by column: no object per line but its text.
 """
 from __future__ import annotations
 
+from array import array
+
 try:
     import cython
 except ImportError:  # Cython is a build requirement only
     from cleaner import _cython_shim as cython
 
-# Line indices up to this many are handed out from one tuple rather than made per call (most
-# documents have fewer lines): kept-line lists are built several times per document.
+# Line numbers up to this many are handed out from one tuple rather than made per call (most
+# documents have fewer lines): decisions are built for every line.
 _INDICES = cython.declare(tuple, tuple(range(1 << 13)))
 _N_INDICES = cython.declare(cython.Py_ssize_t, 1 << 13)
 
@@ -195,41 +197,61 @@ def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
     return gone
 
 
+# Line indices are held as arrays of this type (8 bytes a line, where a list holds a slot and
+# an int of some 32 bytes per line): the kept lines, a later pass's origin.
+INDEX_TYPE = "q"
+NO_ORIGIN = array(INDEX_TYPE)  # what a reader's view of the origin is when there is none (never read)
+
+
+_ZERO = array(INDEX_TYPE, [0])
+
+
+def indices(count: cython.Py_ssize_t) -> array:
+    """An array of `count` line indices, all 0, to be filled (repeated from one zero: array's
+    constructor parses its arguments, at a cost that shows on small documents)."""
+    return _ZERO * count
+
+
 def origin_of(lines: object) -> object:
-    """`lines.origin` (a document.Lines), checked to be None or a list with one index per
-    line: the compiled readers index it without a check."""
+    """`lines.origin` (a document.Lines), checked to be None or an array of indices with one
+    per line: the compiled readers index it without a check."""
     origin = lines.origin
-    if origin is not None and (type(origin) is not list or len(origin) != len(lines.texts)):
+    if origin is not None and (type(origin) is not array or origin.typecode != INDEX_TYPE
+                               or len(origin) != len(lines.texts)):
         raise ValueError("one origin per line")
     return origin
 
 
-@cython.cfunc
-@cython.inline
-def _number(origin: object, k: cython.Py_ssize_t) -> object:
-    """The number (from 1) of a document's line at index k: its position in the input, or
-    with `origin` (a later pass's lines) in the lines it was taken from."""
-    return _index(k + 1) if origin is None else cython.cast(list, origin)[k] + 1
-
-
 def kept_lines(lines: object, removed: dict) -> tuple:
     """(kept, kept_text): the indices of the lines (a document.Lines) not removed, and of
-    those with text."""
+    those with text, as arrays (see INDEX_TYPE)."""
     stripped: list = lines.stripped
     n: cython.Py_ssize_t = len(stripped)
-    k: cython.Py_ssize_t
-    gone_lines = _removed_lines(removed, n)
+    gone = _removed_lines(removed, n)
+    kept, text = indices(n), indices(n)
+    n_kept, n_text = _fill_kept(stripped, gone, kept, text)
+    del kept[n_kept:], text[n_text:]  # (an array gives back what it no longer needs)
+    return kept, text
+
+
+@cython.cfunc
+def _fill_kept(stripped: list, gone_lines: bytearray, kept: cython.longlong[::1],
+               text: cython.longlong[::1]) -> tuple:
+    """Fill `kept` and `text` (each with room for every line) with kept_lines' indices; how
+    many of each. (A function of its own: the arrays can shrink once it has returned.)"""
     gone: cython.p_uchar = gone_lines
-    kept: list = []
-    text: list = []
-    for k in range(n):
+    n_kept: cython.Py_ssize_t = 0
+    n_text: cython.Py_ssize_t = 0
+    k: cython.Py_ssize_t
+    for k in range(len(stripped)):
         if gone[k]:
             continue
-        index = _index(k)
-        kept.append(index)
+        kept[n_kept] = k
+        n_kept += 1
         if stripped[k]:
-            text.append(index)
-    return kept, text
+            text[n_text] = k
+            n_text += 1
+    return n_kept, n_text
 
 
 def assemble(lines: object, final_newline: cython.bint) -> str:
@@ -242,14 +264,39 @@ def assemble(lines: object, final_newline: cython.bint) -> str:
     if len(codes) != n:
         raise ValueError("one ending per line")
     k: cython.Py_ssize_t
-    parts: list = []
+    if not cython.compiled:
+        parts: list = []
+        for k in range(n):
+            parts.append(texts[k])
+            if final_newline or k < n - 1:
+                if ending[k] > _CR:
+                    raise ValueError("an ending code names no ending")
+                parts.append(_ENDINGS[ending[k]])
+        return "".join(parts)
+    # Compiled: the text made at its size and the lines copied in (the C API, cimported by
+    # lines.pxd), without a list of two parts per line, which a join needs.
+    size: cython.Py_ssize_t = 0
+    widest: cython.Py_UCS4 = 0x7F
     for k in range(n):
-        parts.append(texts[k])
+        text: str = texts[k]
+        size += len(text)
+        widest = max(widest, PyUnicode_MAX_CHAR_VALUE(text))  # noqa: F821 (these names: lines.pxd)
         if final_newline or k < n - 1:
             if ending[k] > _CR:
                 raise ValueError("an ending code names no ending")
-            parts.append(_ENDINGS[ending[k]])
-    return "".join(parts)
+            size += len(cython.cast(str, _ENDINGS[ending[k]]))
+    out = PyUnicode_New(size, widest)  # noqa: F821
+    at: cython.Py_ssize_t = 0
+    for k in range(n):
+        text = texts[k]
+        if len(text):
+            PyUnicode_CopyCharacters(out, at, text, 0, len(text))  # noqa: F821
+            at += len(text)
+        if (final_newline or k < n - 1) and ending[k] != _NONE:
+            end: str = _ENDINGS[ending[k]]
+            PyUnicode_CopyCharacters(out, at, end, 0, len(end))  # noqa: F821
+            at += len(end)
+    return out
 
 
 @cython.cfunc
@@ -271,6 +318,8 @@ def decisions(lines: object, removed: dict, decision: type, removed_only: cython
         raise TypeError("decisions are made as a tuple type")
     texts: list = lines.texts
     origin = origin_of(lines)
+    renumbered: cython.bint = origin is not None
+    at: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
     n: cython.Py_ssize_t = len(texts)
     k: cython.Py_ssize_t
     why_of: list = _removals_by_line(removed, n)
@@ -283,11 +332,13 @@ def decisions(lines: object, removed: dict, decision: type, removed_only: cython
         why = why_of[k]
         if why is None:
             if not removed_only:
-                out.append(_record(decision, plain, _number(origin, k), True, texts[k], None, None, None, None))
+                out.append(_record(decision, plain, at[k] + 1 if renumbered else _index(k + 1), True, texts[k],
+                                   None, None, None, None))
             continue
         if why is not last:
             rule, source, reason, family, last = why.rule, why.source, why.reason, why.family, why
-        out.append(_record(decision, plain, _number(origin, k), False, texts[k], rule, source, reason, family))
+        out.append(_record(decision, plain, at[k] + 1 if renumbered else _index(k + 1), False, texts[k],
+                           rule, source, reason, family))
     return tuple(out)
 
 

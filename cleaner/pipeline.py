@@ -193,12 +193,17 @@ class Cleaner:
             if not doc.removed:
                 break
             if current is lines:  # the first pass: its indices are the input's
-                removed.update(doc.removed)
+                # its removals are the run's so far: taken over, not copied (the pass's last
+                # document made this dict and is let go of below; layout's memo may refer to
+                # it, only to tell by identity whether it is looking at these lines again)
+                removed = doc.removed if type(doc.removed) is dict else dict(doc.removed)
             else:
                 removed.update(zip(map(current.origin.__getitem__, doc.removed), doc.removed.values()))
             current = current.taking(doc.kept_indices())
             if not any(current.stripped) or all(map(is_, doc.removed.values(), repeat(TIDY))):
                 break
+            del doc  # its lists of kept lines and removals, before the next pass makes its own
+        del doc  # (likewise, before the text is assembled)
         if budget is not None and budget.spent:
             warnings.append(budget_warning(self.regex_budget))  # type: ignore[arg-type]
         return CleanResult(

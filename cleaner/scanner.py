@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ import regex
 from cleaner.prefilter import structure, top_level_alternatives
 
 from cleaner import scanned
+from cleaner.lines import INDEX_TYPE
 
 try:  # optional: google-re2, a compiled dependency with wheels for the common platforms
     import re2 as _re2
@@ -633,7 +635,7 @@ class Scanner:
         is matched against the whole set at once (a blank line holds no match), or its
         answer taken from the memo of lines already matched (see `_matched`)."""
         matched: dict[int, set[int]] = {}
-        at = list(compress(range(len(texts)), texts))  # the non-blank lines
+        at = array(INDEX_TYPE, compress(range(len(texts)), texts))  # the non-blank lines (not an int each)
         kept = list(compress(texts, texts)) if len(at) < len(texts) else list(texts)
         others: frozenset[int] = frozenset()
         if self._set is None:

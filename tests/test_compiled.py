@@ -185,7 +185,10 @@ def both_spans(text: str, drop: set[int]) -> tuple[object, object]:
     texts = [ln.stripped for ln in lines]
     codes, weights = compiled.line_classes([prose._measure(t) for t in texts], texts)
     kept = [i for i in range(len(lines)) if i not in drop]
-    return compiled.body_span(lines, kept, codes, weights), source.body_span(lines, kept, codes, weights)
+    fast, slow = compiled.body_span(lines, kept, codes, weights), source.body_span(lines, kept, codes, weights)
+    for got in (fast, slow):  # the order is the kept lines with text
+        assert got is None or list(got[0]) == [i for i in kept if lines[i].stripped]
+    return fast, slow
 
 
 def test_the_body_span_is_the_same_compiled_and_interpreted():
@@ -308,7 +311,7 @@ def test_letter_counts_want_the_class_table():
 
 # --- second copies ------------------------------------------------------------------------------
 
-from cleaner.heuristics import duplicates  # noqa: E402
+from cleaner.heuristics import copies, duplicates  # noqa: E402
 
 COPIES_MODULE = "cleaner/heuristics/copies.py"
 EXACT, NEAR, CONTAINED = duplicates.EXACT, duplicates.NEAR, duplicates.CONTAINED
@@ -348,8 +351,8 @@ def all_copies(text: str, drop: set[int], memo: dict | None = None):
     compiled, source = pair(COPIES_MODULE)
     lines = document.split_lines(text)
     order = [i for i, ln in enumerate(lines) if not ln.blank and i not in drop]
-    return (compiled.second_copies(lines, order, duplicates.fold, {} if memo is None else memo),
-            source.second_copies(lines, order, duplicates.fold, {}), copies_by_find(lines, order))
+    return (copies.triples(compiled.second_copies(lines, order, duplicates.fold, {} if memo is None else memo)),
+            copies.triples(source.second_copies(lines, order, duplicates.fold, {})), copies_by_find(lines, order))
 
 
 # Copies of every kind: exact (outer spacing aside), near-exact (case, punctuation), a
@@ -518,6 +521,16 @@ def removals_of(text: str) -> tuple[tuple, dict]:
     return lines, {d.line - 1: Removal(d.rule, d.source, d.reason, d.family) for d in OFF.clean(text).decisions if not d.kept}
 
 
+def listed(kept: tuple) -> tuple[list[int], list[int]]:
+    """kept_lines' arrays as lists (and that they are arrays of line indices)."""
+    from array import array
+
+    from cleaner.lines import INDEX_TYPE
+
+    assert all(type(a) is array and a.typecode == INDEX_TYPE for a in kept)
+    return tuple(map(list, kept))
+
+
 def test_kept_lines_are_the_plain_ones_compiled_and_interpreted():
     for k, text in enumerate(TEXTS + EDGE_TEXTS):
         lines = document.split_lines(text)
@@ -525,7 +538,7 @@ def test_kept_lines_are_the_plain_ones_compiled_and_interpreted():
                         {-1: None, len(lines): None, 2**80: None, "0": None, 1.0: None}):
             expected = plain_kept(lines, {key: v for key, v in removed.items() if type(key) is int})
             for module in pair(ASSEMBLY):
-                assert module.kept_lines(lines, removed) == expected
+                assert listed(module.kept_lines(lines, removed)) == expected
 
 
 @settings(SETTINGS, max_examples=150)
@@ -534,7 +547,7 @@ def test_kept_lines_of_generated_documents_are_the_plain_ones(text, drop):
     lines = document.split_lines(text)
     removed = {i: None for i in drop}
     for module in pair(ASSEMBLY):
-        assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
+        assert listed(module.kept_lines(lines, removed)) == plain_kept(lines, removed)
 
 
 def test_line_indices_are_right_on_either_side_of_the_shared_ints():
@@ -543,7 +556,7 @@ def test_line_indices_are_right_on_either_side_of_the_shared_ints():
     lines = document.split_lines("".join(f"line {k}\n" if k % 3 else "\n" for k in range(20_000)))
     removed = {i: None for i in range(0, 20_000, 7)}
     for module in pair(ASSEMBLY):
-        assert module.kept_lines(lines, removed) == plain_kept(lines, removed)
+        assert listed(module.kept_lines(lines, removed)) == plain_kept(lines, removed)
 
 
 @pytest.mark.parametrize("final_newline", [True, False])

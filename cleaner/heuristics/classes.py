@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 
 from cleaner.heuristics.spec import thresholds
-from cleaner.lines import origin_of
+from cleaner.lines import NO_ORIGIN, indices, origin_of
 from cleaner.native import remember
 
 try:
@@ -109,9 +109,10 @@ def line_classes(features: list, texts: list) -> tuple:
     return bytes(codes), weights
 
 
-def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple | None:
+def body_span(lines: object, kept: object, codes: bytes, weights: list) -> tuple | None:
     """(order, classes, start, end), or None without a prose line: the kept non-blank lines
-    (indices into `lines`, a document.Lines, from `kept`), their classes as a str, and the
+    (indices into `lines`, a document.Lines, from `kept`: `kept` itself where none is
+    blank, else an array of them), their classes as a str, and the
     span over them with the greatest sum of weights (inclusive). `codes` and `weights` are by
     input line (a line's number - 1). The span is Kadane's: restart where the running sum is
     <= 0, keep only a strictly better sum, so the earliest-ending best span, and for that end
@@ -121,7 +122,8 @@ def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple |
     if len(weights) != n_codes:
         raise ValueError("one class code and one weight per line")
     code_of: cython.p_uchar = codes
-    order: list = []
+    orders = indices(m)
+    order: cython.longlong[::1] = orders
     classes = bytearray(m)
     out: cython.p_uchar = classes
     count: cython.Py_ssize_t = 0
@@ -135,6 +137,8 @@ def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple |
     any_prose: cython.bint = False
     stripped: list = lines.stripped
     origin = origin_of(lines)
+    renumbered: cython.bint = origin is not None
+    at: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
     n_lines: cython.Py_ssize_t = len(stripped)
     i: cython.Py_ssize_t
     for index in kept:
@@ -143,11 +147,11 @@ def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple |
             raise IndexError("kept index out of range")
         if not stripped[i]:  # blank
             continue
-        n = i if origin is None else cython.cast(list, origin)[i]
+        n = at[i] if renumbered else i
         if n < 0 or n >= n_codes:
             raise IndexError("line number out of range")
         w = weights[n]
-        order.append(index)
+        order[count] = i
         out[count] = code_of[n]
         if code_of[n] == _PROSE:
             any_prose = True
@@ -163,4 +167,4 @@ def body_span(lines: object, kept: list, codes: bytes, weights: list) -> tuple |
         count += 1
     if not any_prose:
         return None
-    return order, classes[:count].decode("ascii"), start, end
+    return kept if count == m else orders[:count], classes[:count].decode("ascii"), start, end

@@ -12,7 +12,7 @@ from array import array
 from bisect import bisect_right
 
 from cleaner.heuristics.spec import thresholds
-from cleaner.lines import origin_of
+from cleaner.lines import NO_ORIGIN, origin_of
 from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 
 try:
@@ -32,6 +32,11 @@ MEMO_CHARS = cython.declare(cython.Py_ssize_t, REMEMBER_MAX_CHARS)
 MEMO_LINES = cython.declare(cython.Py_ssize_t, REMEMBER_LINES)
 
 EXACT, NEAR, CONTAINED = 0, 1, 2
+
+# One zero of each table's type: a table of n slots is this times n (array's own
+# constructor parses its arguments, at a cost that shows on small documents).
+_ZEROS = array("q", [0])
+_UZEROS = array("Q", [0])
 
 # A key contained in a holder key shares with it a GRAM-character piece that starts, in the
 # holder, at a multiple of STRIDE: among the key's first STRIDE offsets one lands there, and a
@@ -123,6 +128,26 @@ def _may_hold(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -
     return False
 
 
+@cython.cfunc
+def _near_grown(lines: cython.longlong[::1], hashes: cython.longlong[::1], size: cython.Py_ssize_t) -> tuple:
+    """The near-repeat table at twice the size, holding the same lines and hashes."""
+    bigger_size: cython.Py_ssize_t = 2 * size
+    bigger_lines = _ZEROS * bigger_size
+    bigger_hashes = _ZEROS * bigger_size
+    to_line: cython.longlong[::1] = bigger_lines
+    to_hash: cython.longlong[::1] = bigger_hashes
+    k: cython.Py_ssize_t
+    at: cython.Py_ssize_t
+    for k in range(size):
+        if lines[k]:
+            at = cython.cast(cython.Py_ssize_t, hashes[k]) & (bigger_size - 1)
+            while to_line[at]:
+                at = (at + 1) & (bigger_size - 1)
+            to_line[at] = lines[k]
+            to_hash[at] = hashes[k]
+    return bigger_lines, bigger_hashes
+
+
 def thresholds_in_use() -> dict:
     """The thresholds this module decides with (C values when compiled): what the tests hold
     to heuristics.toml."""
@@ -135,7 +160,7 @@ def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.P
     bigger_size: cython.Py_ssize_t = size
     while bigger_size < need:
         bigger_size *= 2
-    grams = array("Q", bytes(8)) * bigger_size
+    grams = _UZEROS * bigger_size
     bigger: cython.ulonglong[::1] = grams
     k: cython.Py_ssize_t
     at: cython.Py_ssize_t
@@ -148,15 +173,17 @@ def _grown(slots: cython.ulonglong[::1], size: cython.Py_ssize_t, need: cython.P
     return grams
 
 
-def second_copies(lines: object, order: list, fold: object, memo: dict) -> list:
-    """(index, kind, number of the line it repeats) for each second copy among the lines
-    `order` (kept, non-blank; indices into `lines`, a document.Lines), walked in order. `fold` makes a line's
-    near-repeat key; the keys of short lines are kept in `memo` across documents (bounded)."""
-    out: list = []
-    exact: dict = {}
-    near: dict = {}
+def second_copies(lines: object, order: object, fold: object, memo: dict) -> array:
+    """Each second copy among the lines `order` (kept, non-blank; indices into `lines`, a
+    document.Lines), walked in order, as three numbers: its index, its kind and the number
+    of the line it repeats (flat, not a tuple per copy: a document of repeats has a copy per
+    line; `triples` reads them back). `fold` makes a line's near-repeat key; the keys of
+    short lines are kept in `memo` across documents (bounded)."""
+    out = _ZEROS[:0]
     stripped: list = lines.stripped
     origin = origin_of(lines)
+    renumbered: cython.bint = origin is not None
+    number_of: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
     n_lines: cython.Py_ssize_t = len(stripped)
     i: cython.Py_ssize_t
     n: cython.Py_ssize_t
@@ -172,17 +199,48 @@ def second_copies(lines: object, order: list, fold: object, memo: dict) -> list:
     while size < 32 * min(len(order), CONTAIN_MAX_LINES) and size < (1 << 20):
         size *= 2
     used: cython.Py_ssize_t = 0
-    grams = array("Q", bytes(8)) * size
+    grams = _UZEROS * size
     slots: cython.ulonglong[::1] = grams
+    # The lines kept so far, for exact repeats: a table of their indices (plus 1; 0 is an
+    # empty slot), found by the text's hash and told apart by the text itself. A dict of
+    # texts would cost a key, a value and an int per line (some 70 bytes); this, at most half
+    # full, costs 16 to 32.
+    first_size: cython.Py_ssize_t = 8
+    while first_size < 2 * len(order):
+        first_size *= 2
+    firsts = _ZEROS * first_size
+    first: cython.longlong[::1] = firsts
+    first_mask: cython.Py_ssize_t = first_size - 1
+    # The near-repeat keys of the lines kept so far, likewise: each line's index (plus 1) and
+    # its key's hash; a key is folded again from its line only where the hashes agree. A dict
+    # of keys would hold a folded copy of every long line. Grown as keys come (at most half full).
+    near_size: cython.Py_ssize_t = 64
+    near_used: cython.Py_ssize_t = 0
+    near_lines = _ZEROS * near_size
+    near_hashes = _ZEROS * near_size
+    near_line: cython.longlong[::1] = near_lines
+    near_hash: cython.longlong[::1] = near_hashes
+    key_hash: cython.longlong
+    j: cython.Py_ssize_t
+    free: cython.Py_ssize_t
+    near_free: cython.Py_ssize_t
     for index in order:
         i = index
         if i < 0 or i >= n_lines:
             raise IndexError("line index out of range")
         text: str = stripped[i]
-        number = i + 1 if origin is None else cython.cast(list, origin)[i] + 1
-        seen = exact.get(text)
-        if seen is not None:
-            out.append((i, EXACT, seen))
+        free = cython.cast(cython.Py_ssize_t, hash(text)) & first_mask
+        j = -1
+        while first[free]:
+            j = first[free] - 1
+            if cython.cast(str, stripped[j]) == text:
+                break
+            j = -1
+            free = (free + 1) & first_mask
+        if j >= 0:
+            out.append(i)
+            out.append(EXACT)
+            out.append((number_of[j] if renumbered else j) + 1)
             continue
         n = len(text)
         if NEAR_MIN_CHARS <= n * _GROWTH and n <= FOLD_MAX_CHARS:
@@ -196,26 +254,52 @@ def second_copies(lines: object, order: list, fold: object, memo: dict) -> list:
             k: str = key
             n = len(k)
             if n >= NEAR_MIN_CHARS:
-                seen = near.get(k)
-                if seen is not None:
-                    out.append((i, NEAR, seen))
+                key_hash = hash(k)
+                near_free = cython.cast(cython.Py_ssize_t, key_hash) & (near_size - 1)
+                j = -1
+                while near_line[near_free]:
+                    if near_hash[near_free] == key_hash:
+                        j = near_line[near_free] - 1
+                        if fold(stripped[j]) == k:
+                            break
+                        j = -1
+                    near_free = (near_free + 1) & (near_size - 1)
+                if j >= 0:
+                    out.append(i)
+                    out.append(NEAR)
+                    out.append((number_of[j] if renumbered else j) + 1)
                     continue
                 if holders and _may_hold(slots, size - 1, k):
                     at = joined.find(k)
                     if at >= 0:  # inside a longer kept line (an equal one would be in `near`)
-                        out.append((i, CONTAINED, holders[bisect_right(starts, at) - 1]))
+                        out.append(i)
+                        out.append(CONTAINED)
+                        out.append(holders[bisect_right(starts, at) - 1])
                         continue
-                near[k] = number
+                near_line[near_free] = i + 1
+                near_hash[near_free] = key_hash
+                near_used += 1
+                if near_used * 2 > near_size:
+                    near_lines, near_hashes = _near_grown(near_line, near_hash, near_size)
+                    near_size = len(near_lines)
+                    near_line = near_lines
+                    near_hash = near_hashes
                 if len(holders) < CONTAIN_MAX_LINES:
                     starts.append(len(joined))
-                    holders.append(number)
+                    holders.append((number_of[i] if renumbered else i) + 1)
                     joined += k + "\0"
                     if (used + n // STRIDE + 1) * 2 > size:  # keep the table at most half full
                         grams = _grown(slots, size, (used + n // STRIDE + 1) * 2)
                         size = len(grams)
                         slots = grams
                     used += _add_pieces(slots, size - 1, k)
-        exact[text] = number
+        first[free] = i + 1
     return out
+
+
+def triples(found: array) -> list:
+    """second_copies' numbers as (index, kind, number of the line it repeats) per copy."""
+    numbers = iter(found)
+    return list(zip(numbers, numbers, numbers))
 
 

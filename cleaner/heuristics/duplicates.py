@@ -52,14 +52,17 @@ _REASONS = {
 
 def _second_copies(doc: Document) -> dict[int, Removal]:
     native_paths = doc.profile is not None and native.compiled()  # the class table is configured
-    found = second_copies(doc.lines, doc.kept_text_indices(), native._native.fold if native_paths else fold, _keys)
-    if doc.numbering is not None:  # compacted blank runs: the numbers shown are the input's
-        found = [(i, kind, doc.numbering.original(number)) for i, kind, number in found]
+    found = iter(second_copies(doc.lines, doc.kept_text_indices(), native._native.fold if native_paths else fold, _keys))
+    original = None if doc.numbering is None else doc.numbering.original  # compacted blank runs: the input's numbers
     # one Removal per line copied (and kind), shared by its copies: a line repeated a million
     # times costs a dict entry per copy, not a Removal and a reason each
     why: dict[tuple[int, int], Removal] = {}
-    return {i: why.get((kind, number)) or why.setdefault((kind, number), SECOND_COPY.removal(_REASONS[kind].format(number)))
-            for i, kind, number in found}
+    out: dict[int, Removal] = {}
+    for i, kind, number in zip(found, found, found):  # (index, kind, number it repeats) per copy
+        if original is not None:
+            number = original(number)
+        out[i] = why.get((kind, number)) or why.setdefault((kind, number), SECOND_COPY.removal(_REASONS[kind].format(number)))
+    return out
 
 
 def _no_holder_left_out(doc: Document) -> bool:

@@ -16,6 +16,7 @@ Two heuristics come out of this:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import regex
 
@@ -45,7 +46,7 @@ _RUN = regex.compile(f"{CHROME}{{{RUN_MIN_LINES},}}")
 class Layout:
     """Line classes of the kept non-blank lines, and the body span over them."""
 
-    order: list[int]            # document indices of kept non-blank lines
+    order: Sequence[int]        # document indices of kept non-blank lines (kept_text_indices())
     classes: str                # their classes, one character each
     start: int                  # span over `order`, inclusive
     end: int
@@ -69,7 +70,7 @@ def layout(doc: Document) -> Layout | None:
 
 def _layout(doc: Document) -> Layout | None:
     codes, weights = classes_by_number(doc)
-    got = body_span(doc.lines, doc.kept_indices(), codes, weights)
+    got = body_span(doc.lines, doc.kept_text_indices(), codes, weights)  # (its order is then that array)
     return None if got is None else Layout(*got)
 
 

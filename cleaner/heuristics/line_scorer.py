@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress, count, repeat
@@ -37,6 +38,7 @@ import regex
 from cleaner.document import Document, Removal
 from cleaner.heuristics.base import Heuristic
 from cleaner.heuristics.spec import thresholds
+from cleaner.lines import INDEX_TYPE
 from cleaner.prose import CACHE_MAX_CHARS, Features
 
 try:
@@ -354,7 +356,7 @@ class Row:
     partial: float = 0.0  # bias + the own features' weighted sum (under the model it was built for)
 
 
-def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_Own], list[int]]:
+def _candidates(doc: Document, m: Model, every: bool) -> tuple[Sequence[int], list[_Own], Sequence[int]]:
     """The kept lines with text, their _Own, and the positions (among them) worth scoring:
     with `every` (training), every line up to MAX_CHARS; otherwise those not vetoed whose own
     weighted sum plus the most their place can add (positional weights for where they stand,
@@ -391,8 +393,10 @@ def _candidates(doc: Document, m: Model, every: bool) -> tuple[list[int], list[_
     mid, edge, wpos = m.bounds[removals]
     # mid/edge hold the most the position feature (k / (n - 1)) can add; add what it does add
     step = wpos / (n - 1) if n > 1 else 0.0
-    chosen = [k for k in maybe
-              if (p := owns[k].partial) + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))]
+    # (an array: on a document of short lines nearly every line is chosen, and a list would
+    # hold an int of its own for each)
+    chosen = array(INDEX_TYPE, (k for k in maybe
+                                if (p := owns[k].partial) + step * k >= mid or (p >= edge and (k < 3 or k >= n - 3))))
     return kept, owns, chosen
 
 

@@ -29,21 +29,22 @@ def is_body_paragraph(f: Features) -> bool:
 
 def _teaser_tail(doc: Document) -> dict[int, Removal]:
     kept = doc.kept_text_indices()
-    tail: list[int] = []
     headline_like = 0
-    for i in reversed(kept):
-        f = doc.features(i)
+    start = len(kept)  # the tail is kept[start:], walked from the end
+    while start:
+        f = doc.features(kept[start - 1])
         if is_body_paragraph(f):
             break
-        tail.append(i)
         headline_like += is_headline_like(f)
+        start -= 1
     else:
         return {}  # no body paragraph at all: nothing to call a tail
-    if len(tail) < MIN_ITEMS or headline_like * 4 < len(tail) * 3:
+    tail = len(kept) - start
+    if tail < MIN_ITEMS or headline_like * 4 < tail * 3:
         return {}
-    reason = (f"{len(tail)} short lines after the last body paragraph, "
+    reason = (f"{tail} short lines after the last body paragraph, "
               f"{headline_like} of them headline-shaped (no sentence end, <= {MAX_ITEM_CHARS} chars)")
-    return dict.fromkeys(tail, TEASER_TAIL.removal(reason))  # one Removal, shared by the lines
+    return dict.fromkeys(reversed(kept[start:]), TEASER_TAIL.removal(reason))  # one Removal, shared by the lines
 
 
 TEASER_TAIL = Heuristic(
