@@ -30,7 +30,7 @@ _WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], std
 # lines are held as one line per run, so they cost nothing of their own).
 BOUND_BASE_MB = 100
 BOUND_PER_BYTE = 15
-BOUND_PER_LINE = 350
+BOUND_PER_LINE = 200
 
 
 def peak(args: list[str]) -> tuple[float, float, str]:

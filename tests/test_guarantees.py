@@ -202,10 +202,15 @@ def test_huge_single_line_is_cleaned_in_bounded_memory(tmp_path: Path):
 
 # What one more short line with text may cost, at the peak of cleaning it: Python's own
 # allocations as tracemalloc counts them (the same on any machine with this Python, unlike
-# RSS). Measured between 50 K and 150 K lines "line N": 174 bytes a line with the lines
-# held as columns, 264 with a Line tuple and a number per line (786c44f); between 100 K and
-# 300 K, 155 and 269.
-MAX_BYTES_PER_SHORT_LINE = 210
+# RSS). Measured between 50 K and 150 K lines:
+# - distinct short lines ("line N"), all kept: 112 bytes a line with line indices held as
+#   arrays (cbc5163); 174 with lists of them (0491d2a); 264 with a Line tuple and a number
+#   per line (786c44f);
+# - tiny lines repeating one of ten ("aN"), all removed as second copies: 180 (cbc5163); 272
+#   (0491d2a), where the second-copy walk held a dict entry, an int and a tuple per line and
+#   each stage copied every removal.
+MAX_BYTES_PER_LINE = {"short": 140, "repeated": 225}
+LINE_SHAPES = {"short": "line {}\n", "repeated": "a{}\n"}
 
 
 def _traced_peak(text: str) -> int:
@@ -224,15 +229,19 @@ def _traced_peak(text: str) -> int:
         tracemalloc.stop()
 
 
-def test_each_short_line_costs_a_bounded_number_of_bytes(monkeypatch):
+@pytest.mark.parametrize("shape", sorted(LINE_SHAPES))
+def test_each_short_line_costs_a_bounded_number_of_bytes(monkeypatch, shape):
     from cleaner.heuristics import line_scorer
 
     # both sizes past the line scorer's cache (made smaller here, for time), so it costs both the same
     monkeypatch.setattr(line_scorer, "CACHE_MAX", 1 << 10)
     small, large = 50_000, 150_000
-    grow = (_traced_peak("".join(f"line {i}\n" for i in range(large)))
-            - _traced_peak("".join(f"line {i}\n" for i in range(small)))) / (large - small)
-    assert grow <= MAX_BYTES_PER_SHORT_LINE, grow
+    line = LINE_SHAPES[shape]
+    text = {n: "".join(line.format(i if shape == "short" else i % 10) for i in range(n)) for n in (small, large)}
+    if shape == "repeated":  # all but the first ten are second copies
+        assert len(Cleaner().clean(text[small]).text) == 30
+    grow = (_traced_peak(text[large]) - _traced_peak(text[small])) / (large - small)
+    assert grow <= MAX_BYTES_PER_LINE[shape], grow
 
 
 def test_a_million_empty_lines(tmp_path: Path):
