@@ -129,11 +129,16 @@ def _may_hold(slots: cython.ulonglong[::1], mask: cython.Py_ssize_t, key: str) -
 
 
 @cython.cfunc
+def _near_table(size: cython.Py_ssize_t) -> tuple:
+    """An empty near-repeat table of `size` slots: (line indices plus 1, key hashes)."""
+    return _ZEROS * size, _ZEROS * size
+
+
+@cython.cfunc
 def _near_grown(lines: cython.longlong[::1], hashes: cython.longlong[::1], size: cython.Py_ssize_t) -> tuple:
     """The near-repeat table at twice the size, holding the same lines and hashes."""
     bigger_size: cython.Py_ssize_t = 2 * size
-    bigger_lines = _ZEROS * bigger_size
-    bigger_hashes = _ZEROS * bigger_size
+    bigger_lines, bigger_hashes = _near_table(bigger_size)
     to_line: cython.longlong[::1] = bigger_lines
     to_hash: cython.longlong[::1] = bigger_hashes
     k: cython.Py_ssize_t
@@ -216,8 +221,7 @@ def second_copies(lines: object, order: object, fold: object, memo: dict) -> arr
     # of keys would hold a folded copy of every long line. Grown as keys come (at most half full).
     near_size: cython.Py_ssize_t = 64
     near_used: cython.Py_ssize_t = 0
-    near_lines = _ZEROS * near_size
-    near_hashes = _ZEROS * near_size
+    near_lines, near_hashes = _near_table(near_size)
     near_line: cython.longlong[::1] = near_lines
     near_hash: cython.longlong[::1] = near_hashes
     key_hash: cython.longlong
