@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cleaner import Cleaner, clean
 from cleaner.document import Document
@@ -170,3 +171,71 @@ def test_long_documents_keep_slim_line_records_with_the_same_decisions(monkeypat
     doc = Document.from_text("".join(f"Share item {k}\n" for k in range(50)))
     kept, owns, _ = ls._candidates(doc, ls.model(), False)
     assert all(o.x is ls._LAZY for o in owns) and len({id(o) for o in owns}) < 5  # slim, and shared
+
+
+# --- the cue-word screen ----------------------------------------------------------------------
+
+def plain_cue_flags(text: str) -> tuple[float, ...]:
+    """The cue features as the policy states them: each group's pattern searched in the line."""
+    return tuple(1.0 if p.search(text) else 0.0 for p in ls.cue_patterns())
+
+
+def _cue_words() -> list[str]:
+    import tomllib
+
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(ls.CUE_FILE).read_text(encoding="utf-8"))
+    return [w for group in ls.CUE_GROUPS for w in data[group]["words"]]
+
+
+def test_the_cue_screen_finds_what_the_patterns_find_on_the_bench_lines():
+    lines = [ln.strip() for p in sorted(BENCH.glob("*/*/*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines = [ln for ln in lines if ln]
+    flags = [ls.cue_flags(ln) for ln in lines]
+    assert flags == [plain_cue_flags(ln) for ln in lines]
+    assert all(any(f[k] for f in flags) for k in range(len(ls.CUE_GROUPS)))  # every group matches somewhere
+
+
+# Characters a cue word's letters match case-insensitively besides their own upper and lower
+# case (the Kelvin sign, the long s, the dotted capital I, the dotless i), and others around them.
+_EDGY = "KkſSsİıIi ẞß.:+'’-_@#©1"
+_STAND_INS = {"k": "\u212a", "s": "\u017f", "i": "\u0130", "I": "\u0130"}
+
+
+@given(st.sampled_from(_cue_words()), st.text(_EDGY, max_size=4), st.text(_EDGY, max_size=4),
+       st.lists(st.booleans(), max_size=40), st.lists(st.booleans(), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_the_cue_screen_finds_every_match_whatever_the_case(word, before, after, upper, stand_in):
+    """A cue word in any case, with any of its letters taken by a character that matches it
+    case-insensitively, anywhere in a line: the screen lets the search run wherever it finds."""
+    word = "".join(c.upper() if k < len(upper) and upper[k] else c for k, c in enumerate(word))
+    word = "".join(_STAND_INS.get(c, c) if k < len(stand_in) and stand_in[k] else c for k, c in enumerate(word))
+    text = before + word + after
+    assert ls.cue_flags(text) == plain_cue_flags(text)
+
+
+def test_a_dotted_capital_i_in_a_cue_word_is_found():
+    """regex takes "İ" for "i" but not for "I": the screen must still let it through."""
+    for text in ("Pİctured: the council", "PİCTURED: the council", "pıctured here"):
+        assert ls.cue_flags(text) == plain_cue_flags(text)
+    assert ls.cue_flags("Pİctured: the council")[ls.CUE_GROUPS.index("caption")] == 1.0
+
+
+def test_case_classes_are_read_whole_from_the_basic_plane():
+    """Every code point that matches a cue word's character case-insensitively is below
+    CASE_SCAN_LIMIT, found by the one character-class scan the cleaner makes (the same as
+    scanning for each character on its own), and any character that matches another shares
+    its representative (so mapping a line keeps every match)."""
+    import regex
+
+    chars = "".join(sorted({ch for w in _cue_words() for ch in w}))
+    table = ls.case_classes(chars)
+    assert ls.case_classes(chars, limit=0x110000) == table
+    everything = "".join(map(chr, range(0x110000)))
+    each = {ord(c) for d in chars for c in regex.findall(regex.escape(d), everything, regex.IGNORECASE)}
+    assert each | set(map(ord, chars)) == set(table)
+    for c in table:
+        for d in chars:
+            if regex.fullmatch(regex.escape(d), chr(c), regex.IGNORECASE):
+                assert table[c] == table[ord(d)], (chr(c), d)
+    assert table[0x212A] == table[ord("k")] and table[0x17F] == table[ord("s")] and table[0x130] == table[ord("I")]
+    assert set(ls.cue_groups()[1]) <= set(table)  # the cleaner's own map: of the case-insensitive groups' characters
