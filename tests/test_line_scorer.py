@@ -209,15 +209,15 @@ def test_the_cue_screen_finds_every_match_whatever_the_case(word, before, after,
     case-insensitively, anywhere in a line: the screen lets the search run wherever it finds."""
     word = "".join(c.upper() if k < len(upper) and upper[k] else c for k, c in enumerate(word))
     word = "".join(_STAND_INS.get(c, c) if k < len(stand_in) and stand_in[k] else c for k, c in enumerate(word))
-    text = before + word + after
-    assert ls.cue_flags(text) == plain_cue_flags(text)
+    for text in (before + word + after, f"{'x' * ls.CUE_SCREEN_MIN_CHARS} {before}{word}{after}"):  # short and screened
+        assert ls.cue_flags(text) == plain_cue_flags(text)
 
 
 def test_a_dotted_capital_i_in_a_cue_word_is_found():
     """regex takes "İ" for "i" but not for "I": the screen must still let it through."""
-    for text in ("Pİctured: the council", "PİCTURED: the council", "pıctured here"):
+    for text in ("Pİctured: the council voted", "PİCTURED: the council voted", "pıctured here and there, again"):
         assert ls.cue_flags(text) == plain_cue_flags(text)
-    assert ls.cue_flags("Pİctured: the council")[ls.CUE_GROUPS.index("caption")] == 1.0
+    assert ls.cue_flags("Pİctured: the council voted")[ls.CUE_GROUPS.index("caption")] == 1.0
 
 
 def test_case_classes_are_read_whole_from_the_basic_plane():
