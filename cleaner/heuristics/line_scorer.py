@@ -220,7 +220,9 @@ def case_classes(chars: str, limit: int = CASE_SCAN_LIMIT) -> dict[int, str]:
     matches the other share a representative: wherever a word matches a line
     case-insensitively, the line mapped by this holds the word mapped by it. (The relation is
     not transitive, as "İ" matches "i" and "i" matches "I" but "İ" not "I": characters joined
-    by any chain of matches share one, the least of them.)"""
+    by any chain of matches share one, the least of them. Without regex.FULLCASE, which the
+    cue patterns do not set, a character matches one character, never a sequence: "ß" is
+    not taken for "ss".)"""
     any_of = regex.compile("[" + "".join(map(regex.escape, chars)) + "]", regex.IGNORECASE)
     found = sorted(set(any_of.findall("".join(map(chr, range(limit))))) | set(chars))
     joined = {c: c for c in found}  # each character's link toward its representative
