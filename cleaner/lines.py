@@ -200,7 +200,7 @@ def _removed_lines(removed: dict, n: cython.Py_ssize_t) -> bytearray:
 # Line indices are held as arrays of this type (8 bytes a line, where a list holds a slot and
 # an int of some 32 bytes per line): the kept lines, a later pass's origin.
 INDEX_TYPE = "q"
-NO_ORIGIN = array(INDEX_TYPE)  # what a reader's view of the origin is when there is none (never read)
+_NO_ORIGIN = array(INDEX_TYPE)  # origin_of's answer for lines numbered by position
 
 
 _ZERO = array(INDEX_TYPE, [0])
@@ -213,11 +213,14 @@ def indices(count: cython.Py_ssize_t) -> array:
 
 
 def origin_of(lines: object) -> object:
-    """`lines.origin` (a document.Lines), checked to be None or an array of indices with one
-    per line: the compiled readers index it without a check."""
+    """`lines.origin` (a document.Lines), checked to be an array of indices with one per line
+    (the compiled readers index it without a check), or an empty array where there is none
+    (the lines are numbered by position): a reader's view of it is renumbered where it is
+    not empty."""
     origin = lines.origin
-    if origin is not None and (type(origin) is not array or origin.typecode != INDEX_TYPE
-                               or len(origin) != len(lines.texts)):
+    if origin is None:
+        return _NO_ORIGIN
+    if type(origin) is not array or origin.typecode != INDEX_TYPE or len(origin) != len(lines.texts):
         raise ValueError("one origin per line")
     return origin
 
@@ -317,9 +320,8 @@ def decisions(lines: object, removed: dict, decision: type, removed_only: cython
     if not issubclass(decision, tuple):
         raise TypeError("decisions are made as a tuple type")
     texts: list = lines.texts
-    origin = origin_of(lines)
-    renumbered: cython.bint = origin is not None
-    at: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
+    at: cython.longlong[::1] = origin_of(lines)
+    renumbered: cython.bint = len(at) > 0
     n: cython.Py_ssize_t = len(texts)
     k: cython.Py_ssize_t
     why_of: list = _removals_by_line(removed, n)

@@ -240,4 +240,3 @@ def test_case_classes_are_read_whole_from_the_basic_plane():
     assert table[0x212A] == table[ord("k")] and table[0x17F] == table[ord("s")] and table[0x130] == table[ord("I")]
     # one character for one: the patterns do not fold a character to a sequence ("ß" for "ss")
     assert not any(p.flags & regex.FULLCASE for p in ls.cue_patterns())
-    assert set(ls.cue_groups()[1]) <= set(table)  # the cleaner's own map: of the case-insensitive groups' characters

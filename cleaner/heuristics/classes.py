@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 
 from cleaner.heuristics.spec import thresholds
-from cleaner.lines import NO_ORIGIN, indices, origin_of
+from cleaner.lines import indices, origin_of
 from cleaner.native import remember
 
 try:
@@ -136,9 +136,8 @@ def body_span(lines: object, kept: object, codes: bytes, weights: list) -> tuple
     n: cython.Py_ssize_t
     any_prose: cython.bint = False
     stripped: list = lines.stripped
-    origin = origin_of(lines)
-    renumbered: cython.bint = origin is not None
-    at: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
+    at: cython.longlong[::1] = origin_of(lines)
+    renumbered: cython.bint = len(at) > 0
     n_lines: cython.Py_ssize_t = len(stripped)
     i: cython.Py_ssize_t
     for index in kept:

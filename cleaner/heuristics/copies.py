@@ -12,7 +12,7 @@ from array import array
 from bisect import bisect_right
 
 from cleaner.heuristics.spec import thresholds
-from cleaner.lines import NO_ORIGIN, origin_of
+from cleaner.lines import origin_of
 from cleaner.native import REMEMBER_LINES, REMEMBER_MAX_CHARS
 
 try:
@@ -186,9 +186,8 @@ def second_copies(lines: object, order: object, fold: object, memo: dict) -> arr
     short lines are kept in `memo` across documents (bounded)."""
     out = _ZEROS[:0]
     stripped: list = lines.stripped
-    origin = origin_of(lines)
-    renumbered: cython.bint = origin is not None
-    number_of: cython.longlong[::1] = origin if renumbered else NO_ORIGIN
+    number_of: cython.longlong[::1] = origin_of(lines)
+    renumbered: cython.bint = len(number_of) > 0
     n_lines: cython.Py_ssize_t = len(stripped)
     i: cython.Py_ssize_t
     n: cython.Py_ssize_t
